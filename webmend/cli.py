@@ -1,0 +1,130 @@
+"""The command line: `webmend clean`, `webmend steps`.
+
+Exit status of `clean`: 0 when the run completed (pages with errors are in the
+output with their `error`); 1 with --strict when any page had an error;
+2 for a usage error (unknown option, unsupported or missing input, bad output
+name); 3 when the output could not be written.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from webmend.pipeline import STEPS, Options
+
+EXIT_PAGE_ERRORS = 1
+EXIT_USAGE = 2
+EXIT_OUTPUT = 3
+
+
+def _families() -> list[str]:
+    return sorted({s.family for s in STEPS if s.family != "core"})
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="webmend")
+def main() -> None:
+    """webmend: restore web-crawled pages to the text their authors wrote."""
+
+
+@main.command()
+def steps() -> None:
+    """List the pipeline's steps in order, one line each."""
+    width = max(len(s.name) for s in STEPS)
+    for i, s in enumerate(STEPS, 1):
+        fam = "" if s.family == "core" else f" [{s.family}]"
+        click.echo(f"{i:2d}. {s.name:<{width}}  {s.summary}{fam}")
+
+
+def _explain(doc) -> None:
+    """--explain: the page's learned rules, edits, removed blocks and flags, on stderr."""
+    out = lambda m: click.echo(m, err=True)  # noqa: E731
+    out(f"== {doc.id}" + (f"  {doc.url}" if doc.url else "") + (f"  ERROR: {doc.error}" if doc.error else ""))
+    for r in doc.rules:
+        ev = ", ".join(f"{k}={v}" for k, v in r.items() if k not in ("rule", "family"))
+        out(f"  rule [{r.get('family', '?')}] {r.get('rule')}: {ev}")
+    for e in doc.edits:
+        out(f"  edit {e.kind} @{e.start}-{e.end}: {e.before!r} -> {e.after!r}" + (f"  ({e.evidence})" if e.evidence else ""))
+    for r in doc.removed:
+        snippet = r.text if len(r.text) <= 70 else r.text[:67] + "..."
+        out(f"  removed ({r.reason}): {snippet!r}")
+    for f in doc.flags:
+        out(f"  flag: {f}")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--output", required=True, help="Output file (.jsonl, .jsonl.gz, .jsonl.zst) or '-' for stdout.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the machine's cores). Output order is kept.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+@click.option("--strict", is_flag=True, help=f"Exit with status {EXIT_PAGE_ERRORS} if any page had an error.")
+@click.option("--explain", is_flag=True, help="Print each page's learned rules and edits (with evidence) on stderr.")
+@click.option("--no-repair", is_flag=True, help="Leave out every repair step.")
+@click.option("--skip", multiple=True, metavar="NAME",
+              help="Leave out a step or a family of steps (see `webmend steps`); repeatable.")
+@click.option("--with-input", is_flag=True, help="Add the input text (what edit offsets index) as `input_text`.")
+def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool, strict: bool,
+          explain: bool, no_repair: bool, skip: tuple[str, ...], with_input: bool) -> None:
+    """Mend pages: INPUT is a .txt or .html(.gz) page, a .jsonl(.gz/.zst) of pages, or a directory."""
+    from webmend.engines import local
+    from webmend.io.readers import UnsupportedInput, expand_inputs
+    from webmend.io.writers import UnsupportedOutput, open_writer
+
+    known = {s.name for s in STEPS} | {s.family for s in STEPS}
+    unknown = [k for k in skip if k not in known]
+    if unknown:
+        raise click.UsageError(f"--skip: unknown step or family {', '.join(unknown)} (see `webmend steps`)")
+    skipped = set(skip) | ({"repair"} if no_repair else set())
+    options = Options(skip=frozenset(skipped), explain=explain, with_input=with_input)
+    report = lambda m: click.echo(f"webmend: {m}", err=True)  # noqa: E731
+    try:
+        paths = expand_inputs(inputs, report)
+        writer = open_writer(output)
+    except (UnsupportedInput, UnsupportedOutput) as exc:
+        raise click.UsageError(str(exc)) from None
+    except OSError as exc:
+        click.echo(f"webmend: cannot write {output}: {exc}", err=True)
+        sys.exit(EXIT_OUTPUT)
+
+    workers = workers or os.cpu_count() or 1
+    show_bar = not quiet and sys.stderr.isatty()
+    bar = None
+
+    def progress(total: int | None):
+        nonlocal bar
+        if not show_bar or (total is not None and total <= 1):
+            return lambda: None
+        from rich.console import Console
+        from rich.progress import Progress
+
+        bar = Progress(transient=True, console=Console(stderr=True))
+        bar.start()
+        task = bar.add_task("mending", total=total)
+        return lambda: bar.advance(task)
+
+    try:
+        summary = local.run(paths, writer, options=options, workers=workers, report=report,
+                            progress=progress, on_doc=_explain if explain else None)
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        if bar is not None:
+            bar.stop()
+    try:
+        writer.close()
+    except OSError as exc:
+        click.echo(f"webmend: cannot write {output}: {exc}", err=True)
+        sys.exit(EXIT_OUTPUT)
+    if not quiet:
+        click.echo(summary.line(), err=True)
+    if strict and summary.errors:
+        sys.exit(EXIT_PAGE_ERRORS)
+
+
+if __name__ == "__main__":
+    main()

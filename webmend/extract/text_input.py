@@ -1,0 +1,53 @@
+"""The first steps: the page's input text, and its whitespace laid out plainly.
+
+`input` turns an HTML page into text (its metadata too) and fixes the input
+text that every Edit offset refers to. `normalize` unifies line endings, strips
+spaces at line ends and starts, and folds runs of blank lines, without
+recording Edits: layout only, the words are untouched.
+"""
+from __future__ import annotations
+
+import re
+
+from webmend.document import Change, Document
+from webmend.pipeline import Resources, Step
+
+
+def take_input(doc: Document, res: Resources) -> None:
+    """HTML -> text (trafilatura for now); a text page is its own input text."""
+    if doc.source_kind == "html":
+        from webmend.extract.html import extract_html
+
+        ex = extract_html(doc.source, doc.url)
+        doc.set_input_text(ex.text)
+        doc.title = doc.title or ex.title
+        doc.author = doc.author or ex.author
+        doc.date = doc.date or ex.date
+        if not ex.text.strip():
+            doc.flags.append("no main text found in the HTML")
+
+
+# Leading whitespace of the page; \r\n and lone \r; spaces at a line's end or
+# start (not newlines); runs of 3+ newlines.
+_SPACE = r"[ \t\f\v\u00a0\u3000]"
+_LAYOUT = re.compile(rf"(?P<lead>\A\s+)|(?P<cr>\r\n?)|{_SPACE}+(?=\n|\Z)|(?<=\n){_SPACE}+|(?P<blank>\n{{3,}})")
+_REPLACEMENT = {"lead": "", "cr": "\n", "blank": "\n\n", None: ""}
+
+
+def normalize_layout(doc: Document, res: Resources) -> None:
+    """Plain layout: \\n line ends, no edge spaces on lines, at most one blank line.
+
+    Two passes, since \\r\\n must become \\n before blank-line runs are seen."""
+    for _ in range(2):
+        doc.replace((Change(m.start(), m.end(), _REPLACEMENT[m.lastgroup], kind="layout")
+                     for m in _LAYOUT.finditer(doc.text)), record=False)
+    end = len(doc.text.rstrip())
+    if end < len(doc.text):
+        doc.replace([Change(end, len(doc.text), "", kind="layout")], record=False)
+
+
+STEP = Step("input", take_input, "HTML pages: main text and metadata (trafilatura); text pages: taken as they are",
+            prepare=True)
+NORMALIZE = Step("normalize", normalize_layout,
+                 "line endings, spaces at line edges, runs of blank lines (layout only, not recorded as edits)",
+                 prepare=True)

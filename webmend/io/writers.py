@@ -1,0 +1,100 @@
+"""Writers: records out, atomically.
+
+Output goes to a temporary file beside the target and is renamed onto it only
+when the run completes, so an interrupted run never leaves a half-written file.
+The format follows the suffix: .jsonl, .jsonl.gz, .jsonl.zst; '-' is stdout.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from webmend.io.files import split_compression
+
+
+class UnsupportedOutput(ValueError):
+    """An output path whose format webmend cannot write."""
+
+
+SUFFIXES = (".jsonl", ".ndjson")
+
+
+def check_output(path: str) -> None:
+    """Raise UnsupportedOutput early, before any work, for an unknown format."""
+    if path == "-":
+        return
+    name, _ = split_compression(Path(path).name.lower())
+    if not name.endswith(SUFFIXES):
+        raise UnsupportedOutput(f"{path}: output must end in .jsonl, .jsonl.gz or .jsonl.zst (or be '-')")
+
+
+class JsonlWriter:
+    """Write one JSON record a line; `close()` publishes the file, `abort()` drops it."""
+
+    def __init__(self, path: str):
+        check_output(path)
+        self.path = path
+        self.count = 0
+        if path == "-":
+            self._tmp = None
+            self._raw: BinaryIO = sys.stdout.buffer
+            self._out: BinaryIO = self._raw
+            return
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
+        self._raw = open(self._tmp, "wb")
+        _, comp = split_compression(target.name)
+        if comp == ".gz":
+            self._out = gzip.GzipFile(fileobj=self._raw, mode="wb", compresslevel=6)  # type: ignore[assignment]
+        elif comp == ".zst":
+            import zstandard
+
+            self._out = zstandard.ZstdCompressor(level=3).stream_writer(self._raw, closefd=False)  # type: ignore[assignment]
+        else:
+            self._out = self._raw
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._out.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+        self.count += 1
+
+    def close(self) -> None:
+        """Finish and atomically publish the output."""
+        if self._tmp is None:
+            self._out.flush()
+            return
+        if self._out is not self._raw:
+            self._out.close()
+        self._raw.flush()
+        os.fsync(self._raw.fileno())
+        self._raw.close()
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        """Drop the temporary file; the target is left as it was."""
+        if self._tmp is None:
+            return
+        try:
+            if self._out is not self._raw:
+                self._out.close()
+            self._raw.close()
+        finally:
+            self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> "JsonlWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def open_writer(path: str) -> JsonlWriter:
+    return JsonlWriter(path)

@@ -1,0 +1,163 @@
+"""The steps in order, and the per-host two-pass job.
+
+A step is a function `run(doc, res)` that changes one Document, given shared
+read-only `Resources` (word statistics, the statistics of the page's host,
+options). Adding a capability means writing one module and listing its Step in
+`STEPS` below; `webmend steps` prints this list.
+
+A step may also `observe(doc, stats)`: in a first pass over a corpus, each
+page is prepared (read, extracted, normalised) and observed, adding counts to
+the `HostStats` of its host. The second pass runs every step with those
+statistics, so a site's damage and templates are learned from all its pages.
+A single page is simply its own host (see `mend`).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from webmend.document import Document
+
+
+class HostStats:
+    """Counts pooled over the pages of one host, in named Counters.
+
+    Steps keep what they add bounded (hashes, capped vocabularies), so the
+    statistics of a host never grow with its number of pages beyond a limit.
+    Mergeable, so workers and cluster nodes can each count a share.
+
+    >>> a, b = HostStats(), HostStats()
+    >>> a.add("tokens", ["rom", "the"]); b.add("tokens", ["rom"]); a.pages = b.pages = 1
+    >>> a.merge(b).counter("tokens")["rom"], a.pages
+    (2, 2)
+    """
+
+    def __init__(self) -> None:
+        self.pages = 0
+        self.counters: dict[str, Counter] = {}
+
+    def counter(self, name: str) -> Counter:
+        return self.counters.setdefault(name, Counter())
+
+    def add(self, name: str, items: Iterable[Any]) -> None:
+        self.counter(name).update(items)
+
+    def merge(self, other: "HostStats") -> "HostStats":
+        self.pages += other.pages
+        for name, c in other.counters.items():
+            self.counter(name).update(c)
+        return self
+
+
+@dataclass
+class Options:
+    """What the user asked for on the command line (or the API)."""
+
+    skip: frozenset[str] = frozenset()  # step names or families to leave out
+    explain: bool = False
+    with_input: bool = False
+
+
+@dataclass
+class Resources:
+    """Shared, read-only inputs of the steps. `hosts` maps a host name to its
+    pooled statistics; a page whose host has none is judged on its own."""
+
+    options: Options = field(default_factory=Options)
+    hosts: dict[str, HostStats] = field(default_factory=dict)
+
+    def host_stats(self, doc: Document) -> HostStats | None:
+        return self.hosts.get(doc.host_key)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: Callable[[Document, Resources], None]
+    summary: str
+    family: str = "core"  # what --skip FAMILY leaves out; "core" steps always run
+    prepare: bool = False  # also run in the first (observation) pass
+    observe: Callable[[Document, HostStats], None] | None = None
+
+
+def _build_steps() -> list[Step]:
+    # Imported here so each module stays importable on its own.
+    from webmend.annotate import basic_signals, language
+    from webmend.extract import text_input
+
+    return [
+        text_input.STEP,       # bytes/HTML -> the page's input text, metadata from HTML
+        text_input.NORMALIZE,  # line endings, trailing spaces, runs of blank lines
+        language.STEP,         # language of the page's own text
+        basic_signals.STEP,    # counts every later filter can use
+    ]
+
+
+STEPS: list[Step] = _build_steps()
+
+
+def active_steps(options: Options) -> list[Step]:
+    return [s for s in STEPS if s.family == "core" or (s.name not in options.skip and s.family not in options.skip)]
+
+
+def run_steps(doc: Document, res: Resources, steps: list[Step] | None = None) -> Document:
+    """Run steps over one document; an exception in a step becomes the page's error."""
+    for step in steps if steps is not None else active_steps(res.options):
+        if doc.error:
+            break
+        try:
+            step.run(doc, res)
+        except Exception as exc:  # a bad page must not stop a corpus
+            doc.error = f"{step.name}: {type(exc).__name__}: {exc}"
+    return doc
+
+
+def observe(doc: Document, stats: HostStats, options: Options = Options()) -> None:
+    """First pass for one page: prepare it and add its counts to its host's stats."""
+    steps = active_steps(options)
+    run_steps(doc, Resources(options=options), [s for s in steps if s.prepare])
+    if doc.error:
+        return
+    stats.pages += 1
+    for s in steps:
+        if s.observe is not None:
+            try:
+                s.observe(doc, stats)
+            except Exception:  # observation is best effort; pass 2 reports errors
+                pass
+
+
+def collect_host_stats(docs: Iterable[Document], options: Options = Options()) -> dict[str, HostStats]:
+    """First pass over a corpus: pooled statistics per host (bounded per host)."""
+    hosts: dict[str, HostStats] = {}
+    for doc in docs:
+        observe(doc, hosts.setdefault(doc.host_key, HostStats()), options)
+    return hosts
+
+
+def mend_all(docs: Iterable[Document], res: Resources | None = None) -> Iterator[Document]:
+    """Run the pipeline over documents with the given resources (no first pass)."""
+    res = res or Resources()
+    for doc in docs:
+        yield run_steps(doc, res)
+
+
+def mend(text: str | None = None, html: str | None = None, url: str | None = None,
+         id: str = "page", options: Options | None = None) -> Document:
+    """Mend one page given as text or HTML; the page is its own host.
+
+    >>> mend(text="Hello world.\\r\\n\\r\\n\\r\\nBye.  ").text
+    'Hello world.\\n\\nBye.'
+    """
+    if (text is None) == (html is None):
+        raise ValueError("give exactly one of text= or html=")
+    options = options or Options()
+
+    def fresh() -> Document:
+        if html is not None:
+            return Document(id=id, url=url, source=html, source_kind="html")
+        return Document(id=id, url=url, source=text)
+
+    hosts = collect_host_stats([fresh()], options)
+    return run_steps(fresh(), Resources(options=options, hosts=hosts))
