@@ -83,13 +83,19 @@ class Step:
 
 def _build_steps() -> list[Step]:
     # Imported here so each module stays importable on its own.
+    # Order matters; each block below is owned by one family of modules.
     from webmend.annotate import basic_signals, language
     from webmend.extract import text_input
 
     return [
         text_input.STEP,       # bytes/HTML -> the page's input text, metadata from HTML
         text_input.NORMALIZE,  # line endings, trailing spaces, runs of blank lines
+        # -- encoding repairs (repair/: entities, mojibake, escapes, invisible chars, lossy flag)
+        # -- page structure (boilerplate/: chrome, site templates; annotate/: title, author, date)
+        # -- learned repairs (repair/: escaping, lost letters, case)
+        # -- line repairs (repair/: hyphenation, hard wraps, page-break splits, truncation)
         language.STEP,         # language of the page's own text
+        # -- quality signals and dedup signatures (annotate/)
         basic_signals.STEP,    # counts every later filter can use
     ]
 

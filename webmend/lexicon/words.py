@@ -1,0 +1,64 @@
+"""Word statistics of a language, from wordfreq's lists (shipped in its package).
+
+`lexicon(lang)` gives a Lexicon, or None for a language wordfreq lacks (it
+raises LookupError for those; we never guess with another language's list).
+Lookups are dictionary reads on lowercased words, cheap enough for every token.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+
+class Lexicon:
+    """Expected word frequencies of one language, on the Zipf scale
+    (log10 of occurrences per billion words: 'the' ~ 7.7, a rare word ~ 1-2,
+    0 for a word not in the list).
+
+    >>> en = lexicon("en")
+    >>> en.zipf("from") > 6 > en.zipf("rom"), en.is_word("circumstances"), en.is_word("cumstances")
+    (True, True, False)
+    """
+
+    def __init__(self, lang: str, freqs: dict[str, float]):
+        self.lang = lang
+        self._freqs = freqs
+
+    def freq(self, word: str) -> float:
+        """Relative frequency of a word (0.0 if unknown), case-insensitive."""
+        f = self._freqs.get(word)
+        if f is None:
+            f = self._freqs.get(word.lower(), 0.0)
+        return f
+
+    def zipf(self, word: str) -> float:
+        f = self.freq(word)
+        return round(math.log10(f) + 9, 2) if f > 0 else 0.0
+
+    def is_word(self, word: str, min_zipf: float = 1.0) -> bool:
+        return self.zipf(word) >= min_zipf
+
+    def __contains__(self, word: str) -> bool:
+        return self.freq(word) > 0
+
+    @functools.cached_property
+    def ranked(self) -> list[str]:
+        """All listed words, most frequent first."""
+        return sorted(self._freqs, key=self._freqs.__getitem__, reverse=True)
+
+    def top(self, n: int) -> list[str]:
+        return self.ranked[:n]
+
+
+@functools.lru_cache(maxsize=None)
+def lexicon(lang: str | None) -> Lexicon | None:
+    """The Lexicon of an ISO 639-1 language, or None when wordfreq has no list for it."""
+    if not lang:
+        return None
+    import wordfreq
+
+    try:
+        freqs = wordfreq.get_frequency_dict(lang, wordlist="best")
+    except LookupError:
+        return None
+    return Lexicon(lang, freqs) if freqs else None
