@@ -103,6 +103,42 @@ def _build_steps() -> list[Step]:
 STEPS: list[Step] = _build_steps()
 
 
+@dataclass(frozen=True)
+class CorpusStep:
+    """A step that must see the pages before it (near-duplicate detection): the
+    engine runs it in one place (the parent process), in output order, so its
+    result is the same whatever engine or number of workers ran the pages.
+    `start(options)` returns the function applied to each finished page."""
+
+    name: str
+    start: Callable[[Options], Callable[[Document], None]]
+    summary: str
+    family: str = "core"
+
+
+def _build_corpus_steps() -> list[CorpusStep]:
+    return [
+        # -- dedup (annotate/): exact and near-duplicate clusters
+    ]
+
+
+CORPUS_STEPS: list[CorpusStep] = _build_corpus_steps()
+
+
+def corpus_stage(options: Options) -> Callable[[Document], None]:
+    """The corpus steps, started for one run, as one function over finished pages."""
+    fns = [c.start(options) for c in CORPUS_STEPS
+           if c.family == "core" or (c.name not in options.skip and c.family not in options.skip)]
+
+    def apply(doc: Document) -> None:
+        if doc.error:
+            return
+        for fn in fns:
+            fn(doc)
+
+    return apply
+
+
 def active_steps(options: Options) -> list[Step]:
     return [s for s in STEPS if s.family == "core" or (s.name not in options.skip and s.family not in options.skip)]
 
@@ -142,11 +178,18 @@ def collect_host_stats(docs: Iterable[Document], options: Options = Options()) -
     return hosts
 
 
-def mend_all(docs: Iterable[Document], res: Resources | None = None) -> Iterator[Document]:
-    """Run the pipeline over documents with the given resources (no first pass)."""
-    res = res or Resources()
+def mend_all(docs: Iterable[Document], options: Options | None = None) -> Iterator[Document]:
+    """Mend documents in this process: a first pass pools host statistics, a
+    second mends each page; the documents are read twice, so pass a re-iterable
+    (a list, or an object whose __iter__ reads the source again)."""
+    options = options or Options()
+    hosts = collect_host_stats(docs, options) if any(s.observe for s in active_steps(options)) else {}
+    res = Resources(options=options, hosts=hosts)
+    finish = corpus_stage(options)
     for doc in docs:
-        yield run_steps(doc, res)
+        doc = run_steps(doc, res)
+        finish(doc)
+        yield doc
 
 
 def mend(text: str | None = None, html: str | None = None, url: str | None = None,
@@ -166,4 +209,6 @@ def mend(text: str | None = None, html: str | None = None, url: str | None = Non
         return Document(id=id, url=url, source=text)
 
     hosts = collect_host_stats([fresh()], options)
-    return run_steps(fresh(), Resources(options=options, hosts=hosts))
+    doc = run_steps(fresh(), Resources(options=options, hosts=hosts))
+    corpus_stage(options)(doc)
+    return doc

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 
 from webmend.document import Document
 from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES, read_inputs
-from webmend.pipeline import HostStats, Options, Resources, active_steps, observe, run_steps
+from webmend.pipeline import HostStats, Options, Resources, active_steps, corpus_stage, observe, run_steps
 
 
 @dataclass
@@ -87,7 +87,9 @@ def mend_paths(paths: list[Path], *, options: Options, workers: int = 1,
             total += 1
     res = Resources(options=options, hosts=hosts)
     tick = progress(total) if progress else (lambda: None)
+    finish = corpus_stage(options)  # dedup and other whole-corpus steps, in output order
     for doc in _map(_mend_one, read_inputs(paths, report, max_bytes), workers, res):
+        finish(doc)
         tick()
         yield doc
 
