@@ -27,7 +27,8 @@ def looks_binary(data: bytes, sample: int = 8192) -> bool:
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Decode page bytes: UTF-8 (with or without BOM), else the declared charset,
-    else charset-normalizer's best guess. Raises NotText for binary content.
+    else charset-normalizer's best guess (Windows-1252 for a few bytes, too
+    little to detect from). Raises NotText for binary content.
 
     >>> decode_bytes("café".encode("utf-8")), decode_bytes("café".encode("cp1252"))
     ('café', 'café')
@@ -43,6 +44,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
             return data.decode(declared)
         except (LookupError, UnicodeDecodeError):
             pass
+    if len(data) < 256:  # too little for a detector to judge; the web's commonest legacy charset
+        return data.decode("cp1252", errors="replace")
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:1_000_000]).best()
