@@ -57,7 +57,9 @@ def _explain(doc) -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("-o", "--output", required=True, help="Output file (.jsonl, .jsonl.gz, .jsonl.zst) or '-' for stdout.")
+@click.option("-o", "--output", required=True,
+              help="Output file (.jsonl, .jsonl.gz, .jsonl.zst, .parquet), '-' for stdout, or a directory "
+                   "(existing, or ending in /) for sharded, resumable output.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the machine's cores). Output order is kept.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
@@ -67,10 +69,26 @@ def _explain(doc) -> None:
 @click.option("--skip", multiple=True, metavar="NAME",
               help="Leave out a step or a family of steps (see `webmend steps`); repeatable.")
 @click.option("--with-input", is_flag=True, help="Add the input text (what edit offsets index) as `input_text`.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local: worker processes on this machine; ray: Ray Data (pip install 'webmend[ray]').")
+@click.option("--ray-address", default=None, metavar="ADDR",
+              help="With --engine ray: an existing cluster ('auto' or ray://host:port); default: start Ray here.")
+@click.option("--shard-pages", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Pages per output shard (directory output).")
+@click.option("--shard-format", type=click.Choice(["jsonl.gz", "jsonl.zst", "jsonl", "parquet"]),
+              default="jsonl.gz", show_default=True, help="Format of the shards (directory output).")
+@click.option("--restart", is_flag=True, help="Directory output: discard a previous run there instead of resuming it.")
+@click.option("--id-field", default="id", show_default=True, help="JSONL/Parquet input: the field holding the page id.")
+@click.option("--url-field", default="url", show_default=True, help="JSONL/Parquet input: the field holding the URL.")
+@click.option("--text-field", default="text", show_default=True, help="JSONL/Parquet input: the field holding text.")
+@click.option("--html-field", default="html", show_default=True, help="JSONL/Parquet input: the field holding HTML.")
 def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool, strict: bool,
-          explain: bool, no_repair: bool, skip: tuple[str, ...], with_input: bool) -> None:
-    """Mend pages: INPUT is a .txt or .html(.gz) page, a .jsonl(.gz/.zst) of pages, or a directory."""
-    from webmend.engines import local
+          explain: bool, no_repair: bool, skip: tuple[str, ...], with_input: bool, engine: str,
+          ray_address: str | None, shard_pages: int, shard_format: str, restart: bool, id_field: str,
+          url_field: str, text_field: str, html_field: str) -> None:
+    """Mend pages: INPUT is a .txt or .html(.gz) page, a .jsonl(.gz/.zst) or .parquet of pages, a
+    .warc(.gz), .wet(.gz) or .arc(.gz) web archive, a directory, a glob, or an fsspec URL (s3://, https://)."""
+    from webmend.engines import runner
     from webmend.io.readers import UnsupportedInput, expand_inputs
     from webmend.io.writers import UnsupportedOutput, open_writer
 
@@ -81,9 +99,14 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
     skipped = set(skip) | ({"repair"} if no_repair else set())
     options = Options(skip=frozenset(skipped), explain=explain, with_input=with_input)
     report = lambda m: click.echo(f"webmend: {m}", err=True)  # noqa: E731
+    fields = {k: v for k, v in (("id", id_field), ("url", url_field), ("text", text_field),
+                                ("html", html_field)) if k != v} or None
+    sharded = runner.is_sharded_output(output)
+    writer = None
     try:
         paths = expand_inputs(inputs, report)
-        writer = open_writer(output)
+        if not sharded:
+            writer = open_writer(output)
     except (UnsupportedInput, UnsupportedOutput) as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:
@@ -91,6 +114,16 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
         sys.exit(EXIT_OUTPUT)
 
     workers = workers or os.cpu_count() or 1
+    if engine == "ray":
+        try:
+            from webmend.engines.ray_engine import RayEngine
+        except ImportError as exc:
+            raise click.UsageError(f"--engine ray needs Ray: pip install 'webmend[ray]' ({exc})") from None
+        eng = RayEngine(workers, address=ray_address, fields=fields)
+    else:
+        from webmend.engines.local import LocalEngine
+
+        eng = LocalEngine(workers, fields=fields)
     show_bar = not quiet and sys.stderr.isatty()
     bar = None
 
@@ -107,16 +140,27 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
         return lambda: bar.advance(task)
 
     try:
-        summary = local.run(paths, writer, options=options, workers=workers, report=report,
-                            progress=progress, on_doc=_explain if explain else None)
+        if sharded:
+            summary = runner.run_sharded(eng, paths, output, options=options, shard_pages=shard_pages,
+                                         suffix="." + shard_format, restart=restart, report=report,
+                                         progress=progress, on_doc=_explain if explain else None,
+                                         fingerprint_extra={"fields": fields})
+        else:
+            summary = runner.run_to_writer(eng, paths, writer, options=options, report=report,
+                                           progress=progress, on_doc=_explain if explain else None)
+    except runner.RunMismatch as exc:
+        raise click.UsageError(str(exc)) from None
     except BaseException:
-        writer.abort()
+        if writer is not None:
+            writer.abort()
         raise
     finally:
         if bar is not None:
             bar.stop()
+        eng.close()
     try:
-        writer.close()
+        if writer is not None:
+            writer.close()
     except OSError as exc:
         click.echo(f"webmend: cannot write {output}: {exc}", err=True)
         sys.exit(EXIT_OUTPUT)

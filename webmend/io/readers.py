@@ -16,7 +16,8 @@ from typing import Callable, Iterable, Iterator
 
 from webmend.document import Document
 from webmend.io.decode import NotText, check_text, decode_bytes
-from webmend.io.files import open_binary, page_id, split_compression
+from webmend.io.files import page_id, split_compression
+from webmend.io.remote import Source, expand_local_glob, expand_remote, has_glob, is_url, open_input, source_name
 
 Report = Callable[[str], None]
 DEFAULT_MAX_PAGE_BYTES = 64 * 1024 * 1024
@@ -26,25 +27,25 @@ class UnsupportedInput(ValueError):
     """A path webmend has no reader for."""
 
 
-def _read_limited(path: Path, limit: int) -> bytes:
-    with open_binary(path) as f:
+def _read_limited(path: Source, limit: int) -> bytes:
+    with open_input(path) as f:
         data = f.read(limit + 1)
     if len(data) > limit:
         raise ValueError(f"page larger than the limit of {limit} bytes")
     return data
 
 
-def read_text_file(path: Path, report: Report, max_bytes: int) -> Iterator[Document]:
+def read_text_file(path: Source, report: Report, max_bytes: int, **_) -> Iterator[Document]:
     """One page of plain text."""
     yield _page_from_file(path, max_bytes, kind="text")
 
 
-def read_html_file(path: Path, report: Report, max_bytes: int) -> Iterator[Document]:
+def read_html_file(path: Source, report: Report, max_bytes: int, **_) -> Iterator[Document]:
     """One page of HTML."""
     yield _page_from_file(path, max_bytes, kind="html")
 
 
-def _page_from_file(path: Path, max_bytes: int, kind: str) -> Document:
+def _page_from_file(path: Source, max_bytes: int, kind: str) -> Document:
     doc_id = page_id(path)
     meta = {"file": str(path)}
     try:
@@ -63,14 +64,15 @@ def _page_from_file(path: Path, max_bytes: int, kind: str) -> Document:
 _ID_IN_BROKEN_LINE = re.compile(rb'"id"\s*:\s*"((?:[^"\\]|\\.){1,500})"')
 
 
-def read_jsonl(path: Path, report: Report, max_bytes: int, fields: dict[str, str] | None = None) -> Iterator[Document]:
+def read_jsonl(path: Source, report: Report, max_bytes: int, fields: dict[str, str] | None = None,
+               **_) -> Iterator[Document]:
     """One page a line: `id`, optional `url`, and `text` or `html` (names remappable
     with `fields`, e.g. {"text": "content"}). A broken line becomes an error record
     when its id can be found, else a report naming the file and line number."""
     f_id, f_url, f_text, f_html = (
         (fields or {}).get(k, k) for k in ("id", "url", "text", "html"))
     try:
-        stream = open_binary(path)
+        stream = open_input(path)
     except OSError as exc:
         report(f"{path}: cannot open: {exc}")
         return
@@ -146,30 +148,87 @@ READERS: dict[str, ReaderFn] = {
 }
 
 
-def reader_for(path: Path) -> ReaderFn | None:
-    name, _ = split_compression(path.name.lower())
+def _register_corpus_readers() -> None:
+    """Web archives and Parquet (webmend/io/warc.py, webmend/io/parquet.py)."""
+    from webmend.io.parquet import read_parquet
+    from webmend.io.warc import read_arc, read_warc
+
+    READERS.update({".warc": read_warc, ".wet": read_warc, ".arc": read_arc, ".parquet": read_parquet})
+
+
+_register_corpus_readers()
+
+
+def reader_for(path: Source, sniff: bool = False) -> ReaderFn | None:
+    """The reader for a file, by its suffix; with `sniff`, a local file of no known
+    suffix (`x.warc.gz.bad`) is still read as WARC if its first bytes say so."""
+    name, _ = split_compression(source_name(path).lower())
     for suffix, fn in READERS.items():
         if name.endswith(suffix):
             return fn
+    if sniff and not is_url(path):
+        return _sniff_reader(Path(path))
     return None
 
 
-def expand_inputs(inputs: Iterable[str | Path], report: Report) -> list[Path]:
-    """Files to read, in order: each file as given, each directory's supported
-    files sorted by path. An explicitly named unsupported or missing file raises
+def _sniff_reader(path: Path) -> ReaderFn | None:
+    import gzip
+    import zlib
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+        if head[:2] == b"\x1f\x8b":
+            head = zlib.decompressobj(31).decompress(head, 64)
+    except (OSError, zlib.error, gzip.BadGzipFile):
+        return None
+    if head.startswith(b"WARC/"):
+        return READERS[".warc"]
+    if head.startswith(b"filedesc://"):
+        return READERS[".arc"]
+    return None
+
+
+def expand_inputs(inputs: Iterable[str | Path], report: Report) -> list[Source]:
+    """Files to read, in order: each file as given, each directory's or glob's
+    supported files sorted by path; URLs (s3://, https:// ...) through fsspec,
+    kept as strings. An explicitly named unsupported or missing file raises
     UnsupportedInput; unsupported files inside a directory are reported, skipped."""
-    out: list[Path] = []
+    out: list[Source] = []
     for raw in inputs:
+        if is_url(str(raw)):
+            try:
+                found_urls = expand_remote(str(raw))
+            except (ImportError, OSError, ValueError) as exc:
+                raise UnsupportedInput(f"{raw}: cannot list: {exc}") from None
+            for u in found_urls:
+                if reader_for(u):
+                    out.append(u)
+                else:
+                    report(f"{u}: skipped, unsupported file type")
+            if not found_urls:
+                raise UnsupportedInput(f"{raw}: nothing matches")
+            continue
         p = Path(raw)
+        if not p.exists() and has_glob(str(raw)):
+            matches = expand_local_glob(str(raw))
+            if not matches:
+                raise UnsupportedInput(f"{raw}: no file matches")
+            for q in matches:
+                if reader_for(q, sniff=True):
+                    out.append(q)
+                else:
+                    report(f"{q}: skipped, unsupported file type")
+            continue
         if p.is_dir():
             found = sorted(q for q in p.rglob("*") if q.is_file())
             for q in found:
-                if reader_for(q):
+                if reader_for(q, sniff=True):
                     out.append(q)
                 elif not q.name.startswith("."):
                     report(f"{q}: skipped, unsupported file type")
         elif p.is_file():
-            if reader_for(p) is None:
+            if reader_for(p, sniff=True) is None:
                 supported = ", ".join(sorted(READERS))
                 raise UnsupportedInput(f"{p}: unsupported file type (supported: {supported}, optionally .gz/.zst, or a directory)")
             out.append(p)
@@ -178,13 +237,20 @@ def expand_inputs(inputs: Iterable[str | Path], report: Report) -> list[Path]:
     return out
 
 
-def read_inputs(paths: Iterable[Path], report: Report = lambda m: None,
-                max_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterator[Document]:
-    """Stream every page of the given files, in order."""
+def read_inputs(paths: Iterable[Source], report: Report = lambda m: None,
+                max_bytes: int = DEFAULT_MAX_PAGE_BYTES, fields: dict[str, str] | None = None) -> Iterator[Document]:
+    """Stream every page of the given files, in order. `fields` renames the
+    record fields of JSONL and Parquet inputs ({"text": "content", ...})."""
     for p in paths:
-        fn = reader_for(p)
-        if fn is None:
-            report(f"{p}: unsupported file type")
-            continue
-        yield from fn(p, report, max_bytes)
+        yield from read_file(p, report, max_bytes, fields)
+
+
+def read_file(path: Source, report: Report = lambda m: None, max_bytes: int = DEFAULT_MAX_PAGE_BYTES,
+              fields: dict[str, str] | None = None) -> Iterator[Document]:
+    """Stream the pages of one file."""
+    fn = reader_for(path, sniff=True)
+    if fn is None:
+        report(f"{path}: unsupported file type")
+        return
+    yield from fn(path, report, max_bytes, fields=fields)
 

@@ -2,7 +2,8 @@
 
 Output goes to a temporary file beside the target and is renamed onto it only
 when the run completes, so an interrupted run never leaves a half-written file.
-The format follows the suffix: .jsonl, .jsonl.gz, .jsonl.zst; '-' is stdout.
+The format follows the suffix: .jsonl, .jsonl.gz, .jsonl.zst, .parquet
+(webmend/io/parquet.py); '-' is stdout (JSONL).
 """
 from __future__ import annotations
 
@@ -28,9 +29,12 @@ def check_output(path: str) -> None:
     """Raise UnsupportedOutput early, before any work, for an unknown format."""
     if path == "-":
         return
-    name, _ = split_compression(Path(path).name.lower())
+    name, comp = split_compression(Path(path).name.lower())
+    if name.endswith(".parquet") and not comp:
+        return
     if not name.endswith(SUFFIXES):
-        raise UnsupportedOutput(f"{path}: output must end in .jsonl, .jsonl.gz or .jsonl.zst (or be '-')")
+        raise UnsupportedOutput(f"{path}: output must end in .jsonl, .jsonl.gz, .jsonl.zst or .parquet "
+                                "(or be '-', or a directory for sharded output: see --shard-pages)")
 
 
 class JsonlWriter:
@@ -96,5 +100,11 @@ class JsonlWriter:
             self.abort()
 
 
-def open_writer(path: str) -> JsonlWriter:
+def open_writer(path: str):
+    """A JsonlWriter or a ParquetWriter, by the output's suffix."""
+    check_output(path)
+    if path != "-" and path.lower().endswith(".parquet"):
+        from webmend.io.parquet import ParquetWriter
+
+        return ParquetWriter(path)
     return JsonlWriter(path)

@@ -1,0 +1,331 @@
+"""Driving a run, the same for every engine: the two passes, the corpus stage,
+and the output — one file, or shards in a directory that a rerun resumes.
+
+An engine (LocalEngine, RayEngine) has `observe(paths, options, start)` giving
+(position, host key, HostStats) per page and `mend(paths, res, start, report)`
+giving (position, Document) per page, both in input order. This module pools
+the host statistics (in input order, so pooled counts are identical whatever
+ran them), applies the corpus stage (dedup ...) in output order in this
+process, and writes.
+
+Sharded output (`run_sharded`): OUT/part-00000.jsonl.gz, part-00001 ... each
+holding `shard_pages` pages in input order, each written beside its name and
+renamed onto it when complete. OUT/_manifest.json lists the finished shards
+with the input positions each covers (position = file index, page number in
+that file); OUT/_SUCCESS appears when the run is complete. Resume: the same
+command again skips the finished shards and starts reading at the position the
+last one ended, so no page is lost or written twice. Checkpoints in OUT/_state/:
+- the first (per-host statistics) pass is checkpointed per shard of input
+  (observe-00000.pkl: the counts of that shard's pages and where it ended), so a
+  run killed in the first pass redoes only the unfinished shard;
+- the corpus stage's state after each finished output shard (corpus-00000.pkl,
+  with cloudpickle), so near-duplicate clusters continue across a resume.
+OUT/_state/ is removed when the run completes.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+from webmend.document import Document
+from webmend.engines.local import Summary, needs_first_pass
+from webmend.engines.stream import START, Position
+from webmend.io.remote import Source, is_url
+from webmend.pipeline import HostStats, Options, Resources, corpus_stage
+
+Report = Callable[[str], None]
+Progress = Callable[[int | None], Callable[[], None]]
+MANIFEST = "_manifest.json"
+SUCCESS = "_SUCCESS"
+STATE = "_state"
+SHARD_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".parquet")
+
+
+class RunMismatch(ValueError):
+    """The output directory holds a run of a different command."""
+
+
+def _no_progress(total: int | None) -> Callable[[], None]:
+    return lambda: None
+
+
+def pool_hosts(observed: Iterator[tuple[Position, str, HostStats]],
+               hosts: dict[str, HostStats] | None = None) -> tuple[dict[str, HostStats], int]:
+    """Merge per-page statistics into per-host statistics, in input order."""
+    hosts = {} if hosts is None else hosts
+    n = 0
+    for _, key, stats in observed:
+        hosts.setdefault(key, HostStats()).merge(stats)
+        n += 1
+    return hosts, n
+
+
+def mend_stream(engine, paths: Sequence[Source], *, options: Options, report: Report = lambda m: None,
+                progress: Progress | None = None) -> Iterator[tuple[Position, Document]]:
+    """Both passes over `paths` and the corpus stage: (position, page) in input order."""
+    hosts: dict[str, HostStats] = {}
+    total = None
+    if needs_first_pass(options):
+        hosts, total = pool_hosts(engine.observe(paths, options))
+    tick = (progress or _no_progress)(total)
+    finish = corpus_stage(options)
+    for pos, doc in engine.mend(paths, Resources(options=options, hosts=hosts), START, report):
+        finish(doc)
+        tick()
+        yield pos, doc
+
+
+def run_to_writer(engine, paths: Sequence[Source], writer, *, options: Options, report: Report = lambda m: None,
+                  progress: Progress | None = None, on_doc: Callable[[Document], None] | None = None) -> Summary:
+    """Mend `paths` into one `writer` (which has write(record)); returns the summary."""
+    summary = Summary()
+    t0 = time.perf_counter()
+    for _, doc in mend_stream(engine, paths, options=options, report=report, progress=progress):
+        writer.write(doc.to_record(with_input=options.with_input, with_evidence=options.explain))
+        summary.pages += 1
+        summary.errors += bool(doc.error)
+        if on_doc:
+            on_doc(doc)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+# ------------------------------------------------------------ sharded output
+def is_sharded_output(output: str) -> bool:
+    """A directory (existing, or named with a trailing /) means sharded output."""
+    return output != "-" and (output.endswith(("/", os.sep)) or Path(output).is_dir())
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _input_fingerprint(paths: Sequence[Source]) -> list[list[Any]]:
+    out = []
+    for p in paths:
+        if is_url(p):
+            out.append([str(p)])
+            continue
+        try:
+            st = os.stat(p)
+            out.append([str(Path(p).resolve()), st.st_size, st.st_mtime_ns])
+        except OSError:
+            out.append([str(p)])
+    return out
+
+
+def command_fingerprint(paths: Sequence[Source], options: Options, shard_pages: int, suffix: str,
+                        extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What must be equal for a rerun to continue a run: inputs, options, sharding."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        ver = version("webmend")
+    except PackageNotFoundError:
+        ver = "unknown"
+    return {"webmend": ver, "inputs": _input_fingerprint(paths), "skip": sorted(options.skip),
+            "with_input": options.with_input, "explain": options.explain, "shard_pages": shard_pages,
+            "suffix": suffix, **(extra or {})}
+
+
+class ShardedOutput:
+    """The state of a sharded output directory: its manifest and checkpoints."""
+
+    def __init__(self, out_dir: Path, fingerprint: dict[str, Any], restart: bool = False):
+        self.dir = out_dir
+        self.state = out_dir / STATE
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if restart:
+            self.clear()
+        for stale in out_dir.glob(".part-*.tmp-*"):  # a killed run's unfinished shard
+            stale.unlink(missing_ok=True)
+        manifest = out_dir / MANIFEST
+        if manifest.exists():
+            self.manifest = json.loads(manifest.read_text(encoding="utf-8"))
+            if self.manifest.get("command") != fingerprint:
+                raise RunMismatch(f"{out_dir} holds the output of a different command (other inputs, options "
+                                  "or shard size); give another output directory, or --restart to replace it")
+        else:
+            if any(out_dir.glob("part-*")):
+                raise RunMismatch(f"{out_dir} holds part-* files but no {MANIFEST}; not writing over them "
+                                  "(--restart replaces them)")
+            self.manifest = {"version": 1, "command": fingerprint, "shards": [], "complete": False}
+            self._save_manifest()
+        self.state.mkdir(exist_ok=True)
+
+    def clear(self) -> None:
+        """Remove a previous run's files (ours only: shards, manifest, state, marker)."""
+        for p in list(self.dir.glob("part-*")) + list(self.dir.glob(".part-*")):
+            p.unlink(missing_ok=True)
+        for name in (MANIFEST, SUCCESS):
+            (self.dir / name).unlink(missing_ok=True)
+        shutil.rmtree(self.state, ignore_errors=True)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.manifest.get("complete")) and (self.dir / SUCCESS).exists()
+
+    def _save_manifest(self) -> None:
+        _write_atomic(self.dir / MANIFEST, json.dumps(self.manifest, indent=1).encode("utf-8"))
+
+    # -- first pass checkpoints
+    def observed_chunks(self) -> list[dict[str, Any]]:
+        """The contiguous finished first-pass chunks, in order."""
+        chunks = []
+        while True:
+            p = self.state / f"observe-{len(chunks):05d}.pkl"
+            if not p.exists():
+                return chunks
+            with open(p, "rb") as f:
+                chunks.append(pickle.load(f))
+
+    def save_observed(self, k: int, end: Position, pages: int, hosts: dict[str, HostStats], last: bool) -> None:
+        data = pickle.dumps({"end": tuple(end), "pages": pages, "hosts": hosts, "last": last},
+                            protocol=pickle.HIGHEST_PROTOCOL)
+        _write_atomic(self.state / f"observe-{k:05d}.pkl", data)
+
+    # -- output shards
+    @property
+    def shards(self) -> list[dict[str, Any]]:
+        return self.manifest["shards"]
+
+    def resume_point(self) -> Position:
+        return Position(*self.shards[-1]["end"]) if self.shards else START
+
+    def corpus_state(self):
+        """The corpus stage as it was after the last finished shard, or None."""
+        if not self.shards:
+            return None
+        import cloudpickle  # noqa: F401 - needed to load what it pickled
+
+        with open(self.state / self.shards[-1]["corpus_state"], "rb") as f:
+            return pickle.load(f)
+
+    def finish_shard(self, name: str, start: Position, end: Position, pages: int, errors: int, finish) -> None:
+        """Record a published shard: corpus state first, then the manifest entry."""
+        import cloudpickle
+
+        k = len(self.shards)
+        state_name = f"corpus-{k:05d}.pkl"
+        _write_atomic(self.state / state_name, cloudpickle.dumps(finish))
+        self.shards.append({"name": name, "start": list(start), "end": list(end), "pages": pages,
+                            "errors": errors, "corpus_state": state_name})
+        self._save_manifest()
+        if k:
+            (self.state / f"corpus-{k - 1:05d}.pkl").unlink(missing_ok=True)
+
+    def finish_run(self, summary: Summary) -> None:
+        self.manifest["complete"] = True
+        self.manifest["pages"] = sum(s["pages"] for s in self.shards)
+        self.manifest["errors"] = sum(s["errors"] for s in self.shards)
+        self._save_manifest()
+        _write_atomic(self.dir / SUCCESS, json.dumps({"pages": self.manifest["pages"],
+                                                      "errors": self.manifest["errors"]}).encode("utf-8"))
+        shutil.rmtree(self.state, ignore_errors=True)
+
+
+def _first_pass(engine, paths, options: Options, out: ShardedOutput, shard_pages: int) -> tuple[dict, int]:
+    """Host statistics, checkpointed per `shard_pages` pages of input."""
+    chunks = out.observed_chunks()
+    hosts: dict[str, HostStats] = {}
+    total = 0
+    for c in chunks:
+        for key, stats in c["hosts"].items():
+            hosts.setdefault(key, HostStats()).merge(stats)
+        total += c["pages"]
+    if chunks and chunks[-1]["last"]:
+        return hosts, total
+    k = len(chunks)
+    start = Position(*chunks[-1]["end"]) if chunks else START
+    part: dict[str, HostStats] = {}
+    n, end = 0, start
+    for pos, key, stats in engine.observe(paths, options, start):
+        part.setdefault(key, HostStats()).merge(stats)
+        n += 1
+        end = pos.next()
+        if n == shard_pages:
+            out.save_observed(k, end, n, part, last=False)
+            for hk, hs in part.items():
+                hosts.setdefault(hk, HostStats()).merge(hs)
+            total += n
+            k, part, n = k + 1, {}, 0
+    out.save_observed(k, end, n, part, last=True)
+    for hk, hs in part.items():
+        hosts.setdefault(hk, HostStats()).merge(hs)
+    return hosts, total + n
+
+
+def run_sharded(engine, paths: Sequence[Source], out_dir: str | Path, *, options: Options,
+                shard_pages: int = 10_000, suffix: str = ".jsonl.gz", restart: bool = False,
+                report: Report = lambda m: None, progress: Progress | None = None,
+                on_doc: Callable[[Document], None] | None = None,
+                fingerprint_extra: dict[str, Any] | None = None) -> Summary:
+    """Mend `paths` into shards of `shard_pages` pages in `out_dir`, resuming a
+    killed run of the same command where it stopped (see the module's doc)."""
+    from webmend.io.writers import open_writer
+
+    if suffix not in SHARD_SUFFIXES:
+        raise ValueError(f"shard format must be one of {', '.join(SHARD_SUFFIXES)}")
+    out = ShardedOutput(Path(out_dir), command_fingerprint(paths, options, shard_pages, suffix, fingerprint_extra),
+                        restart=restart)
+    summary = Summary()
+    t0 = time.perf_counter()
+    if out.complete:
+        report(f"{out_dir}: already complete ({out.manifest.get('pages', 0)} pages); nothing to do")
+        summary.pages, summary.errors = out.manifest.get("pages", 0), out.manifest.get("errors", 0)
+        return summary
+    hosts: dict[str, HostStats] = {}
+    total = None
+    if needs_first_pass(options):
+        hosts, total = _first_pass(engine, paths, options, out, shard_pages)
+    done = sum(s["pages"] for s in out.shards)
+    if out.shards:
+        report(f"{out_dir}: resuming after {len(out.shards)} finished shards ({done} pages)")
+    tick = (progress or _no_progress)(None if total is None else total - done)
+    finish = out.corpus_state() or corpus_stage(options)
+    start = out.resume_point()
+    writer = None
+    shard_start, n, errors = start, 0, 0
+
+    def publish(end: Position) -> None:
+        nonlocal writer
+        writer.close()
+        out.finish_shard(Path(writer.path).name, shard_start, end, n, errors, finish)
+        writer = None
+
+    try:
+        for pos, doc in engine.mend(paths, Resources(options=options, hosts=hosts), start, report):
+            if writer is None:
+                name = f"part-{len(out.shards):05d}{suffix}"
+                writer = open_writer(str(out.dir / name))
+                shard_start, n, errors = pos, 0, 0
+            finish(doc)
+            writer.write(doc.to_record(with_input=options.with_input, with_evidence=options.explain))
+            n += 1
+            errors += bool(doc.error)
+            summary.pages += 1
+            summary.errors += bool(doc.error)
+            if on_doc:
+                on_doc(doc)
+            tick()
+            if n == shard_pages:
+                publish(pos.next())
+        if writer is not None:
+            publish(Position(len(paths), 0))
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    out.finish_run(summary)
+    summary.seconds = time.perf_counter() - t0
+    return summary
