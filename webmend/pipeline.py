@@ -81,6 +81,13 @@ class Step:
     observe: Callable[[Document, HostStats], None] | None = None
 
 
+def _learned_repairs() -> list[Step]:
+    """The learned repair steps (family "repair"): escaping, lost letters, case."""
+    from webmend.repair import case, escaping, lost_letters
+
+    return [escaping.STEP, lost_letters.STEP, case.STEP]
+
+
 def _build_steps() -> list[Step]:
     # Imported here so each module stays importable on its own.
     # Order matters; each block below is owned by one family of modules.
@@ -93,6 +100,7 @@ def _build_steps() -> list[Step]:
         # -- encoding repairs (repair/: entities, mojibake, escapes, invisible chars, lossy flag)
         # -- page structure (boilerplate/: chrome, site templates; annotate/: title, author, date)
         # -- learned repairs (repair/: escaping, lost letters, case)
+        *_learned_repairs(),   # escaping, lost letters, case (learned per page and host)
         # -- line repairs (repair/: hyphenation, hard wraps, page-break splits, truncation)
         language.STEP,         # language of the page's own text
         # -- quality signals and dedup signatures (annotate/)

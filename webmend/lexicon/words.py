@@ -49,6 +49,35 @@ class Lexicon:
     def top(self, n: int) -> list[str]:
         return self.ranked[:n]
 
+    @functools.cached_property
+    def _prefix_index(self) -> tuple[list[str], list[float]]:
+        import itertools
+
+        words = sorted(self._freqs)
+        get = self._freqs.__getitem__
+        return words, list(itertools.accumulate(map(get, words), initial=0.0))
+
+    def prefix_freq(self, prefix: str) -> float:
+        """Summed relative frequency of the words that start with `prefix`
+        (how often a word of the language begins so).
+
+        >>> en = lexicon("en")
+        >>> en.prefix_freq("or") > en.freq("or") > 0, en.prefix_freq("qzx")
+        (True, 0.0)
+        """
+        import bisect
+
+        words, cum = self._prefix_index
+        p = prefix.lower()
+        lo = bisect.bisect_left(words, p)
+        hi = bisect.bisect_left(words, p + "\U0010ffff")
+        return max(cum[hi] - cum[lo], 0.0)
+
+    @functools.cached_property
+    def alphabet(self) -> str:
+        """The letters of the language: those of its 2,000 most frequent words."""
+        return "".join(sorted({ch for w in self.top(2000) for ch in w if ch.isalpha()}))
+
 
 @functools.lru_cache(maxsize=None)
 def lexicon(lang: str | None) -> Lexicon | None:

@@ -1,0 +1,392 @@
+"""Escaping damage: a filter put a symbol in place of (or into) the space
+before certain words ('workers\\and peasants', 'Soviet\\union', 'Party
+\\organization'). Learned per page and per host, never from a word list.
+
+A *site* is a run of symbols glued to the front of a word. Sites are grouped
+by their symbol (a doubled symbol counts as the same one) and by how they sit
+(`replace`: glued to the previous word or mark, where a space belongs;
+`insert`: after a space). For each group, every word-initial string of the
+glued words is a candidate *key*; a key is scored by
+
+- hits h: sites whose word starts with the key, and the distinct words
+  before them (damage hits many contexts; 'km/h' always follows 'km');
+- counterexamples c: words starting with the key that follow a plain space,
+  i.e. that the filter would have hit but did not;
+- gain: the binomial log-likelihood ratio of "every key word lost its space"
+  against "the symbol precedes key words no more often than other words",
+  plus the Poisson evidence that key words the language expects after a space
+  are missing.
+
+A group becomes a rule when its keys are consistent (c <= 10% of h), it has
+an anchor key (many distinct contexts, or a frequent word of the language
+gone missing after spaces) and its summed gain is large. URLs, paths, e-mail
+addresses and hashtag-like runs are never sites. Sites of an accepted symbol
+whose word has no consistent key are flagged, not edited.
+"""
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from webmend.document import Change, Document
+from webmend.lexicon.words import Lexicon
+from webmend.pipeline import HostStats, Resources, Step
+from webmend.repair import evidence as ev
+
+FAMILY = "escaping"
+# A symbol: a percent-encoded byte, '_', or any mark that is not a letter,
+# digit, space, or the punctuation that ordinarily touches words
+# (hyphens, dashes, apostrophes, quotes, brackets, sentence marks).
+SYMBOL = r"(?:%[0-9A-Fa-f]{2}|_|[^\w\s\-'’‘`.,:;!?\"“”„«»‹›()\[\]{}…–—‐‑])"
+SITE_RE = re.compile(rf"(?P<sym>{SYMBOL}{{1,8}})(?P<word>[^\W\d_]+)")
+URLISH = re.compile(r"://|^www\.|^[A-Za-z]:[\\/]|@\w+\.\w|\.(?:[a-z]{2,6})[/\\?#]|^~?[/\\][^/\\\s]*[/\\]|\.\w{1,5}$", re.I)
+CONTEXT = 80             # characters looked at around a site for its chunk
+EPS = 0.05               # share of key words a consistent filter may miss
+MAX_COUNTER = 0.10       # counterexamples allowed per hit
+MIN_RULE_GAIN = 25.0     # nats a symbol's keys must add up to
+MIN_HITS = 3
+MIN_CONTEXTS = 3         # distinct words before the sites of a rule
+MIN_ANCHOR_DEFICIT = 5.0  # nats: a key the language expects after spaces is missing
+MIN_ANCHOR_CONTEXTS = 8  # or: a key glued in this many distinct contexts
+MIN_KNOWN = 0.7          # share of glued words the lexicon knows
+MAX_SITES = 200_000
+
+
+@dataclass
+class Site:
+    start: int           # the symbol run
+    sym_end: int
+    end: int             # end of the glued word
+    unit: str            # the symbol, repeats collapsed ('\\\\' -> '\\')
+    mode: str            # "replace" (glued to what precedes) or "insert" (after a space)
+    word: str            # the glued word as written
+    left: str            # the word or mark before (lowercased), for context counts
+
+
+@dataclass
+class Key:
+    unit: str
+    mode: str
+    prefix: str
+    whole: bool          # the key is a whole word, not a word start
+    hits: int = 0
+    contexts: set = field(default_factory=set)
+    counter: int = 0
+    expected: float = 0.0
+    gain: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return f"{self.prefix}$" if self.whole else f"{self.prefix}*"
+
+    def covers(self, word: str) -> bool:
+        w = word.lower()
+        return w == self.prefix if self.whole else w.startswith(self.prefix)
+
+
+@dataclass
+class Rule:
+    unit: str
+    mode: str
+    keys: list[Key]
+    gain: float
+    hits: int
+    counter: int
+    contexts: int
+    scope: str
+
+    def key_for(self, site: Site) -> Key | None:
+        if site.unit != self.unit or site.mode != self.mode:
+            return None
+        best = None
+        for k in self.keys:
+            if k.covers(site.word) and (best is None or len(k.prefix) > len(best.prefix)):
+                best = k
+        return best
+
+
+def symbol_unit(run: str) -> str:
+    """The symbol of a run, repeats collapsed.
+
+    >>> symbol_unit("\\\\\\\\"), symbol_unit("%20"), symbol_unit("%20%20"), symbol_unit("/+")
+    ('\\\\', '%20', '%20', '/+')
+    """
+    n = len(run)
+    for size in range(1, n // 2 + 1):
+        if n % size == 0 and run[:size] * (n // size) == run:
+            return run[:size]
+    return run
+
+
+def _chunk(text: str, start: int, end: int) -> str:
+    """The whitespace-delimited chunk around [start, end), bounded."""
+    lo = max(0, start - CONTEXT)
+    hi = min(len(text), end + CONTEXT)
+    left = text[lo:start]
+    right = text[end:hi]
+    i = max(left.rfind(" "), left.rfind("\n"), left.rfind("\t"))
+    left = left[i + 1:]
+    j = min((x for x in (right.find(" "), right.find("\n"), right.find("\t")) if x >= 0), default=len(right))
+    return left + text[start:end] + right[:j]
+
+
+def find_sites(text: str, limit: int = MAX_SITES) -> list[Site]:
+    """Symbol runs glued to the front of a word, outside URLs and paths.
+
+    >>> [(s.unit, s.mode, s.word, s.left) for s in find_sites("workers\\\\and the Soviet\\\\union, see http://a.b/c")]
+    [('\\\\', 'replace', 'and', 'workers'), ('\\\\', 'replace', 'union', 'soviet')]
+    """
+    out: list[Site] = []
+    for m in SITE_RE.finditer(text):
+        start, sym_end = m.span("sym")
+        before = text[start - 1] if start else "\n"
+        mode = "insert" if before.isspace() else "replace"
+        if URLISH.search(_chunk(text, start, m.end())):
+            continue
+        if mode == "replace":
+            j = start
+            while j > 0 and start - j < 30 and text[j - 1].isalnum():
+                j -= 1
+            left = text[j:start].lower() or before
+        else:
+            left = "\n" if before == "\n" else " "
+            k = start - 1
+            while k > 0 and text[k - 1] in " \t":
+                k -= 1
+            j = k
+            while j > 0 and k - j < 30 and text[j - 1].isalnum():
+                j -= 1
+            left = text[j:k].lower() or left
+        out.append(Site(start, sym_end, m.end(), symbol_unit(m.group("sym")), mode, m.group("word"), left))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def space_words(text: str) -> tuple[Counter, int]:
+    """Lowercased words that follow a plain space, and how many tokens there are.
+
+    >>> c, n = space_words("Or else: the order, or\\nor")
+    >>> sorted(c.items()), n
+    [('else', 1), ('or', 1), ('order', 1), ('the', 1)], 5)
+    """
+    pieces = Counter(text.lower().split(" "))
+    out: Counter = Counter()
+    first = text.lower().split(" ", 1)[0]
+    for piece, n in pieces.items():
+        j = 0
+        while j < len(piece) and piece[j].isalpha():
+            j += 1
+        if j:
+            out[piece[:j]] += n
+    if first:
+        j = 0
+        while j < len(first) and first[j].isalpha():
+            j += 1
+        if j:
+            out[first[:j]] -= 1
+            if out[first[:j]] <= 0:
+                del out[first[:j]]
+    return out, max(sum(pieces.values()), 1)
+
+
+# ------------------------------------------------------------ evidence
+@dataclass
+class Evidence:
+    """What rule inference needs, from one page or pooled over a host."""
+
+    sites: Counter        # (unit, mode, word lowercased, left) -> count
+    space: Counter        # words after a plain space -> count
+    tokens: int
+
+    @classmethod
+    def of_text(cls, text: str, sites: list[Site]) -> "Evidence":
+        c = Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)
+        space, n = space_words(text) if sites else (Counter(), max(text.count(" "), 1))
+        return cls(c, space, n)
+
+
+def _prefix_counter(space: Counter):
+    words = sorted(space)
+    cum = [0]
+    for w in words:
+        cum.append(cum[-1] + space[w])
+
+    def count(prefix: str, whole: bool) -> int:
+        if whole:
+            return space.get(prefix, 0)
+        lo = bisect.bisect_left(words, prefix)
+        hi = bisect.bisect_left(words, prefix + "\U0010ffff")
+        return cum[hi] - cum[lo]
+
+    return count
+
+
+def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str) -> tuple[list[Rule], list[dict]]:
+    """Rules with strong, consistent evidence, and the rejected groups (for --explain)."""
+    groups: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
+    for (unit, mode, word, left), n in evid.sites.items():
+        groups[(unit, mode)].append((word, left, n))
+    if not groups:
+        return [], []
+    count_space = _prefix_counter(evid.space)
+    rules, rejected = [], []
+    for (unit, mode), items in groups.items():
+        total = sum(n for _, _, n in items)
+        g = min(max(total / evid.tokens, 1e-4), 0.5)
+        keys: dict[tuple[str, bool], Key] = {}
+        for word, left, n in items:
+            for k in range(1, len(word) + 1):
+                for whole in ((False, True) if k == len(word) else (False,)):
+                    key = keys.get((word[:k], whole))
+                    if key is None:
+                        key = keys[(word[:k], whole)] = Key(unit, mode, word[:k], whole)
+                    key.hits += n
+                    key.contexts.add(left)
+        for key in keys.values():
+            key.counter = count_space(key.prefix, key.whole)
+            h, c = key.hits, key.counter
+            gain = h * math.log((1 - EPS) / g) + c * math.log(EPS / (1 - g))
+            if lex is not None:
+                f = lex.freq(key.prefix) if key.whole else lex.prefix_freq(key.prefix)
+                key.expected = evid.tokens * f
+                gain += ev.poisson_deficit(c, key.expected)
+            key.gain = gain
+        # each glued word is covered by its best consistent key
+        chosen: dict[str, Key] = {}
+        for word, _, _ in items:
+            best = None
+            for k in range(2, len(word) + 1):
+                for whole in ((False, True) if k == len(word) else (False,)):
+                    key = keys[(word[:k], whole)]
+                    if key.counter > MAX_COUNTER * key.hits or key.gain <= 0:
+                        continue
+                    if best is None or key.gain > best.gain:
+                        best = key
+            if best is not None:
+                chosen[word] = best
+        used = {id(k): k for k in chosen.values()}.values()
+        hits = sum(n for w, _, n in items if w in chosen)
+        contexts = {left for w, left, _ in items if w in chosen}
+        gain = sum(k.gain for k in used)
+        counter = sum(k.counter for k in used)
+        anchor = any(ev.poisson_deficit(k.counter, k.expected) >= MIN_ANCHOR_DEFICIT
+                     or (len(k.contexts) >= MIN_ANCHOR_CONTEXTS and k.hits >= 2 * MIN_ANCHOR_CONTEXTS) for k in used)
+        known = (sum(n for w, _, n in items if w in chosen and lex.is_word(w, 1.5)) / max(hits, 1)
+                 if lex is not None else 1.0)
+        ok = (hits >= MIN_HITS and len(contexts) >= MIN_CONTEXTS and gain >= MIN_RULE_GAIN
+              and anchor and known >= MIN_KNOWN)
+        entry = dict(symbol=unit, mode=mode, hits=hits, counterexamples=counter, gain=round(gain, 1),
+                     contexts=len(contexts), keys=sorted(k.name for k in used))
+        if ok:
+            rules.append(Rule(unit, mode, sorted(used, key=lambda k: -k.gain), gain, hits, counter,
+                              len(contexts), scope))
+        elif total >= MIN_HITS:
+            rejected.append(entry)
+    return rules, rejected
+
+
+# ------------------------------------------------------------ the step
+def observe(doc: Document, stats: HostStats) -> None:
+    """First pass: the page's glued sites and, if it has any, its space-words."""
+    sites = find_sites(doc.text)
+    stats.counter("escaping.tokens")["n"] += max(doc.text.count(" "), 1)
+    if not sites:
+        return
+    evid = Evidence.of_text(doc.text, sites)
+    ev.add_capped(stats, "escaping.sites", Counter({"\x1f".join(k): v for k, v in evid.sites.items()}), 5000)
+    ev.add_capped(stats, "escaping.space", evid.space)
+    stats.counter("escaping.tokens")["with_sites"] += evid.tokens
+
+
+def host_evidence(stats: HostStats) -> Evidence:
+    sites = Counter({tuple(k.split("\x1f")): v for k, v in stats.counter("escaping.sites").items()})
+    return Evidence(sites, stats.counter("escaping.space"), max(stats.counter("escaping.tokens")["with_sites"], 1))
+
+
+def learn(doc: Document, res: Resources | None, sites: list[Site]) -> list[Rule]:
+    """The rules for this page: from its host's pooled evidence when the host
+    has several pages, else from the page alone."""
+    lex = ev.page_lexicon(doc)
+    stats = res.host_stats(doc) if res is not None else None
+    if stats is not None and stats.pages > 1 and stats.counter("escaping.sites"):
+        rules, rejected = infer_rules(host_evidence(stats), lex, "host")
+        if rules:
+            return rules
+    rules, rejected = infer_rules(Evidence.of_text(doc.text, sites), lex, "page")
+    return rules
+
+
+def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -> tuple[list[Change], list, list[Site]]:
+    """The changes the rules make to a text: each covered site's symbol run
+    becomes a space (`replace`) or goes (`insert`). Returns the changes, the
+    span of the repaired word inside each change, and the sites left alone."""
+    sites = find_sites(text) if sites is None else sites
+    changes, spans, left = [], [], []
+    for s in sites:
+        key = None
+        for r in rules:
+            key = r.key_for(s)
+            if key is not None:
+                break
+        if key is None:
+            left.append(s)
+            continue
+        sep = " " if s.mode == "replace" else ""
+        after = sep + s.word
+        changes.append(Change(s.start, s.end, after, kind="escape",
+                              evidence=f"{s.unit!r} stands for a space before {key.name}: {key.hits} hits, "
+                                       f"{key.counter} counterexamples, gain {key.gain:.0f} nats ({r.scope})"))
+        spans.append((len(sep), len(after)))
+    return changes, spans, left
+
+
+def repair_escaping(doc: Document, res: Resources) -> None:
+    if not doc.text:
+        return
+    sites = find_sites(doc.text)
+    if not sites and not (doc.title and SITE_RE.search(doc.title)):
+        return
+    rules = learn(doc, res, sites)
+    if not rules:
+        return
+    for r in rules:
+        doc.rules.append(ev.rule_entry(
+            FAMILY, f"{r.unit!r} in place of a space" if r.mode == "replace" else f"{r.unit!r} inserted after a space",
+            r.scope, keys=[k.name for k in r.keys][:20], hits=r.hits, counterexamples=r.counter,
+            contexts=r.contexts, gain=r.gain))
+    changes, spans, left = repair_text(doc.text, rules, sites)
+    if changes:
+        ev.replace_tracked(doc, changes, spans)
+    units = {(r.unit, r.mode) for r in rules}
+    stray = Counter(s.word.lower() for s in left if (s.unit, s.mode) in units)
+    for word, n in stray.most_common(5):
+        doc.flags.append(f"escaping: {n} x symbol before {word!r} left as is (no consistent evidence)")
+    if doc.title:
+        tchanges, tspans, _ = repair_text(doc.title, rules)
+        doc.meta["_learned_title_words"] = _apply_plain(doc, tchanges, tspans)
+
+
+def _apply_plain(doc: Document, changes: list[Change], spans: list) -> list[tuple[int, int]]:
+    """Apply changes to the title (no Edits); returns the repaired words' spans."""
+    if not changes:
+        return []
+    parts, pos, out, acc = [], 0, [], 0
+    for c, sp in sorted(zip(changes, spans), key=lambda x: x[0].start):
+        parts.append(doc.title[pos:c.start])
+        parts.append(c.after)
+        new_start = c.start + acc
+        out.append((new_start + sp[0], new_start + sp[1]))
+        acc += len(c.after) - (c.end - c.start)
+        pos = c.end
+    parts.append(doc.title[pos:])
+    doc.title = "".join(parts)
+    return out
+
+
+STEP = Step("escaping", repair_escaping,
+            "learned: a symbol standing for the space before certain words ('workers\\and' -> 'workers and')",
+            family="repair", observe=observe)

@@ -1,0 +1,206 @@
+"""Lost letters: a frequent word that lost a letter everywhere on a page or
+site ('rom' for 'from'). Learned from word counts against the lexicon's
+expectations, never from a list of words.
+
+A rule `d -> w` (w with one letter deleted gives d) is proposed when
+
+- w is a frequent word of the page's language that is (nearly) missing:
+  the page or host shows k_w occurrences where the lexicon expects e_w, and
+  the Poisson evidence of that deficit is large;
+- d is far more frequent on the page than the language expects (a token rare
+  in the language yet frequent on the page), and its surplus is of the same
+  order as w's deficit;
+
+and accepted when both pieces of evidence are strong. The gain reported is
+the page's unigram log-likelihood improvement from reading d as w. When d is
+itself a common word (so that only part of its occurrences can be damage),
+the rule edits only if nearly all of them are surplus; otherwise it is
+flagged. Upper-case occurrences (ROM) are never edited.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from webmend.document import Change, Document
+from webmend.lexicon.words import Lexicon
+from webmend.pipeline import HostStats, Resources, Step
+from webmend.repair import evidence as ev
+
+FAMILY = "lost_letters"
+MIN_DEFICIT = 8.0        # nats: w missing
+MIN_EXCESS = 8.0         # nats: d in surplus
+MIN_EXPECTED = 4.0       # w must be expected at least this often
+MIN_SURPLUS_SHARE = 0.85  # share of d's occurrences that must be surplus to edit
+MAX_ALPHABET = 80        # alphabetic scripts only (not syllabaries, not CJK)
+
+
+@dataclass
+class LostRule:
+    damaged: str          # d
+    word: str             # w
+    hits: int             # occurrences of d
+    counter: int          # occurrences of w left
+    expected: float       # of w
+    gain: float
+    surplus_share: float
+    scope: str
+    evidence: float = 0.0
+
+    @property
+    def editable(self) -> bool:
+        return self.surplus_share >= MIN_SURPLUS_SHARE
+
+
+def deletions(w: str) -> list[str]:
+    """The forms of w with one letter deleted.
+
+    >>> deletions("from")
+    ['rom', 'fom', 'frm', 'fro']
+    """
+    out = []
+    for i in range(len(w)):
+        d = w[:i] + w[i + 1:]
+        if d not in out:
+            out.append(d)
+    return out
+
+
+def infer_rules(counts: Counter, tokens: int, lex: Lexicon, scope: str) -> list[LostRule]:
+    """Lost-letter rules supported by strong evidence in `counts`.
+
+    Walks the language's words from the most frequent down to those expected
+    fewer than MIN_EXPECTED times here; a missing one whose one-letter-short
+    form is in surplus makes a rule."""
+    if lex is None or tokens <= 0 or len(lex.alphabet) > MAX_ALPHABET:
+        return []
+    min_freq = MIN_EXPECTED / tokens
+    rules: dict[str, LostRule] = {}
+    for w in lex.ranked:
+        f_w = lex.freq(w)
+        if f_w < min_freq:
+            break
+        if len(w) < 2 or not w.isalpha():
+            continue
+        e_w = tokens * f_w
+        k_w = counts.get(w, 0)
+        deficit = ev.poisson_deficit(k_w, e_w)
+        if deficit < MIN_DEFICIT:
+            continue
+        for d in deletions(w):
+            k = counts.get(d, 0)
+            if k < 2:
+                continue
+            f_d = lex.freq(d)
+            e_d = tokens * f_d
+            excess = ev.poisson_excess(k, e_d)
+            extra = k - e_d
+            if excess < MIN_EXCESS or k < 3 * e_d + 2:
+                continue
+            missing = e_w - k_w
+            if not (0.15 * missing <= extra <= 8 * missing + 3):
+                continue
+            if k_w > 0.25 * (k_w + extra):   # w mostly intact: not lost "everywhere"
+                continue
+            gain = extra * (math.log(f_w) - math.log(max(f_d, 1e-9)))
+            rule = LostRule(d, w, k, k_w, round(e_w, 1), round(gain, 1), extra / k, scope)
+            rule.evidence = round(deficit + excess, 1)
+            if d not in rules or rule.gain > rules[d].gain:
+                rules[d] = rule
+    return sorted(rules.values(), key=lambda r: -r.gain)
+
+
+def deglued(text: str) -> str:
+    """The text with escaping-damage symbols turned into spaces, so glued
+    words count as words (for the first pass, which sees unrepaired text)."""
+    from webmend.repair.escaping import SITE_RE
+
+    if not SITE_RE.search(text):
+        return text
+    return SITE_RE.sub(lambda m: " " + m.group("word"), text)
+
+
+def observe(doc: Document, stats: HostStats) -> None:
+    lang = ev.page_language(doc)
+    if not lang:
+        return
+    counts = ev.words_of(deglued(doc.text))
+    ev.add_capped(stats, f"lost_letters.words.{lang}", counts)
+    stats.counter("lost_letters.tokens")[lang] += sum(counts.values())
+
+
+def learn(doc: Document, res: Resources | None) -> list[LostRule]:
+    lex = ev.page_lexicon(doc)
+    if lex is None:
+        return []
+    counts = ev.words_of(doc.text)
+    rules = infer_rules(counts, sum(counts.values()), lex, "page")
+    stats = res.host_stats(doc) if res is not None else None
+    if stats is not None and stats.pages > 1:
+        hc = stats.counter(f"lost_letters.words.{lex.lang}")
+        host_rules = infer_rules(hc, stats.counter("lost_letters.tokens")[lex.lang], lex, "host")
+        have = {r.damaged for r in rules}
+        rules += [r for r in host_rules if r.damaged not in have and counts.get(r.damaged)]
+    return rules
+
+
+def _cased_like(token: str, word: str) -> str:
+    return word[:1].upper() + word[1:] if token[:1].isupper() else word
+
+
+def repair_text(text: str, rules: list[LostRule]) -> tuple[list[Change], list]:
+    changes, spans = [], []
+    for r in rules:
+        if not r.editable:
+            continue
+        for m in re.finditer(rf"(?<![\w\\/|_+#%]){re.escape(r.damaged)}(?!\w)", text, re.IGNORECASE):
+            tok = m.group(0)
+            if len(tok) > 1 and tok.isupper():
+                continue  # 'ROM' is a word of its own
+            after = _cased_like(tok, r.word)
+            changes.append(Change(m.start(), m.end(), after, kind="lost_letter",
+                                  evidence=f"{r.damaged!r} for {r.word!r}: {r.word!r} {r.counter} times where "
+                                           f"{r.expected:.0f} expected, {r.damaged!r} {r.hits} times; gain "
+                                           f"{r.gain:.0f} nats ({r.scope})"))
+            spans.append((0, len(after)))
+    return changes, spans
+
+
+def repair_lost_letters(doc: Document, res: Resources) -> None:
+    if not doc.text:
+        return
+    rules = learn(doc, res)
+    if not rules:
+        return
+    for r in rules:
+        doc.rules.append(ev.rule_entry(FAMILY, f"{r.damaged!r} -> {r.word!r}", r.scope, hits=r.hits,
+                                       counterexamples=r.counter, expected=r.expected, gain=r.gain, evidence=r.evidence,
+                                       surplus_share=round(r.surplus_share, 2), applied=r.editable))
+        if not r.editable:
+            doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} "
+                             f"({r.surplus_share:.0%} of its occurrences are surplus); not edited")
+    changes, spans = repair_text(doc.text, rules)
+    if changes:
+        ev.replace_tracked(doc, changes, spans)
+    if doc.title:
+        tchanges, tspans = repair_text(doc.title, rules)
+        if tchanges:
+            from webmend.repair.escaping import _apply_plain
+
+            old = doc.meta.get("_learned_title_words", [])
+            doc.meta["_learned_title_words"] = _shift_spans(old, tchanges) + _apply_plain(doc, tchanges, tspans)
+
+
+def _shift_spans(spans: list, changes: list[Change]) -> list:
+    out = []
+    for s, e in spans:
+        d = sum(len(c.after) - (c.end - c.start) for c in changes if c.end <= s)
+        out.append((s + d, e + d))
+    return out
+
+
+STEP = Step("lost_letters", repair_lost_letters,
+            "learned: a frequent word missing where its one-letter-short form abounds ('rom' -> 'from')",
+            family="repair", observe=observe)
