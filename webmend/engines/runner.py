@@ -133,7 +133,12 @@ def command_fingerprint(paths: Sequence[Source], options: Options, shard_pages: 
         ver = version("webmend")
     except PackageNotFoundError:
         ver = "unknown"
-    return {"webmend": ver, "inputs": _input_fingerprint(paths), "skip": sorted(options.skip),
+    import hashlib
+
+    listed = json.dumps(_input_fingerprint(paths)).encode("utf-8")
+    inputs = {"files": len(paths), "sha1": hashlib.sha1(listed).hexdigest(),
+              "first": str(paths[0]) if paths else None}
+    return {"webmend": ver, "inputs": inputs, "skip": sorted(options.skip),
             "with_input": options.with_input, "explain": options.explain, "shard_pages": shard_pages,
             "suffix": suffix, **(extra or {})}
 

@@ -1,0 +1,157 @@
+"""The Ray engine: the same two passes with Ray Data, on this machine or a cluster.
+
+Reading: each input file is a row; a Ray task reads it (the same readers as
+the local engine) into one row per page, the Document pickled. First pass:
+`workers` Ray tasks at a time prepare and observes pages and returns each page's
+host counts, in input order (`preserve_order`), which the driver pools exactly
+as the local engine does. Second pass: tasks mend pages with those host
+statistics (shared once through the object store); the driver receives the
+pages in input order and applies the corpus stage (dedup) and writes — so the
+output is the one the local engine gives for the same input.
+
+Install with `pip install 'webmend[ray]'`. `address=None` starts Ray on this
+machine with `workers` CPUs; "auto" or "ray://host:10001" joins a cluster (the
+inputs must then be readable from every node: shared storage or URLs).
+"""
+from __future__ import annotations
+
+import logging
+import pickle
+from typing import Any, Callable, Iterator, Sequence
+
+from webmend.engines.stream import START, Position, iter_file_pages
+from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES
+from webmend.io.remote import Source
+from webmend.pipeline import HostStats, Options, Resources, observe, run_steps
+
+BATCH_PAGES = 8
+
+
+def _read_file(item: dict[str, Any], max_bytes: int, fields: dict[str, str] | None,
+               with_reports: bool) -> Iterator[dict[str, Any]]:
+    """Ray flat_map: one input file -> one row per page (or per report)."""
+    reports: list[str] = []
+    report = reports.append if with_reports else (lambda m: None)
+    for pos, doc in iter_file_pages(item["path"], item["index"], item["skip"], report, max_bytes, fields):
+        while reports:
+            yield {"file": pos.file, "page": -1, "doc": b"", "report": reports.pop(0)}
+        yield {"file": pos.file, "page": pos.page, "doc": pickle.dumps(doc, protocol=5), "report": ""}
+    for msg in reports:
+        yield {"file": item["index"], "page": -1, "doc": b"", "report": msg}
+
+
+def _observe_batch(batch: dict[str, Any], options: Options) -> dict[str, list]:
+    """Ray map_batches: per page, its host key and pickled HostStats."""
+    out: dict[str, list] = {"file": [], "page": [], "key": [], "stats": []}
+    for f, p, blob in zip(batch["file"], batch["page"], batch["doc"]):
+        if p < 0:
+            continue
+        doc = pickle.loads(blob)
+        stats = HostStats()
+        observe(doc, stats, options)
+        out["file"].append(int(f))
+        out["page"].append(int(p))
+        out["key"].append(doc.host_key)
+        out["stats"].append(pickle.dumps(stats, protocol=5))
+    return out
+
+
+_HOSTS: dict[str, dict[str, HostStats]] = {}  # per worker process: the run's host statistics, by object id
+
+
+def _mend_batch(batch: dict[str, Any], options: Options, hosts_ref: list) -> dict[str, list]:
+    """Ray map_batches: pages mended with the run's host statistics (fetched
+    once per worker process from the object store)."""
+    import ray
+
+    key = hosts_ref[0].hex()
+    if key not in _HOSTS:
+        _HOSTS.clear()
+        _HOSTS[key] = ray.get(hosts_ref[0])
+    res = Resources(options=options, hosts=_HOSTS[key])
+    out: dict[str, list] = {"file": [], "page": [], "doc": [], "report": []}
+    for f, p, blob, msg in zip(batch["file"], batch["page"], batch["doc"], batch["report"]):
+        if p >= 0:
+            doc = pickle.loads(blob)
+            run_steps(doc, res)
+            doc.source = ""
+            blob = pickle.dumps(doc, protocol=5)
+        out["file"].append(int(f))
+        out["page"].append(int(p))
+        out["doc"].append(blob)
+        out["report"].append(msg)
+    return out
+
+
+class RayEngine:
+    """Pages through Ray tasks, `workers` at a time; see the module's doc."""
+
+    name = "ray"
+
+    def __init__(self, workers: int = 2, address: str | None = None, max_bytes: int = DEFAULT_MAX_PAGE_BYTES,
+                 fields: dict[str, str] | None = None):
+        self.workers = workers
+        self.address = address
+        self.max_bytes = max_bytes
+        self.fields = fields
+        self._started = False
+
+    def _ray(self):
+        import ray
+
+        if not ray.is_initialized():
+            for name in ("ray", "ray.data"):
+                logging.getLogger(name).setLevel(logging.ERROR)
+            kw: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
+                                  "configure_logging": False}
+            if self.address:
+                ray.init(address=self.address, **kw)
+            else:
+                ray.init(num_cpus=self.workers, **kw)
+            self._started = True
+        for name in ("ray", "ray.data"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+        ctx = ray.data.DataContext.get_current()
+        ctx.execution_options.preserve_order = True
+        ctx.enable_progress_bars = False
+        ctx.print_on_execution_start = False
+        return ray
+
+    def _pages(self, paths: Sequence[Source], start: Position, with_reports: bool):
+        ray = self._ray()
+        items = [{"index": i, "path": str(paths[i]), "skip": start.page if i == start.file else 0}
+                 for i in range(start.file, len(paths))]
+        ds = ray.data.from_items(items, override_num_blocks=max(1, min(len(items), 4 * self.workers)))
+        return ds.flat_map(_read_file, fn_args=(self.max_bytes, self.fields, with_reports))
+
+    def observe(self, paths: Sequence[Source], options: Options,
+                start: Position = START) -> Iterator[tuple[Position, str, HostStats]]:
+        if start.file >= len(paths):
+            return
+        ds = self._pages(paths, start, with_reports=False).map_batches(
+            _observe_batch, fn_args=(options,), batch_size=BATCH_PAGES, batch_format="numpy",
+            compute=self._ray().data.TaskPoolStrategy(size=self.workers))
+        for row in ds.iter_rows():
+            yield Position(int(row["file"]), int(row["page"])), row["key"], pickle.loads(row["stats"])
+
+    def mend(self, paths: Sequence[Source], res: Resources, start: Position = START,
+             report: Callable[[str], None] = lambda m: None):
+        if start.file >= len(paths):
+            return
+        ray = self._ray()
+        hosts_ref = ray.put(res.hosts)
+        ds = self._pages(paths, start, with_reports=True).map_batches(
+            _mend_batch, fn_args=(res.options, [hosts_ref]), batch_size=BATCH_PAGES, batch_format="numpy",
+            compute=ray.data.TaskPoolStrategy(size=self.workers))
+        for row in ds.iter_rows():
+            if int(row["page"]) < 0:
+                report(row["report"])
+                continue
+            yield Position(int(row["file"]), int(row["page"])), pickle.loads(row["doc"])
+
+    def close(self) -> None:
+        if self._started:
+            import ray
+
+            ray.shutdown()
+            self._started = False
