@@ -170,5 +170,26 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
         sys.exit(EXIT_PAGE_ERRORS)
 
 
+@main.command()
+@click.argument("out", metavar="OUT")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Rows per breakdown.")
+def stats(out: str, as_json: bool, top: int) -> None:
+    """Summarise a run's output (a file or a sharded directory): pages, languages,
+    share of text removed, edits by kind, duplicate clusters, errors."""
+    import json
+
+    from webmend import stats as run_stats
+
+    try:
+        st = run_stats.compute(out)
+    except FileNotFoundError as exc:
+        raise click.UsageError(str(exc)) from None
+    except (OSError, ValueError, EOFError) as exc:
+        click.echo(f"webmend: cannot read {out}: {exc}", err=True)
+        sys.exit(EXIT_OUTPUT)
+    click.echo(json.dumps(st.to_dict(), ensure_ascii=False, indent=1) if as_json else run_stats.render(st, top))
+
+
 if __name__ == "__main__":
     main()
