@@ -88,6 +88,21 @@ def _learned_repairs() -> list[Step]:
     return [escaping.STEP, lost_letters.STEP, case.STEP]
 
 
+def _encoding_repairs() -> list[Step]:
+    """The mechanical encoding repairs (family "repair"), before page structure is read."""
+    from webmend.repair import backslashes, encoding, entities
+
+    return [backslashes.LITERAL_ESCAPES, backslashes.SLASH_QUOTES, entities.STEP,
+            encoding.MOJIBAKE, encoding.INVISIBLE, encoding.LOSSY]
+
+
+def _line_repairs() -> list[Step]:
+    """The mechanical line repairs (family "repair"), after chrome and the learned repairs."""
+    from webmend.repair import hyphenation, lines, truncation
+
+    return [lines.HARD_WRAPS, lines.PAGE_BREAKS, hyphenation.STEP, truncation.STEP]
+
+
 def _build_steps() -> list[Step]:
     # Imported here so each module stays importable on its own.
     # Order matters; each block below is owned by one family of modules.
@@ -98,10 +113,12 @@ def _build_steps() -> list[Step]:
         text_input.STEP,       # bytes/HTML -> the page's input text, metadata from HTML
         text_input.NORMALIZE,  # line endings, trailing spaces, runs of blank lines
         # -- encoding repairs (repair/: entities, mojibake, escapes, invisible chars, lossy flag)
+        *_encoding_repairs(),  # escapes, entities, mojibake, invisible chars, lossy flag
         # -- page structure (boilerplate/: chrome, site templates; annotate/: title, author, date)
         # -- learned repairs (repair/: escaping, lost letters, case)
         *_learned_repairs(),   # escaping, lost letters, case (learned per page and host)
         # -- line repairs (repair/: hyphenation, hard wraps, page-break splits, truncation)
+        *_line_repairs(),      # hard wraps, page-break splits, hyphenation, truncation
         language.STEP,         # language of the page's own text
         # -- quality signals and dedup signatures (annotate/)
         basic_signals.STEP,    # counts every later filter can use

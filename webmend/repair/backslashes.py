@@ -1,0 +1,179 @@
+"""Backslash damage: slash-escaped quotes and literal escape sequences.
+
+Slash quotes (PHP's magic quotes): every quote got a backslash (`It\\'s`,
+`\\"word\\"`) and every backslash a second one. Undone only when the page shows
+it consistently (escaped quotes, hardly any bare ones), and only what the
+escaper did: `\\'`, `\\"` and `\\\\` lose one backslash per round of escaping;
+any other backslash (`workers\\and`) is left for the learned repairs.
+
+Literal escapes: text encoded twice as a string literal shows `\\n`, `\\t`,
+`\\"` and `\\u2019` as characters. `\\uXXXX` is decoded wherever it names a
+real non-ASCII character; `\\n` and company only on a page whose escapes are
+evidently structural (at sentence ends, before capitals or other escapes, on a
+page without real line breaks), and even then not where a backslash is glued
+before a lower-case word that is a better word with the escape letter kept
+(`the\\nation`, `was\\not`: the learned repairs' kind of damage).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from webmend.document import Change, Document
+from webmend.lexicon.words import lexicon
+from webmend.pipeline import Resources, Step
+
+# ---------------------------------------------------------------- slash quotes
+
+_QUOTE_RUN = re.compile(r"\\+['\"]|\\{2,}")
+_RAW_QUOTE = re.compile(r"(?<!\\)['\"]")
+_STRIP_ONE = re.compile(r"\\([\\'\"])")
+
+
+def strip_slashes(run: str, rounds: int) -> str:
+    """Undo `rounds` rounds of magic quotes on a run of backslashes and a quote.
+
+    >>> strip_slashes("\\\\'", 1), strip_slashes("\\\\\\\\\\\\'", 2), strip_slashes("\\\\\\\\", 1)
+    ("'", "'", '\\\\')
+    """
+    for _ in range(rounds):
+        run = _STRIP_ONE.sub(r"\1", run)
+    return run
+
+
+def find_slash_quotes(text: str) -> tuple[list[Change], dict | None]:
+    """Changes undoing magic quotes, when the page shows them consistently.
+
+    >>> ch, rule = find_slash_quotes('It\\\\\\'s a \\\\"test\\\\" of C:\\\\\\\\dir and workers\\\\and')
+    >>> [c.after for c in ch], rule["rounds"]
+    (["'", '"', '"', '\\\\'], 1)
+    >>> find_slash_quotes("Soviet\\\\\\\\union and it's \\"fine\\"")[0]
+    []
+    """
+    if "\\" not in text:
+        return [], None
+    runs = list(_QUOTE_RUN.finditer(text))
+    quoted = [m for m in runs if m.group()[-1] in "'\""]
+    if not quoted:
+        return [], None
+    raw = len(_RAW_QUOTE.findall(text))
+    if raw * 4 > len(quoted):
+        return [], None
+    # n backslashes before a quote after k rounds: 2**k - 1; the page's depth is the least seen.
+    least = min(len(m.group()) - 1 for m in quoted)
+    rounds = max(1, (least + 1).bit_length() - 1)
+    changes = []
+    for m in runs:
+        after = strip_slashes(m.group(), rounds)
+        if after != m.group():
+            changes.append(Change(m.start(), m.end(), after, kind="slash_quote",
+                                  evidence=f"{len(quoted)} slash-escaped quotes, {raw} bare ones"))
+    rule = {"family": "escaping", "rule": f"magic quotes x{rounds}: \\' \\\" \\\\ unescaped", "hits": len(quoted),
+            "counterexamples": raw, "rounds": rounds}
+    return changes, rule
+
+
+def repair_slash_quotes(doc: Document, res: Resources) -> None:
+    changes, rule = find_slash_quotes(doc.text)
+    if changes:
+        doc.replace(changes)
+        doc.rules.append(rule)
+
+
+# ---------------------------------------------------------------- literal escapes
+
+_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?|[\\nrt\"'/])")
+_SIMPLE = {"n": "\n", "t": "\t", "r": "", '"': '"', "'": "'", "/": "/", "\\": "\\"}
+# A '\n' that is plainly structure: after a sentence end or another escape, or
+# before a capital, a digit, a quote, another escape or the end.
+_STRUCTURAL_NL = re.compile(r"(?:(?<=[.!?:;\"”)\]])|(?<=\\n)|(?<=\\r))\\n|\\n(?=\\|[A-Z0-9\"“'(\[]|$)")
+
+
+def _unicode_char(hi: str, lo: str | None) -> str | None:
+    cp = int(hi, 16)
+    if lo is not None and 0xD800 <= cp <= 0xDBFF:
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (int(lo, 16) - 0xDC00)
+    if cp < 0x80 or 0xD800 <= cp <= 0xDFFF:
+        return None
+    ch = chr(cp)
+    return None if unicodedata.category(ch) in ("Cc", "Cn", "Cs", "Co") else ch
+
+
+def _glued_word_escape(text: str, m: re.Match) -> bool:
+    """True when `\\n` (or `\\t`, `\\r`) glued to a lower-case word reads better
+    as the word with the letter kept ('the\\nation' -> 'nation'), i.e. it is the
+    learned repairs' backslash-for-space damage, not an escape."""
+    letter = m.group()[1]
+    if m.start() == 0 or text[m.start() - 1].isspace():
+        return False
+    word = re.match(r"[a-z]+", text[m.end():m.end() + 40])
+    if not word:
+        return False
+    en = lexicon("en")
+    rest = word.group()
+    joined = en.zipf(letter + rest)
+    return joined >= 3.0 and joined >= en.zipf(rest)
+
+
+def find_literal_escapes(text: str) -> tuple[list[Change], dict | None]:
+    """Changes decoding literal escape sequences the page evidently carries.
+
+    >>> ch, rule = find_literal_escapes("It\\\\u2019s here.\\\\nNext line.\\\\n\\\\nAnd the\\\\nation\\\\t\\\\\\"ok\\\\\\"")
+    >>> "".join(c.after for c in ch), rule["structural_newlines"]
+    ('’\\n\\n\\n\\t""', 3)
+    >>> find_literal_escapes("the Soviet\\\\union and workers\\\\not rom")[0]
+    []
+    """
+    if "\\" not in text:
+        return [], None
+    structural = len(_STRUCTURAL_NL.findall(text))
+    total_nl = text.count("\\n")
+    literal_mode = structural >= 2 and ("\n" not in text or structural * 2 >= total_nl)
+    unicode_hits = 0
+    changes = []
+    for m in _ESCAPE.finditer(text):
+        s = m.group()
+        kind_letter = s[1]
+        if kind_letter == "u":
+            hi = s[2:6]
+            lo = s[8:12] if len(s) > 6 else None
+            if not any(ch.isdigit() for ch in hi):
+                continue
+            ch = _unicode_char(hi, lo)
+            if ch is None and lo is not None:  # a lone escape followed by another
+                ch, m_end = _unicode_char(hi, None), m.start() + 6
+            else:
+                m_end = m.end()
+            if ch is None:
+                continue
+            unicode_hits += 1
+            changes.append(Change(m.start(), m_end, ch, kind="literal_escape", evidence="\\u escape of a non-ASCII character"))
+        elif literal_mode:
+            if kind_letter in "ntr" and _glued_word_escape(text, m):
+                continue
+            changes.append(Change(m.start(), m.end(), _SIMPLE[kind_letter], kind="literal_escape",
+                                  evidence=f"literal escapes: {structural} structural \\n of {total_nl}"))
+    if not changes:
+        return [], None
+    if not literal_mode and unicode_hits < 2:
+        # one \uXXXX alone counts only glued inside a word ('It\u2019s')
+        c = changes[0]
+        if not (c.start > 0 and text[c.start - 1].isalnum() and c.end < len(text) and text[c.end].isalnum()):
+            return [], None
+    rule = {"family": "escaping", "rule": "literal escape sequences" + (" (\\n, \\t, \\\" ...)" if literal_mode else " (\\uXXXX)"),
+            "hits": len(changes), "structural_newlines": structural}
+    return changes, rule
+
+
+def repair_literal_escapes(doc: Document, res: Resources) -> None:
+    changes, rule = find_literal_escapes(doc.text)
+    if changes:
+        doc.replace(changes)
+        doc.rules.append(rule)
+
+
+LITERAL_ESCAPES = Step("literal_escapes", repair_literal_escapes,
+                       "literal escape sequences of text encoded twice (\\u2019, and \\n \\t \\\" on pages that show them)",
+                       family="repair")
+SLASH_QUOTES = Step("slash_quotes", repair_slash_quotes, "magic quotes: \\' \\\" \\\\ on pages escaped consistently",
+                    family="repair")

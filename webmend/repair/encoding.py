@@ -1,0 +1,207 @@
+"""Encoding repairs: mojibake, invisible characters inside words, the lossy flag.
+
+Mojibake is UTF-8 text decoded as Windows-1252 or Latin-1 (once or more):
+'it’s' shows as 'itâ€™s', or 'itÃ¢â‚¬â„¢s' after a second round. A cheap
+detector finds the byte patterns UTF-8 leaves behind (a lead character followed
+by the right number of continuation characters); only those spans go through
+ftfy, configured to fix the encoding and nothing else (no quote uncurling, no
+width folding, no ligature splitting), so each repair is a small local Edit.
+
+Invisible characters (soft hyphens, zero-width spaces, word joiners, stray
+byte-order marks) inside a word are removed; elsewhere they are left alone
+(a zero-width joiner inside an emoji, a zero-width space between Thai words).
+
+Text whose non-ASCII characters were replaced by '?' (or U+FFFD) cannot be
+restored: it is only flagged `lossy_encoding`.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from webmend.document import Change, Document
+from webmend.pipeline import HostStats, Resources, Step
+
+# ---------------------------------------------------------------- mojibake
+
+# What the bytes 0x80-0xBF (UTF-8 continuation bytes) become when read as
+# Windows-1252, or as Latin-1 where Windows-1252 leaves a byte undefined.
+_CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
+_CONT = "[\x80-\xbf" + _CP1252_HIGH + "]"
+# A UTF-8 sequence read one byte per character: lead + 1, 2 or 3 continuations.
+_SEQUENCE = re.compile(rf"(?:[\xc2-\xdf]{_CONT}|[\xe0-\xef]{_CONT}{{2}}|[\xf0-\xf4]{_CONT}{{3}})+")
+_ANY_LEAD = re.compile(r"[\xc2-\xf4]")
+# Leads that stand alone in ordinary Latin text (accented lower-case letters,
+# ß, ×, Ø ...) are trusted only with support elsewhere on the page; 'Â', 'Ã',
+# 'Ä', 'Å', 'Ð', 'Ñ' followed by a continuation are the classic mojibake.
+_STRONG_LEAD = set("ÂÃÄÅÐÑ")
+
+
+@functools.lru_cache(maxsize=1)
+def _ftfy_config():
+    from ftfy import TextFixerConfig
+
+    return TextFixerConfig(unescape_html=False, remove_terminal_escapes=False, fix_encoding=True,
+                           restore_byte_a0=False, replace_lossy_sequences=False,
+                           decode_inconsistent_utf8=True, fix_c1_controls=False,
+                           fix_latin_ligatures=False, fix_character_width=False, uncurl_quotes=False,
+                           fix_line_breaks=False, fix_surrogates=False, remove_control_chars=False,
+                           normalization=None, explain=False)
+
+
+def decode_mojibake(span: str) -> str:
+    """The text a mojibake span stood for, or the span itself if ftfy sees no fix.
+
+    >>> decode_mojibake("â€™"), decode_mojibake("Ã¢â‚¬â„¢"), decode_mojibake("Ã©")
+    ('’', '’', 'é')
+    >>> decode_mojibake("â\\x80\\x99")  # read as Latin-1
+    '’'
+    """
+    from ftfy import fix_encoding
+
+    fixed = fix_encoding(span, _ftfy_config())
+    # A span that decodes to control characters or replacement marks was not mojibake.
+    if any(ord(ch) < 32 or 0x7f <= ord(ch) < 0xa0 or ch == "\ufffd" for ch in fixed):
+        return span
+    return fixed
+
+
+def find_mojibake(text: str) -> list[Change]:
+    """Changes that decode each mojibake span of `text`.
+
+    A weak span (a single two-character sequence with a lead letter common in
+    Latin text, like 'ß»') is repaired only when the page has other mojibake.
+
+    >>> [c.after for c in find_mojibake("It‚Äôs")]  # Mac Roman, not ours
+    []
+    >>> [(c.start, c.after) for c in find_mojibake("cafÃ© and itâ€™s")]
+    [(3, 'é'), (12, '’')]
+    >>> find_mojibake("Fuß» und Åre")
+    []
+    """
+    if not _ANY_LEAD.search(text):
+        return []
+    spans = [m for m in _SEQUENCE.finditer(text)]
+    if not spans:
+        return []
+    strong = [m for m in spans if len(m.group()) > 2 or m.group()[0] in _STRONG_LEAD]
+    if not strong:
+        return []
+    changes = []
+    for m in spans:
+        span = m.group()
+        if len(spans) < 3 and m not in strong:
+            continue
+        fixed = decode_mojibake(span)
+        if fixed != span:
+            changes.append(Change(m.start(), m.end(), fixed, kind="mojibake",
+                                  evidence=f"UTF-8 read as a single-byte charset ({len(spans)} spans on the page)"))
+    return changes
+
+
+def repair_mojibake(doc: Document, res: Resources) -> None:
+    changes = find_mojibake(doc.text)
+    if changes:
+        doc.replace(changes)
+        doc.rules.append({"family": "encoding", "rule": "mojibake: UTF-8 read as cp1252/latin-1",
+                          "hits": len(changes)})
+
+
+# ---------------------------------------------------------------- invisible characters
+
+_LATIN_ISH = r"A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
+# Soft hyphen, word joiner and byte-order mark inside any word; a soft hyphen
+# before a line break marks a word split at the line end; zero-width space,
+# non-joiner and joiner only between Latin/Greek/Cyrillic letters (in other
+# scripts they do real work).
+_INVISIBLE = re.compile(
+    r"(?<=\w)\u00ad\n(?=\w)"
+    r"|(?<=\w)[\u00ad\u2060\ufeff]+(?=\w)"
+    rf"|(?<=[{_LATIN_ISH}])[\u200b\u200c\u200d\u00ad\u2060\ufeff]+(?=[{_LATIN_ISH}])")
+_ANY_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def find_invisible(text: str) -> list[Change]:
+    """Changes removing invisible characters from inside words.
+
+    >>> [(c.start, c.end) for c in find_invisible("Not\\u00adfall da\\u200bta 🏳\\ufe0f\\u200d🌈")]
+    [(3, 4), (11, 12)]
+    """
+    if not _ANY_INVISIBLE.search(text):
+        return []
+    return [Change(m.start(), m.end(), "", kind="invisible",
+                   evidence=f"U+{ord(m.group()[0]):04X} inside a word")
+            for m in _INVISIBLE.finditer(text)]
+
+
+def repair_invisible(doc: Document, res: Resources) -> None:
+    doc.replace(find_invisible(doc.text))
+
+
+# ---------------------------------------------------------------- lossy encoding
+
+_URLISH = re.compile(r"\S*(?:https?:|www\.|\.php|\.aspx?|/)\S*\?\S*")
+# '?' where a letter, an apostrophe, a dash or an opening quote was:
+# 'caf?', 'don?t', '2004 ? 2014', '?Hello', a word of only '?'.
+_LOST = re.compile(r"(?<=[A-Za-z])\?(?=[A-Za-z])|(?<= )\?(?= )(?![^\n]{0,60} : )|(?:(?<=\s)|^)\?+(?=[A-Za-z])|(?:(?<=\s)|^)\?{2,}(?=[\s.,]|$)",
+                   re.MULTILINE)
+LOSSY_MIN_HITS = 3
+
+
+def lossy_evidence(text: str) -> int:
+    """How many places show a character lost to '?' or U+FFFD (URLs excluded).
+
+    >>> lossy_evidence("The caf? didn?t open ? it was ?closed?.")  # 'caf?' reads as a question
+    3
+    >>> lossy_evidence("Visit index.php?id=3 now? Yes? Maybe? x = a ? b : c")
+    0
+    """
+    if "?" not in text and "\ufffd" not in text:
+        return 0
+    hits = text.count("\ufffd")
+    if "?" in text:
+        urls = [(m.start(), m.end()) for m in _URLISH.finditer(text)] if "/" in text or "www" in text or ".php" in text else []
+        for m in _LOST.finditer(text):
+            if not any(a <= m.start() < b for a, b in urls):
+                hits += 1
+    return hits
+
+
+def _has_non_ascii_letters(text: str) -> bool:
+    return any(ord(ch) > 127 and ch.isalpha() for ch in text)
+
+
+def observe_lossy(doc: Document, stats: HostStats) -> None:
+    """Per host: pages showing lost characters, and pages that are plain ASCII."""
+    hits = lossy_evidence(doc.text)
+    stats.add("lossy_pages", ["lossy" if hits >= LOSSY_MIN_HITS else "intact" if _has_non_ascii_letters(doc.text) else "ascii"])
+
+
+def flag_lossy(doc: Document, res: Resources) -> None:
+    """Flag a page whose non-ASCII characters were replaced, never guess them back.
+
+    A plain-ASCII page without enough evidence of its own is flagged too when
+    its host's other pages show the loss and none of them kept a non-ASCII
+    letter: the same lossy export served them all, so whatever non-ASCII the
+    page had is gone too (the flag says the text may be lossy, nothing is edited)."""
+    hits = lossy_evidence(doc.text)
+    reason = None
+    if hits >= LOSSY_MIN_HITS or "\ufffd" in doc.text:
+        reason = f"{hits} characters replaced by '?' or U+FFFD"
+    else:
+        stats = res.host_stats(doc)
+        if stats is not None and doc.text.isascii():
+            pages = stats.counter("lossy_pages")
+            if pages["lossy"] >= 2 and pages["intact"] == 0:
+                reason = (f"host: {pages['lossy']} pages lost characters to '?', none kept any; "
+                          f"this page is plain ASCII ({hits} '?' in words)")
+    if reason:
+        doc.lossy_encoding = True
+        doc.flags.append(f"lossy_encoding: {reason}")
+
+
+MOJIBAKE = Step("mojibake", repair_mojibake, "UTF-8 read as Windows-1252/Latin-1, once or twice (ftfy on the spans only)",
+                family="repair")
+INVISIBLE = Step("invisible", repair_invisible, "soft hyphens, zero-width characters inside words", family="repair")
+LOSSY = Step("lossy_flag", flag_lossy, "flag pages whose non-ASCII characters were replaced by '?' (never guessed)",
+             family="repair", observe=observe_lossy)

@@ -1,0 +1,148 @@
+"""Print hyphenation: a word split at a line end whose line break was lost
+('cir-cumstances'), kept a space ('cir- cumstances') or kept the break
+('cir-\\ncumstances').
+
+A split is joined when the joined form is a word and the parts are not the
+two words of a compound. The lexicon decides the clear cases: 'circumstances'
+is a word, 'cumstances' is not. Where both parts are words ('under-standing',
+'news-paper'), the page decides: the joined form used elsewhere on the page, or
+a page (or host) with clear print hyphenation, tips it; a hyphenated form the
+page repeats, a joined form rarer than its parts ('well-known', 'set-up',
+'non-profit'), or a capitalised second part ('anti-Soviet') keeps the hyphen.
+Compounds of three parts or more ('life-and-death') are never touched.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from webmend.document import Change, Document
+from webmend.lexicon.words import Lexicon
+from webmend.pipeline import HostStats, Resources, Step
+from webmend.repair.page_words import page_lexicon
+
+_SPLIT = re.compile(r"(?<![\w-])([^\W\d_]{2,})-( ?|\n)([^\W\d_]{2,})(?![\w-]|['’]\w\w)")
+_WORD = re.compile(r"[^\W\d_]+")
+SURE_MIN_ZIPF = 2.0     # the joined form must be a real word
+SURE_MARGIN = 1.0       # ... clearly more usual than the rarer part
+PAGE_MIN_ZIPF = 2.0     # with page evidence: a known joined form
+PAGE_MARGIN = 1.0       # ... not much rarer than the rarer part
+PAGE_MAX_GAP = 2.0      # ... nor far rarer than the commoner one ('north-westerly')
+MIN_PAGE_HITS = 2
+
+
+def _zipfs(lex: Lexicon, a: str, b: str) -> tuple[float, float, float]:
+    return lex.zipf((a + b).lower()), lex.zipf(a.lower()), lex.zipf(b.lower())
+
+
+def is_sure_split(lex: Lexicon, a: str, b: str) -> bool:
+    """A split the lexicon alone settles: the joined form is a word, clearly
+    more usual than the rarer part.
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> en = lexicon("en")
+    >>> [is_sure_split(en, *w.split("-")) for w in ["cir-cumstances", "inter-national", "well-known", "non-profit", "every-thing"]]
+    [True, True, False, False, False]
+    """
+    if not b[0].islower() or (a[0].isupper() and not a[1:].islower()):
+        return False
+    zj, za, zb = _zipfs(lex, a, b)
+    if zj > 0 and min(za, zb) == 0:  # a part no lexicon knows: 'vituperat-ion'
+        return True
+    return zj >= SURE_MIN_ZIPF and min(za, zb) <= zj - SURE_MARGIN
+
+
+def is_likely_split(lex: Lexicon, a: str, b: str) -> bool:
+    """On a page that shows print hyphenation: also joins both-word splits
+    whose joined form is common ('every-thing', 'news-paper'), not ones whose
+    joined form is much rarer than its parts ('set-up', 'well-known').
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> en = lexicon("en")
+    >>> [is_likely_split(en, *w.split("-")) for w in ["every-thing", "news-paper", "set-up", "well-known", "north-westerly"]]
+    [True, True, False, False, False]
+    """
+    if not b[0].islower() or (a[0].isupper() and not a[1:].islower()):
+        return False
+    zj, za, zb = _zipfs(lex, a, b)
+    return zj >= PAGE_MIN_ZIPF and zj >= min(za, zb) - PAGE_MARGIN and zj >= max(za, zb) - PAGE_MAX_GAP
+
+
+def sure_split_count(text: str, lex: Lexicon) -> int:
+    """How many splits on the page the lexicon alone settles."""
+    return sum(1 for m in _SPLIT.finditer(text) if is_sure_split(lex, m.group(1), m.group(3)))
+
+
+def find_hyphenation(text: str, lex: Lexicon, host_hyphenates: bool = False) -> tuple[list[Change], int]:
+    """Changes joining print-hyphenated words, and the page's sure splits.
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> t = ("Under the cir-cumstances a well-known life-and-death anti-Soviet set-up. "
+    ...      "The news-paper and the inter- national news-paper; a newspaper.")
+    >>> [c.after for c in find_hyphenation(t, lexicon("en"))[0]]
+    ['circumstances', 'newspaper', 'international', 'newspaper']
+    """
+    if "-" not in text:
+        return [], 0
+    matches = list(_SPLIT.finditer(text))
+    if not matches:
+        return [], 0
+    forms = Counter(m.group(1).lower() + "-" + m.group(3).lower() for m in matches if not m.group(2))
+    sure = [is_sure_split(lex, m.group(1), m.group(3)) for m in matches]
+    n_sure = sum(sure)
+    page_hyphenates = n_sure >= MIN_PAGE_HITS or host_hyphenates
+    words: Counter | None = None
+    changes = []
+    for m, is_sure in zip(matches, sure):
+        a, gap, b = m.group(1), m.group(2), m.group(3)
+        joined = a + b
+        key = joined.lower()
+        if words is None:  # the page's own words, once: is the joined form used unsplit?
+            words = Counter(_WORD.findall(text.lower()))
+        seen = words[key]
+        repeated = forms[a.lower() + "-" + b.lower()] >= 2 and not seen
+        if is_sure and not repeated:
+            why = "joined form is a word, a part is not"
+        elif repeated:
+            continue
+        elif seen and is_likely_split(lex, a, b):
+            why = f"joined form used {seen}x on the page"
+        elif page_hyphenates and is_likely_split(lex, a, b):
+            why = f"page shows print hyphenation ({n_sure} sure splits)" + (" / host" if host_hyphenates else "")
+        else:
+            continue
+        changes.append(Change(m.start(), m.end(), joined, kind="hyphenation", evidence=why))
+    return changes, n_sure
+
+
+def observe_hyphenation(doc: Document, stats: HostStats) -> None:
+    """Per host: pages with clear print hyphenation."""
+    lex = page_lexicon(doc)
+    if lex is not None and "-" in doc.text:
+        n = sure_split_count(doc.text, lex)
+        stats.add("hyphenation", ["pages_with_splits"] if n else [])
+        stats.add("hyphenation", {"sure_splits": n})
+
+
+def _host_hyphenates(doc: Document, res: Resources) -> bool:
+    stats = res.host_stats(doc)
+    if stats is None:
+        return False
+    c = stats.counter("hyphenation")
+    return c["pages_with_splits"] >= 2 and c["sure_splits"] >= 4
+
+
+def repair_hyphenation(doc: Document, res: Resources) -> None:
+    lex = page_lexicon(doc)
+    if lex is None or "-" not in doc.text:
+        return
+    changes, n_sure = find_hyphenation(doc.text, lex, _host_hyphenates(doc, res))
+    if changes:
+        doc.replace(changes)
+        doc.rules.append({"family": "hyphenation", "rule": "print hyphenation joined", "hits": len(changes),
+                          "sure_splits": n_sure})
+
+
+STEP = Step("hyphenation", repair_hyphenation,
+            "join print-hyphenated words (cir-cumstances), keep compounds (well-known, life-and-death)",
+            family="repair", observe=observe_hyphenation)

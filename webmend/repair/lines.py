@@ -1,0 +1,271 @@
+"""Broken lines: hard-wrapped paragraphs, and paragraphs split by a page break.
+
+Hard wraps. A text wrapped at a fixed width W has a tell-tale line shape: each
+line inside a paragraph is at most W long, and the next line's first word would
+not have fitted after it (len(line) + 1 + len(next word) > W). The page's W is
+the width at which most of its inner lines have that shape (found in one sweep
+over the line lengths); a host whose pages are all wrapped at one width lends
+it to a page too short to show it. Only lines of that shape are joined, so
+lists, headings, poems and addresses (short lines that would have had room for
+the next word) keep their breaks.
+
+Page breaks. A paragraph cut in two by a print page break ('some\\n\\ncomrades',
+'incident at\\n\\nLake Khasan') is rejoined when the first part ends without
+any punctuation and either the second part starts with a lower-case word, or
+the first part ends on a very frequent word that this page never lets end a
+sentence ('at', 'the').
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from webmend.document import Change, Document
+from webmend.pipeline import HostStats, Resources, Step
+from webmend.repair.page_words import never_ends_sentence, page_lexicon
+
+MIN_INNER_LINES = 5
+MIN_SHARE = 0.75
+MIN_WIDTH = 30
+LONG_SHARE = 0.6         # lines shorter than this share of the width are not judged
+MAX_CAPITAL_SHARE = 0.5  # wrapped prose continues mostly in lower case; verse and lists do not
+_LIST_MARK = re.compile(r"(?:[-*•·▪◦>#|+]|\d{1,3}[.)]|[A-Za-z][.)]|\(\w{1,3}\))(?:\s|$)")
+_BULLET = re.compile(r"(?:[-*•·▪◦>#|+]|\d{1,3}[.)])(?:\s|$)")  # what starts a list item in wrapped text
+_URL_START = re.compile(r"(?:https?://|www\.|@|#)", re.IGNORECASE)
+
+
+def _first_word_len(line: str) -> int:
+    i = line.find(" ")
+    return len(line) if i < 0 else i
+
+
+def wrap_width(lines: list[str], *, width: int | None = None) -> tuple[int, int, int]:
+    """(W, lines with the wrapped shape at W, lines long enough to judge at W).
+
+    An inner line (a non-blank line followed by a non-blank one) has the
+    wrapped shape at W when len <= W < len + 1 + len(first word of the next
+    line). Lines shorter than LONG_SHARE * W are not judged: at that width
+    they are real breaks (a table row, a short list item), not wraps. With
+    `width` given, counts at that width; otherwise picks the width where the
+    shape holds for the most lines while covering at least MIN_SHARE of the
+    judged ones (the widest of equals: the strictest for short lines).
+
+    >>> import textwrap
+    >>> text = "The soldiers crossed the river at night and waited for the dawn. " * 8
+    >>> w, fits, judged = wrap_width(textwrap.fill(text, 40).split("\\n")); (w >= 40, fits == judged)
+    (True, True)
+    >>> wrap_width(["Roses are red", "violets are blue", "sugar is sweet", "and so are you"])
+    (17, 3, 3)
+
+    Which is why `page_wrap_width` asks for more than the shape (see there).
+    """
+    spans = []
+    for a, b in zip(lines, lines[1:]):
+        if a and b:
+            la = len(a)
+            spans.append((la, la + _first_word_len(b)))  # W in [la, la + nxt]
+    if not spans:
+        return 0, 0, 0
+    if width is not None:
+        floor = LONG_SHARE * width
+        return (width, sum(1 for lo, hi in spans if lo <= width <= hi),
+                sum(1 for lo, _ in spans if lo >= floor))
+    top = max(hi for _, hi in spans)
+    if top > 100_000:  # a huge line: not a wrapped page
+        return 0, 0, len(spans)
+    diff = [0] * (top + 2)
+    at_least = [0] * (top + 2)  # at_least[n]: inner lines of length >= n
+    for lo, hi in spans:
+        diff[lo] += 1
+        diff[hi + 1] -= 1
+        at_least[lo] += 1
+    for n in range(top, -1, -1):
+        at_least[n] += at_least[n + 1]
+    best = (0, 0, 0)
+    fallback = (0, 0, 0)
+    run = 0
+    for w in range(top + 1):
+        run += diff[w]
+        if not run:
+            continue
+        judged = at_least[math.ceil(LONG_SHARE * w)]
+        if run >= fallback[1]:
+            fallback = (w, run, judged)
+        if run >= MIN_SHARE * judged and run >= best[1]:
+            best = (w, run, judged)
+    return best if best[1] else fallback
+
+
+def _longer_than(lines: list[str], width: int) -> int:
+    return sum(1 for a, b in zip(lines, lines[1:]) if a and b and len(a) > width)
+
+
+def _capital_share(lines: list[str], width: int) -> float:
+    """Among lines of the wrapped shape at `width`, the share whose next line
+    starts with a capital letter (high for verse and lists, low for prose)."""
+    n = caps = 0
+    for a, b in zip(lines, lines[1:]):
+        if a and b and len(a) <= width <= len(a) + _first_word_len(b):
+            n += 1
+            caps += b[0].isupper()
+    return caps / n if n else 1.0
+
+
+def page_wrap_width(lines: list[str], host_width: int | None = None) -> tuple[int | None, str]:
+    """The width the page was wrapped at, or None; and the evidence.
+
+    >>> page_wrap_width(["Roses are red", "violets are blue", "sugar is sweet", "and so are you"])
+    (None, '')
+    """
+    w, fits, judged = wrap_width(lines)
+    if (fits >= MIN_INNER_LINES and w >= MIN_WIDTH and fits >= MIN_SHARE * judged
+            and _longer_than(lines, w) <= 0.1 * judged and _capital_share(lines, w) <= MAX_CAPITAL_SHARE):
+        return w, f"{fits} of {judged} long inner lines wrapped at {w}"
+    if host_width:
+        _, fits, judged = wrap_width(lines, width=host_width)
+        if (fits >= 2 and fits >= 0.5 * judged and _longer_than(lines, host_width) <= 0.1 * judged
+                and _capital_share(lines, host_width) <= MAX_CAPITAL_SHARE):
+            return host_width, f"host wraps at {host_width}; {fits} of {judged} long inner lines here"
+    return None, ""
+
+
+def find_wrap_joins(text: str, host_width: int | None = None) -> tuple[list[Change], int | None, str]:
+    """Changes joining the hard-wrapped lines of `text`.
+
+    >>> import textwrap
+    >>> para = "The soldiers crossed the well-known river at night, and they waited there for dawn. " * 6
+    >>> wrapped = textwrap.fill(para.strip(), 50) + "\\n\\nA list:\\n- one\\n- two"
+    >>> changes, w, _ = find_wrap_joins(wrapped)
+    >>> w >= 50, all(c.after in (" ", "") for c in changes), len(changes) == wrapped.split("\\n\\n")[0].count("\\n")
+    (True, True, True)
+    """
+    if text.count("\n") < MIN_INNER_LINES:
+        return [], None, ""
+    lines = text.split("\n")
+    width, evidence = page_wrap_width(lines, host_width)
+    if width is None:
+        return [], None, ""
+    changes = []
+    pos = 0
+    for a, b in zip(lines, lines[1:]):
+        nl = pos + len(a)
+        pos = nl + 1
+        if not (a and b):
+            continue
+        la = len(a)
+        nxt = _first_word_len(b)
+        if not la <= width <= la + nxt or _BULLET.match(b):
+            continue
+        if len(a) >= 2 and a[-1] == "-" and a[-2].isalpha() and b[0].isalpha():
+            sep = ""  # a word broken at its hyphen: keep it, hyphenation decides
+        elif la == width and len(a) - (a.rfind(" ") + 1) + nxt > width:
+            sep = ""  # a word too long for any line, cut at the margin
+        else:
+            sep = " "
+        changes.append(Change(nl, nl + 1, sep, kind="line_join", evidence=evidence))
+    return changes, width, evidence
+
+
+def observe_wraps(doc: Document, stats: HostStats) -> None:
+    """Per host: the widths its pages are evidently wrapped at."""
+    if doc.text.count("\n") >= MIN_INNER_LINES:
+        width, _ = page_wrap_width(doc.text.split("\n"))
+        if width:
+            stats.add("wrap_width", [width])
+
+
+def _host_width(doc: Document, res: Resources) -> int | None:
+    stats = res.host_stats(doc)
+    if stats is None:
+        return None
+    widths: Counter = stats.counter("wrap_width")
+    if not widths:
+        return None
+    w, n = widths.most_common(1)[0]
+    return w if n >= 2 and n >= 0.5 * sum(widths.values()) else None
+
+
+def join_hard_wraps(doc: Document, res: Resources) -> None:
+    changes, width, evidence = find_wrap_joins(doc.text, _host_width(doc, res))
+    if changes:
+        doc.replace(changes)
+        doc.rules.append({"family": "lines", "rule": f"hard wrap at {width} columns", "hits": len(changes),
+                          "evidence": evidence})
+
+
+# ---------------------------------------------------------------- page breaks
+
+_BREAK = re.compile(r"(?<=[^\n])\n\n(?=[^\n])")
+_LAST_WORD = re.compile(r"([^\W\d_]+)(-?)$")
+_FIRST_WORD = re.compile(r"[^\W\d_]+(?=[\s,;:.!?'’)]|$)")
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def page_break_join(before: str, after: str, text: str, lex, cache: dict, at_end: bool = False) -> str | None:
+    """The separator to put between two paragraphs a page break split, or None
+    when the boundary is a real one. `before`/`after` are the last line of the
+    first paragraph and the first line of the second (`at_end`: the last line of the page)."""
+    if (_words(before) < 2 or _URL_START.match(after) or _LIST_MARK.match(after) or _LIST_MARK.match(before)
+            or (_words(after) < 2 and not (at_end or after[-1] in ".!?\"”’)"))):
+        return None
+    last = before[-1]
+    if not (last.isalpha() or last in ",-"):
+        return None
+    first = _FIRST_WORD.match(after)
+    m = _LAST_WORD.search(before)
+    if m and m.group(2):  # 'cir-' + 'cumstances': a word broken at a page end
+        return "" if first and after[0].islower() else None
+    if first and after[0].islower() and first.group().islower() and (_words(before) >= 3 or _words(after) >= 4):
+        return " "
+    if last == "," and _words(before) >= 5:
+        return " "
+    if m and lex is not None and _words(after) >= 3:
+        word = m.group(1)
+        if word not in cache:
+            cache[word] = never_ends_sentence(text, word, lex)
+        if cache[word]:
+            return " "
+    return None
+
+
+def find_page_break_joins(text: str, lex) -> list[Change]:
+    """Changes rejoining paragraphs split mid-sentence.
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> t = ("We met at dawn and talked at length at the camp. He came at noon.\\n\\n"
+    ...      "When we were operating in the zone at Xiaowangqing, some\\n\\ncomrades told me of the incident at\\n\\n"
+    ...      "Lake Khasan. It was over.\\n\\nChapter Two\\n\\nThe end came at last.")
+    >>> [t[c.start - 6:c.end + 4] for c in find_page_break_joins(t, lexicon("en"))]
+    [', some\\n\\ncomr', 'ent at\\n\\nLake']
+    """
+    if "\n\n" not in text:
+        return []
+    changes = []
+    cache: dict = {}
+    for m in _BREAK.finditer(text):
+        a = text.rfind("\n", 0, m.start()) + 1
+        b = text.find("\n", m.end())
+        before, after = text[a:m.start()], text[m.end():b if b >= 0 else len(text)]
+        sep = page_break_join(before, after, text, lex, cache, at_end=b < 0)
+        if sep is not None:
+            changes.append(Change(m.start(), m.end(), sep, kind="paragraph_join",
+                                  evidence="paragraph ends mid-sentence: " + repr(before[-20:]) + " | " + repr(after[:20])))
+    return changes
+
+
+def join_page_breaks(doc: Document, res: Resources) -> None:
+    changes = find_page_break_joins(doc.text, page_lexicon(doc))
+    if changes:
+        doc.replace(changes)
+        doc.rules.append({"family": "lines", "rule": "paragraph split mid-sentence by a page break",
+                          "hits": len(changes)})
+
+
+HARD_WRAPS = Step("hard_wraps", join_hard_wraps, "rejoin lines hard-wrapped at a fixed width (page's or host's width)",
+                  family="repair", observe=observe_wraps)
+PAGE_BREAKS = Step("page_breaks", join_page_breaks, "rejoin paragraphs split mid-sentence by a page break",
+                   family="repair")

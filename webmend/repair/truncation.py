@@ -1,0 +1,162 @@
+"""A page cut off mid-sentence: flagged `truncated`, its dangling fragment removed
+so the text ends at its last whole sentence.
+
+A page is judged by its last paragraph (page chrome is gone by now). It is cut
+when that paragraph ends without closing punctuation and its last word shows
+the cut: a fragment the lexicon does not know ('men e', 'the gover'), a very
+frequent word the page never lets end a sentence ('at', 'the'), or a comma.
+A page ending with a heading, a list item, a caption or a closing quote is
+left alone: short last lines need a plain fragment, and any closing mark
+counts as an ending.
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+
+from webmend.document import Document
+from webmend.lexicon.words import Lexicon
+from webmend.pipeline import HostStats, Resources, Step
+from webmend.repair.page_words import never_ends_sentence, page_lexicon
+
+# A sentence end: terminal punctuation, closing quotes/brackets, then a space or the end.
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]»]*(?=\s|$)")
+_LAST_WORD = re.compile(r"([^\W\d_]+)$")
+_SPACED_SCRIPT = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
+PROSE_WORDS = 6          # a last paragraph this long is prose, not a heading or an item
+SHORT_WORD_ZIPF = 5.5    # a 1-2 letter last word rarer than this is a fragment ('e', 'th')
+FRAGMENT_ZIPF = 1.5      # a longer last word rarer than this is a fragment
+PREFIX_MAX_ZIPF = 3.5    # ... or one this rare that begins a word PREFIX_MARGIN commoner ('whic' -> 'which')
+PREFIX_MARGIN = 2.0
+PREFIX_VOCABULARY = 50_000
+
+
+@functools.lru_cache(maxsize=8)
+def _alphabetical(lex: Lexicon) -> list[str]:
+    """The lexicon's commonest words, in alphabetical order (for prefix ranges)."""
+    return sorted(w for w in lex.top(PREFIX_VOCABULARY) if w.isalpha())
+
+
+def _best_completion(word: str, lex: Lexicon) -> float:
+    """Zipf of the commonest longer word that starts with `word` (0 if none)."""
+    words = _alphabetical(lex)
+    i = bisect.bisect_right(words, word)
+    best = 0.0
+    for w in itertools.islice(words, i, i + 5000):
+        if not w.startswith(word):
+            break
+        best = max(best, lex.zipf(w))
+    return best
+
+
+def is_fragment(word: str, lex: Lexicon) -> bool:
+    """True for a word cut short: unknown to the lexicon, a rare 1-2 letter
+    one, or a rare lower-case one that begins a far commoner word ('whic').
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> en = lexicon("en")
+    >>> [is_fragment(w, en) for w in ["e", "a", "US", "th", "of", "whic", "men", "circumstanc", "unforgettable"]]
+    [True, False, False, True, False, True, False, True, False]
+    """
+    if not _SPACED_SCRIPT.fullmatch(word):  # Latin, Greek, Cyrillic: scripts whose words the lexicon lists
+        return False
+    low = word.lower()
+    z = lex.zipf(low)
+    if len(word) <= 2:
+        return z < SHORT_WORD_ZIPF and not word.isupper()
+    if z < FRAGMENT_ZIPF:
+        return True
+    return word.islower() and z < PREFIX_MAX_ZIPF and _best_completion(low, lex) >= z + PREFIX_MARGIN
+
+
+def page_ending(text: str, lex: Lexicon | None) -> tuple[str, str]:
+    """How the page ends: ('sure', why) when it was plainly cut mid-sentence,
+    ('open', why) when it merely lacks closing punctuation after words (a cut
+    or a heading: the host decides), ('closed', '') otherwise.
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> en = lexicon("en")
+    >>> page_ending("It was over. I heard later that the officers had lost all their men e", en)
+    ('sure', "last word 'e' is a fragment")
+    >>> page_ending("He left.\\n\\nFurther reading", en)[0], page_ending('He said: "We go home"', en)[0]
+    ('open', 'closed')
+    >>> page_ending("More at www.autoracing.com.br", en)[0]
+    'closed'
+    """
+    body = text.rstrip()
+    if not body or not (body[-1].isalpha() or body[-1] == ","):
+        return "closed", ""
+    last_para = body[body.rfind("\n") + 1:]
+    n_words = len(last_para.split())
+    if body[-1] == ",":
+        return ("sure", "ends with a comma") if n_words >= 4 else ("closed", "")
+    m = _LAST_WORD.search(body)
+    word = m.group(1) if m else ""
+    if last_para.split()[-1].lstrip("\"'“‘(«") != word:  # a URL, a handle, a code: not prose
+        return "closed", ""
+    if lex is not None and word:
+        if is_fragment(word, lex) and (n_words >= PROSE_WORDS or n_words >= 2 and word.islower()):
+            return "sure", f"last word {word!r} is a fragment"
+        if n_words >= 3 and never_ends_sentence(body[:m.start()], word, lex):
+            return "sure", f"ends on {word!r}, which never ends a sentence on this page"
+    if n_words >= 2 or len(last_para) >= 20:
+        return "open", f"no closing punctuation after {word!r}"
+    return "closed", ""
+
+
+def truncation_point(text: str, lex: Lexicon | None, host_truncates: bool = False) -> tuple[int, str] | None:
+    """(where the dangling fragment starts, why) for a page cut mid-sentence, else None.
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> en = lexicon("en")
+    >>> t = "The war ended. The number of casualties was high. I heard later that the officers had lost all their men e"
+    >>> i, why = truncation_point(t, en); t[:i], why
+    ('The war ended. The number of casualties was high.', "last word 'e' is a fragment")
+    >>> truncation_point("He left.\\n\\nFurther reading\\n\\nChapter Two", en) is None
+    True
+    >>> truncation_point("He left.\\n\\nFurther reading\\n\\nChapter Two", en, host_truncates=True)[0]
+    8
+    """
+    kind, why = page_ending(text, lex)
+    if kind == "closed" or (kind == "open" and not host_truncates):
+        return None
+    if kind == "open":
+        why += "; the host's pages are cut off"
+    ends = None
+    for ends in _SENTENCE_END.finditer(text):
+        pass
+    return (ends.end() if ends else 0), why
+
+
+def observe_ending(doc: Document, stats: HostStats) -> None:
+    """Per host: how its pages end (a host that cuts pages cuts them all)."""
+    stats.add("page_ends", [page_ending(doc.text, page_lexicon(doc))[0]])
+
+
+def _host_truncates(doc: Document, res: Resources) -> bool:
+    stats = res.host_stats(doc)
+    if stats is None:
+        return False
+    ends = stats.counter("page_ends")
+    total = sum(ends.values())
+    return ends["sure"] >= 2 and ends["sure"] >= 0.3 * total and ends["sure"] + ends["open"] >= 0.7 * total
+
+
+def cut_truncated(doc: Document, res: Resources) -> None:
+    point = truncation_point(doc.text, page_lexicon(doc), _host_truncates(doc, res))
+    if point is None:
+        return
+    start, why = point
+    doc.truncated = True
+    if start == 0:  # no whole sentence to keep: flag only
+        doc.flags.append(f"truncated: {why}; no whole sentence to end on")
+        return
+    doc.remove(start, len(doc.text), reason="truncated fragment")
+    doc.rules.append({"family": "truncation", "rule": "cut mid-sentence", "evidence": why,
+                      "removed_chars": len(doc.removed[-1].text)})
+
+
+STEP = Step("truncation", cut_truncated, "flag a page cut mid-sentence and drop the dangling fragment",
+            family="repair", observe=observe_ending)
