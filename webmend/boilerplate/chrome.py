@@ -1,0 +1,86 @@
+"""The `chrome` step: take page chrome out of a text page, keep the page's own text.
+
+Each non-empty line is a block; `classify.classify_blocks` decides which are
+the page's own text from what they show. Dropped blocks go to `doc.removed`
+with the reason (navigation, share buttons, comments, copyright ...). The
+page's heading, when the text repeats it right above the article, is taken
+out as `title` (the metadata step reads it from there), and so are lines of
+the article's by-line.
+
+A page with no text, or nothing but chrome, ends with an empty text and a flag
+saying why.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from webmend.annotate.language import identify, sample_of
+from webmend.boilerplate.blocks import Block, remove_blocks, text_blocks
+from webmend.boilerplate.classify import Decision, classify_blocks
+from webmend.boilerplate.features import MAX_BLOCK_CHARS
+from webmend.document import Document
+from webmend.pipeline import Resources, Step
+
+TITLE_REASON = "title"
+_KEY = re.compile(r"[\W_]+")
+MIN_TITLE_KEY = 12  # alphanumeric characters a repeated heading must have
+
+
+def heading_key(text: str) -> str:
+    """What two occurrences of one heading share: letters and digits, lowercased
+    (escapes, quotes, spacing and a trailing '…' differ between them).
+
+    >>> heading_key("[News] Chapter\\u00a021 “Let Us\\\\go…")
+    'newschapter21letusgo'
+    """
+    return _KEY.sub("", text.rstrip("…").rstrip(".").lower())
+
+
+def page_language(blocks: list[Block]) -> str | None:
+    """The language of a page judged on its longest blocks (most likely its own text)."""
+    return identify(sample_of(b.text for b in sorted(blocks, key=lambda b: len(b.text), reverse=True)[:12]))[0]
+
+
+def repeated_heading(blocks: list[Block], decisions: list[Decision], first_kept: int) -> bool:
+    """Whether the first kept block repeats a heading met above it: the page's
+    title written again over its text (the first occurrence, a browser title
+    with the site name, or one cut short with '…', does not count as text)."""
+    key = heading_key(blocks[first_kept].text)
+    if len(key) < MIN_TITLE_KEY or decisions[first_kept].score > 6:
+        return False
+    for b in blocks[:first_kept]:
+        k = heading_key(b.text)
+        if len(k) >= MIN_TITLE_KEY and (k.startswith(key) or key.startswith(k)):
+            return True
+    return False
+
+
+def remove_chrome(doc: Document, res: Resources) -> None:
+    blocks = text_blocks(doc.text)
+    if not blocks:
+        doc.flags.append("structure: the page has no text")
+        return
+    lang = page_language(blocks)
+    if doc.language is None:
+        doc.language = lang  # provisional: the language step judges the final text
+    texts = [b.text for b in blocks]
+    counts = Counter(texts)
+    decisions = classify_blocks(texts, lang=lang, repeats=[counts[t] for t in texts])
+    kept = [i for i, d in enumerate(decisions) if d.keep]
+    drops = [(b, d.reason) for b, d in zip(blocks, decisions) if not d.keep]
+    if kept and repeated_heading(blocks, decisions, kept[0]):
+        drops.append((blocks[kept[0]], TITLE_REASON))
+        kept = kept[1:]
+    doc.signals["chrome_blocks"] = len(drops)
+    remove_blocks(doc, drops)
+    if not kept:
+        if any(len(b.text) > MAX_BLOCK_CHARS for b in blocks):
+            doc.flags.append("structure: no text of the page's own (a block too long to be prose)")
+        else:
+            doc.flags.append("structure: no text of the page's own (only chrome)")
+
+
+STEP = Step("chrome", remove_chrome,
+            "page chrome out (navigation, share buttons, comments, related lists, footers), from text alone",
+            family="structure")

@@ -1,0 +1,240 @@
+"""What a block of text shows about itself: length, end punctuation, stop-word
+density, capitalised words, digits, script, chrome phrases.
+
+A block is a line (or a paragraph) of a page. `block_features` is a pure
+function from texts to `Features`, shared by the text path (this package) and
+any HTML path that has its blocks' texts; it knows nothing of documents.
+
+>>> f = block_features(["Home", "The soldiers crossed the river at night and waited for dawn."], lang="en")
+>>> f[0].words, f[0].end_punct, f[1].words, f[1].end_punct, f[1].stop_ratio > 0.3
+(1.0, False, 11.0, True, True)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from webmend.annotate.dates import find_date
+from webmend.boilerplate.lexicon import chrome_kind
+from webmend.boilerplate.stopwords import SUFFIX_LANGS, _suffixes, stopwords
+
+# Scripts a letter can belong to; a block is foreign when its letters are of a
+# script other than the page's.
+_SCRIPT_RANGES = [
+    (0x0041, 0x024F, "latin"), (0x0370, 0x03FF, "greek"), (0x0400, 0x052F, "cyrillic"),
+    (0x0590, 0x05FF, "hebrew"), (0x0600, 0x06FF, "arabic"), (0x0750, 0x077F, "arabic"),
+    (0x0900, 0x097F, "devanagari"), (0x0980, 0x09FF, "bengali"), (0x0B80, 0x0BFF, "tamil"),
+    (0x0E00, 0x0E7F, "thai"), (0x1100, 0x11FF, "hangul"), (0x1E00, 0x1EFF, "latin"),
+    (0x3040, 0x30FF, "cjk"), (0x3130, 0x318F, "hangul"), (0x3400, 0x4DBF, "cjk"),
+    (0x4E00, 0x9FFF, "cjk"), (0xAC00, 0xD7AF, "hangul"), (0xF900, 0xFAFF, "cjk"),
+]
+# Scripts written without spaces: every character counts as a fraction of a word.
+_UNSPACED = frozenset({"cjk", "thai"})
+CHARS_PER_WORD_UNSPACED = 1.7
+MAX_DATE_LINE_WORDS = 20
+MAX_BLOCK_CHARS = 100_000  # a longer "paragraph" is a blob (minified code, data), never prose
+BLOB = "block too long to be prose"
+
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+_SENTENCE_END = frozenset(".!?。！？…؟।")
+_CLOSERS = "\"'”’»)]）」』›*"
+_INNER_SENTENCE = re.compile(r"[.!?。！？](?:[\"'”’»)]*)(?:\s+|(?=[^\s\d.]))\S")
+_BULLET = re.compile(r"^(?:[•·●▪■□◆◇▶►▸›»\-–—*+~]|\d{1,2}[.)]\s)\s*")
+_MAY_SEPARATE = re.compile(r"[|·•/»›>:–—]")
+_SEPARATOR = re.compile(r"\s(?:\||·|•|/|»|›|>|>>|::|–|—)\s|\s?\|\s?")
+
+
+def script_of(ch: str) -> str | None:
+    """The script of a letter, or None for a character of no listed script.
+
+    >>> script_of("a"), script_of("한"), script_of("Ж"), script_of("の"), script_of("1")
+    ('latin', 'hangul', 'cyrillic', 'cjk', None)
+    """
+    o = ord(ch)
+    if o < 0x41:
+        return None
+    for lo, hi, name in _SCRIPT_RANGES:
+        if o < lo:
+            return None
+        if o <= hi:
+            return name if ch.isalpha() else None
+    return None
+
+
+@dataclass(slots=True)
+class Features:
+    """What one block shows. `words` counts a spaced word as 1 and an unspaced
+    script's characters as a fraction of a word each."""
+
+    chars: int
+    words: float
+    alpha_words: int       # tokens of letters
+    stop_ratio: float      # function words / words, -1 when the language has no list
+    end_punct: bool        # ends a sentence (closing quotes and brackets aside)
+    end_colon: bool
+    sentences: int         # sentence ends inside the block, plus a final one
+    cap_ratio: float       # capitalised / words of letters (cased scripts only)
+    digit_ratio: float     # digits among the non-space characters
+    script: str | None     # the script of most of its letters
+    bullet: bool           # starts like a list item
+    separators: int        # " | ", " › ", " / " ... between items
+    chrome: str | None     # the kind of chrome phrase it contains, if any
+    lower_start: bool      # starts with a lowercase letter (continues a sentence)
+    date: bool             # a short block holding a date (a by-line, a post or comment header)
+    headline_words: int    # capitalised words it starts with ("Man Bites Dog In Town" -> 5)
+    table_row: bool        # cells separated by tabs
+
+
+_SCRIPT_CACHE: dict[str, str] = {}
+
+
+def _script(ch: str) -> str:
+    sc = _SCRIPT_CACHE.get(ch)
+    if sc is None:
+        sc = _SCRIPT_CACHE[ch] = "digit" if ch.isdigit() else (script_of(ch) or "other")
+    return sc
+
+
+def _script_words(text: str, lang: str | None, stops: frozenset[str], suffixes: frozenset[str]):
+    """(words, alpha_words, stop hits, capitalised, script counts, cased words) of a text.
+
+    Scripts are voted by the words' first letters; a text with words of an
+    unspaced script is counted character by character."""
+    toks = _TOKEN.findall(text)
+    if not toks:
+        return 0.0, 0, 0, 0, {}, 0
+    initials = "".join([w[0] for w in toks])
+    scripts: dict[str, int] = {}
+    for ch in set(initials):
+        sc = _script(ch)
+        if sc != "digit":
+            scripts[sc] = scripts.get(sc, 0) + initials.count(ch)
+    caps = sum(map(str.isupper, initials))
+    cased = caps + sum(map(str.islower, initials))
+    alpha = sum(scripts.values())
+    if _UNSPACED.isdisjoint(scripts):
+        low = text.lower()
+        ltoks = _TOKEN.findall(low) if len(low) == len(text) else [w.lower() for w in toks]
+        if suffixes:
+            stop = len([w for w in ltoks if w in stops or (len(w) > 1 and w[-1] in suffixes)])
+        else:
+            stop = len([w for w in ltoks if w in stops]) if stops else 0
+        return float(len(toks)), alpha, stop, caps, scripts, cased
+    words = 0.0
+    stop = 0.0
+    scripts = {}
+    for tok in toks:
+        sc = _script(tok[0])
+        if sc == "digit":
+            words += 1
+            continue
+        n = len(tok)
+        scripts[sc] = scripts.get(sc, 0) + n
+        if sc in _UNSPACED:
+            words += n / CHARS_PER_WORD_UNSPACED
+            if stops:
+                stop += len([ch for ch in tok if ch in stops]) / CHARS_PER_WORD_UNSPACED
+            continue
+        words += 1
+        low = tok.lower()
+        if low in stops or (suffixes and n > 1 and low[-1] in suffixes):
+            stop += 1
+    return words, alpha, stop, caps, scripts, cased
+
+
+_LEADING_WORDS = re.compile(r"\S+")
+
+
+def _headline_words(text: str, limit: int = 12) -> int:
+    """How many words at the start are capitalised (or numbers), as in a
+    headline written in title case.
+
+    >>> _headline_words("Tape Gaffe Ends Hamlin's Title RunDenny Hamlin's run was foiled.")
+    7
+    """
+    n = 0
+    for m in _LEADING_WORDS.finditer(text, 0, 200):
+        w = m.group().lstrip("\"'“‘(")
+        if not w or not (w[0].isupper() or w[0].isdigit()):
+            break
+        n += 1
+        if n >= limit:
+            break
+    return n
+
+
+def features_of(text: str, lang: str | None = None) -> Features:
+    """The features of one block (see `Features`)."""
+    stops = stopwords(lang)
+    suffixes = _suffixes(lang) if lang in SUFFIX_LANGS else frozenset()
+    return _features(text, stops, suffixes, lang)
+
+
+_STRIP_END = _CLOSERS + " "
+_DIGIT = re.compile(r"\d")
+HEADLINE_MIN_WORDS = 12  # shorter blocks are headings, not teasers
+
+
+def _features(text: str, stops: frozenset[str], suffixes: frozenset[str], lang: str | None) -> Features:
+    t = text.strip()
+    n = len(t)
+    if n > MAX_BLOCK_CHARS:
+        return Features(n, 0.0, 0, -1.0, False, False, 0, 0.0, 0.0, None, False, 0, BLOB, False, False, 0, False)
+    words, alpha, stop, caps, scripts, cased = _script_words(t, lang, stops, suffixes)
+    last = t.rstrip(_STRIP_END)[-1:]
+    end = last in _SENTENCE_END
+    if _DIGIT.search(t):
+        digits = sum(map(str.isdigit, t))
+        date = words <= MAX_DATE_LINE_WORDS and find_date(t, lang) is not None
+    else:
+        digits, date = 0, False
+    nonspace = n - t.count(" ")
+    return Features(
+        chars=n,
+        words=words,
+        alpha_words=alpha,
+        stop_ratio=(stop / words if words else 0.0) if stops else -1.0,
+        end_punct=end,
+        end_colon=last == ":",
+        sentences=(len(_INNER_SENTENCE.findall(t)) if n > 40 else 0) + end,
+        cap_ratio=caps / cased if cased else 0.0,
+        digit_ratio=digits / nonspace if nonspace else 0.0,
+        script=max(scripts, key=scripts.__getitem__) if scripts else None,
+        bullet=bool(_BULLET.match(t)),
+        separators=len(_SEPARATOR.findall(t)) if n < 400 and _MAY_SEPARATE.search(t) else 0,
+        chrome=chrome_kind(t),
+        lower_start=t[:1].islower(),
+        date=date,
+        headline_words=_headline_words(t) if cased and words >= HEADLINE_MIN_WORDS else 0,
+        table_row="\t" in t and t.count("\t") >= 2,
+    )
+
+
+def block_features(texts: list[str], lang: str | None = None) -> list[Features]:
+    """Features of each block of a page, judged with the stop words of `lang`."""
+    stops = stopwords(lang)
+    suffixes = _suffixes(lang) if lang in SUFFIX_LANGS else frozenset()
+    seen: dict[str, Features] = {}
+    out = []
+    for t in texts:
+        f = seen.get(t)
+        if f is None:
+            f = seen[t] = _features(t, stops, suffixes, lang)
+        out.append(f)
+    return out
+
+
+def dominant_script(feats: list[Features]) -> tuple[str | None, float]:
+    """The script of most of a page's words (weighted by words), and its share.
+
+    >>> dominant_script(block_features(["Hello there my friend", "안녕"]))[0]
+    'latin'
+    """
+    counts: dict[str, float] = {}
+    for f in feats:
+        if f.script:
+            counts[f.script] = counts.get(f.script, 0.0) + f.words
+    if not counts:
+        return None, 0.0
+    best = max(counts, key=counts.__getitem__)
+    return best, counts[best] / sum(counts.values())

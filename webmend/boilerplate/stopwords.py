@@ -1,0 +1,76 @@
+"""Function words of each language, the base of stop-word density.
+
+The lists are the most frequent words of wordfreq's lists (the words every
+sentence of a language is full of and a menu, a title or a tag cloud lacks),
+shipped in `data/stopwords.json` so loading them costs nothing at run time.
+`python -m webmend.boilerplate.stopwords` rebuilds the file from wordfreq.
+
+Languages written without spaces (Chinese, Japanese, Thai) are counted by
+character; Korean words carry their particles, so a Korean word counts when
+it is a listed word or ends in a listed one-syllable particle.
+
+>>> sw = stopwords("en"); "the" in sw and "government" not in sw
+True
+>>> is_stopword("ko", "정부는"), is_stopword("ko", "정부")
+(True, False)
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data") / "stopwords.json"
+TOP_WORDS = 150
+SUFFIX_LANGS = frozenset({"ko"})  # languages whose function morphemes end words
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> dict[str, list[str]]:
+    try:
+        return json.loads(DATA.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+@functools.lru_cache(maxsize=None)
+def stopwords(lang: str | None) -> frozenset[str]:
+    """The function words of `lang` (lowercase), empty for an unknown language."""
+    return frozenset(_table().get(lang or "", ()))
+
+
+@functools.lru_cache(maxsize=None)
+def _suffixes(lang: str) -> frozenset[str]:
+    return frozenset(w for w in stopwords(lang) if len(w) == 1) if lang in SUFFIX_LANGS else frozenset()
+
+
+def is_stopword(lang: str | None, word: str) -> bool:
+    """Whether `word` is a function word of `lang` (for Korean: ends in a particle)."""
+    w = word.lower()
+    if w in stopwords(lang):
+        return True
+    return bool(lang in SUFFIX_LANGS and len(w) > 1 and w[-1] in _suffixes(lang))
+
+
+def available() -> list[str]:
+    return sorted(_table())
+
+
+def build(top: int = TOP_WORDS) -> dict[str, list[str]]:
+    """The table from wordfreq: each language's `top` most frequent words made of
+    letters (single characters for languages written without spaces)."""
+    import wordfreq
+
+    table = {}
+    for lang in sorted(wordfreq.available_languages("best")):
+        words = [w for w in wordfreq.top_n_list(lang, top * 4) if w.isalpha()]
+        if lang in ("zh", "ja"):
+            words = [w for w in words if len(w) == 1]
+        table[lang] = words[:top]
+    return table
+
+
+if __name__ == "__main__":
+    DATA.parent.mkdir(exist_ok=True)
+    DATA.write_text(json.dumps(build(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    print(f"wrote {DATA}")

@@ -1,0 +1,114 @@
+"""The `templates` step: lines a site repeats on many of its pages are its chrome.
+
+First pass (`observe`): each page adds a hash of each of its distinct lines to
+its host's counter (8 bytes a line, never the text; at most `MAX_LINES_PER_PAGE`
+lines a page, and the host's counter is pruned to its most frequent
+`MAX_HASHES_PER_HOST` entries, so memory is bounded however many pages a host
+has). Second pass (`run`): a line found on at least `MIN_SHARE` of the host's
+pages (and on `MIN_PAGES` pages or more) is removed as a site template, unless
+it is the page's own heading: the last template line right above the page's
+first paragraph, a heading the site may well share between pages (a series,
+a thread's pages).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from webmend.boilerplate.blocks import Block, remove_blocks, text_blocks
+from webmend.boilerplate.features import features_of
+from webmend.document import Document
+from webmend.pipeline import HostStats, Resources, Step
+
+COUNTER = "structure.line_hashes"
+MAX_LINES_PER_PAGE = 1000
+MAX_LINE_CHARS = 1000         # longer lines are paragraphs; a site does not repeat them
+MAX_HASHES_PER_HOST = 20_000
+MIN_PAGES = 3
+MIN_SHARE = 0.3
+HEADING_MAX_WORDS = 25
+PARAGRAPH_MIN_WORDS = 12
+TEMPLATE_REASON = "site template"
+_SPACE = re.compile(r"\s+")
+
+
+def line_hash(text: str) -> int:
+    """A stable 64-bit hash of a line, blind to case and spacing.
+
+    >>> line_hash("Share  this") == line_hash("share this")
+    True
+    """
+    key = _SPACE.sub(" ", text.strip().lower())
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+def _page_hashes(doc: Document) -> set[int]:
+    out: set[int] = set()
+    for b in text_blocks(doc.text):
+        if len(b.text) <= MAX_LINE_CHARS:
+            out.add(line_hash(b.text))
+            if len(out) >= MAX_LINES_PER_PAGE:
+                break
+    return out
+
+
+HostStats.caps[COUNTER] = MAX_HASHES_PER_HOST  # pooled counts stay bounded when merged
+
+
+def observe_lines(doc: Document, stats: HostStats) -> None:
+    """First pass: count the page's distinct lines for its host."""
+    stats.add(COUNTER, _page_hashes(doc))
+
+
+def template_lines(doc: Document, stats: HostStats | None) -> list[tuple[Block, int]]:
+    """The page's lines that are its host's template, with the pages they are on."""
+    if stats is None or stats.pages < MIN_PAGES:
+        return []
+    c = stats.counters.get(COUNTER)
+    if not c:
+        return []
+    need = max(MIN_PAGES, MIN_SHARE * stats.pages)
+    out = []
+    for b in text_blocks(doc.text):
+        if len(b.text) <= MAX_LINE_CHARS:
+            n = c.get(line_hash(b.text), 0)
+            if n >= need:
+                out.append((b, n))
+    return out
+
+
+def _own_heading(doc: Document, templates: list[tuple[Block, int]]) -> Block | None:
+    """The template line that heads the page's first paragraph of its own, if any."""
+    tset = {b.start for b, _ in templates}
+    last_template = None
+    for b in text_blocks(doc.text):
+        if b.start in tset:
+            last_template = b
+            continue
+        f = features_of(b.text, doc.language)
+        if f.words >= PARAGRAPH_MIN_WORDS and f.end_punct:
+            break
+    else:
+        return None
+    if last_template is None:
+        return None
+    f = features_of(last_template.text, doc.language)
+    if f.words <= HEADING_MAX_WORDS and not f.chrome and not f.end_punct:
+        return last_template
+    return None
+
+
+def remove_templates(doc: Document, res: Resources) -> None:
+    stats = res.host_stats(doc)
+    templates = template_lines(doc, stats)
+    if not templates:
+        return
+    heading = _own_heading(doc, templates)
+    drops = [(b, TEMPLATE_REASON) for b, n in templates if heading is None or b.start != heading.start]
+    doc.signals["template_lines"] = len(drops)
+    remove_blocks(doc, drops)
+
+
+STEP = Step("templates", remove_templates,
+            "lines the site repeats on many of its pages (counted in a first pass, as hashes) removed",
+            family="structure", observe=observe_lines)
