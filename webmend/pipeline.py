@@ -33,20 +33,30 @@ class HostStats:
     (2, 2)
     """
 
+    # Most entries a named counter keeps; past it the rarest are dropped (steps set theirs).
+    caps: dict[str, int] = {}
+
     def __init__(self) -> None:
         self.pages = 0
         self.counters: dict[str, Counter] = {}
+
+    def _cap(self, name: str) -> None:
+        cap, c = HostStats.caps.get(name), self.counters.get(name)
+        if cap and c is not None and len(c) > cap:
+            self.counters[name] = Counter(dict(c.most_common(cap // 2)))
 
     def counter(self, name: str) -> Counter:
         return self.counters.setdefault(name, Counter())
 
     def add(self, name: str, items: Iterable[Any]) -> None:
         self.counter(name).update(items)
+        self._cap(name)
 
     def merge(self, other: "HostStats") -> "HostStats":
         self.pages += other.pages
         for name, c in other.counters.items():
             self.counter(name).update(c)
+            self._cap(name)
         return self
 
 
@@ -103,6 +113,21 @@ def _line_repairs() -> list[Step]:
     return [lines.HARD_WRAPS, lines.PAGE_BREAKS, hyphenation.STEP, truncation.STEP]
 
 
+def _page_structure() -> list[Step]:
+    """Page structure from text (family "structure"): site templates, chrome, then
+    the title, author and date read from what they left."""
+    from webmend.annotate import metadata
+    from webmend.boilerplate import chrome, templates
+
+    return [templates.STEP, chrome.STEP, metadata.STEP]
+
+
+def _layout_step() -> Step:
+    from webmend.boilerplate import layout
+
+    return layout.STEP
+
+
 def _build_steps() -> list[Step]:
     # Imported here so each module stays importable on its own.
     # Order matters; each block below is owned by one family of modules.
@@ -115,10 +140,12 @@ def _build_steps() -> list[Step]:
         # -- encoding repairs (repair/: entities, mojibake, escapes, invisible chars, lossy flag)
         *_encoding_repairs(),  # escapes, entities, mojibake, invisible chars, lossy flag
         # -- page structure (boilerplate/: chrome, site templates; annotate/: title, author, date)
+        *_page_structure(),    # site templates, chrome, title/author/date (family "structure")
         # -- learned repairs (repair/: escaping, lost letters, case)
         *_learned_repairs(),   # escaping, lost letters, case (learned per page and host)
         # -- line repairs (repair/: hyphenation, hard wraps, page-break splits, truncation)
         *_line_repairs(),      # hard wraps, page-break splits, hyphenation, truncation
+        _layout_step(),        # paragraphs apart, headings and list items on their own lines
         language.STEP,         # language of the page's own text
         # -- quality signals and dedup signatures (annotate/)
         basic_signals.STEP,    # counts every later filter can use
