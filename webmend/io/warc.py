@@ -339,3 +339,27 @@ def _arc_page(rec, path, tally: _Tally, max_bytes: int) -> Document | None:
                  doc_id=derived_id("arc", url, date, tally.records), body=body[:max_bytes],
                  truncated=len(body) > max_bytes, http_charset=charset, date=date, offset=None,
                  max_bytes=max_bytes)
+
+
+# ---------------------------------------------------------------- writing (tests, benchmarks)
+def write_warc_pages(stream, pages, *, gzip: bool = True) -> int:
+    """Write HTML pages as WARC response records (one gzip member each) to a
+    binary `stream`; `pages` yields (url, html_bytes, content_type) or
+    (url, html_bytes, content_type, record_id). Returns the number written."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    writer = WARCWriter(stream, gzip=gzip)
+    n = 0
+    for page in pages:
+        url, body, ctype = page[:3]
+        http = StatusAndHeaders("200 OK", [("Content-Type", ctype), ("Content-Length", str(len(body)))],
+                                protocol="HTTP/1.1")
+        headers = {"WARC-Record-ID": f"<urn:uuid:{page[3]}>"} if len(page) > 3 else None
+        rec = writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=http,
+                                        warc_headers_dict=headers)
+        writer.write_record(rec)
+        n += 1
+    return n
