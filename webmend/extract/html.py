@@ -1,12 +1,34 @@
-"""HTML -> the page's main text and metadata.
+"""HTML -> the page's main text and metadata, with our own extractor.
 
-For now the main text comes from trafilatura (favouring precision off, as its
-defaults), with title, author and date from its metadata extraction. The
-corpus issue replaces this with a faster extractor of our own.
+lexbor (selectolax) parses the page; `dom_blocks` cuts it into text blocks;
+`block_features` describes each block; a small shipped MLP (`classifier`)
+says which blocks are the page's own text. Kept blocks become paragraphs
+separated by blank lines; a heading, a list item, a line broken by <br> stays
+on its own line. Title, author, date and language come from the page's
+metadata (`html_metadata`). See docs/extraction.md for the measured F1 and
+speed against trafilatura.
+
+>>> ex = extract_html("<html lang=en><head><title>T</title></head><body><nav><ul><li><a href=/>Home</a>"
+...     "</li><li><a href=/a>About</a></li></ul></nav><article><h1>Rivers</h1><p>The river rose in the "
+...     "night, and by morning the lower town, its mills and its bridge, stood in water.</p><p>Nobody "
+...     "was hurt, the mayor said, though the bakery lost its ovens and most of its flour.</p></article>"
+...     "<footer><p>© 2024 Town Gazette. All rights reserved.</p></footer></body></html>")
+>>> print(ex.text)
+Rivers
+<BLANKLINE>
+The river rose in the night, and by morning the lower town, its mills and its bridge, stood in water.
+<BLANKLINE>
+Nobody was hurt, the mayor said, though the bakery lost its ovens and most of its flour.
+>>> ex.language
+'en'
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from webmend.extract.dom_blocks import BlockSet
 
 
 @dataclass
@@ -16,16 +38,49 @@ class Extracted:
     author: str | None = None
     date: str | None = None
     language: str | None = None
+    removed: list[str] = field(default_factory=list)  # the blocks left out, in page order
+
+
+def assemble_text(bs: BlockSet, keep) -> str:
+    """The kept blocks as text: paragraphs apart by a blank line, list items
+    of one list and <br>-broken lines on lines of their own."""
+    out: list[str] = []
+    prev = None
+    for b, k in zip(bs.blocks, keep):
+        if not k:
+            continue
+        if prev is not None:
+            same_list = b.tag == "li" and prev.tag == "li" and \
+                bs.elements[b.element].parent == bs.elements[prev.element].parent
+            out.append("\n" if same_list else "\n\n")
+        out.append("\n".join(b.lines))
+        prev = b
+    return "".join(out)
+
+
+def classify_blocks(bs: BlockSet, model=None) -> np.ndarray:
+    """Probability, for each block, that it is the page's own text."""
+    from webmend.extract.block_features import block_features
+    from webmend.extract.classifier import default_model
+
+    model = model or default_model()
+    return model.predict(block_features(bs))
 
 
 def extract_html(html: str, url: str | None = None) -> Extracted:
     """Main text and metadata of an HTML page (empty text if none is found)."""
-    import trafilatura
+    from webmend.extract.classifier import default_model
+    from webmend.extract.dom_blocks import parse, strip_never_text, walk_blocks
+    from webmend.extract.html_metadata import page_metadata
 
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                      include_tables=True, deduplicate=False)
-    if doc is None:
-        return Extracted(text="")
-    get = (lambda k: getattr(doc, k, None)) if not isinstance(doc, dict) else doc.get
-    return Extracted(text=get("text") or "", title=get("title") or None, author=get("author") or None,
-                     date=get("date") or None, language=get("language") or None)
+    tree = parse(html, strip=False)
+    meta = page_metadata(tree, url, html)
+    strip_never_text(tree)
+    bs = walk_blocks(tree)
+    if not bs.blocks:
+        return Extracted(text="", title=meta.title, author=meta.author, date=meta.date, language=meta.language)
+    model = default_model()
+    keep = classify_blocks(bs, model) >= model.threshold
+    return Extracted(text=assemble_text(bs, keep), title=meta.title or bs.title, author=meta.author,
+                     date=meta.date, language=meta.language,
+                     removed=[b.text for b, k in zip(bs.blocks, keep) if not k])
