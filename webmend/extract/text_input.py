@@ -14,7 +14,7 @@ from webmend.pipeline import Resources, Step
 
 
 def take_input(doc: Document, res: Resources) -> None:
-    """HTML -> text (trafilatura for now); a text page is its own input text."""
+    """HTML -> text (webmend.extract.html: lexbor + block classifier); a text page is its own input text."""
     if doc.source_kind == "html":
         from webmend.extract.html import extract_html
 
@@ -23,6 +23,8 @@ def take_input(doc: Document, res: Resources) -> None:
         doc.title = doc.title or ex.title
         doc.author = doc.author or ex.author
         doc.date = doc.date or ex.date
+        if ex.language:
+            doc.meta["html_language"] = ex.language  # declared by the page; `language` judges the text
         if not ex.text.strip():
             doc.flags.append("no main text found in the HTML")
 
@@ -46,7 +48,7 @@ def normalize_layout(doc: Document, res: Resources) -> None:
         doc.replace([Change(end, len(doc.text), "", kind="layout")], record=False)
 
 
-STEP = Step("input", take_input, "HTML pages: main text and metadata (trafilatura); text pages: taken as they are",
+STEP = Step("input", take_input, "HTML pages: main text (block classifier) and metadata; text pages: taken as they are",
             prepare=True)
 NORMALIZE = Step("normalize", normalize_layout,
                  "line endings, spaces at line edges, runs of blank lines (layout only, not recorded as edits)",
