@@ -11,8 +11,8 @@ process, and writes.
 Sharded output (`run_sharded`): OUT/part-00000.jsonl.gz, part-00001 ... each
 holding `shard_pages` pages in input order, each written beside its name and
 renamed onto it when complete. OUT/_manifest.json lists the finished shards
-with the input positions each covers (position = file index, page number in
-that file); OUT/_SUCCESS appears when the run is complete. Resume: the same
+with the input range each covers, [start, end) (position = file index, page
+number in that file); OUT/_SUCCESS appears when the run is complete. Resume: the same
 command again skips the finished shards and starts reading at the position the
 last one ended, so no page is lost or written twice. Checkpoints in OUT/_state/:
 - the first (per-host statistics) pass is checkpointed per shard of input
@@ -239,7 +239,8 @@ class ShardedOutput:
         shutil.rmtree(self.state, ignore_errors=True)
 
 
-def _first_pass(engine, paths, options: Options, out: ShardedOutput, shard_pages: int) -> tuple[dict, int]:
+def _first_pass(engine, paths, options: Options, out: ShardedOutput, shard_pages: int,
+                report: Report) -> tuple[dict, int]:
     """Host statistics, checkpointed per `shard_pages` pages of input."""
     chunks = out.observed_chunks()
     hosts: dict[str, HostStats] = {}
@@ -252,6 +253,8 @@ def _first_pass(engine, paths, options: Options, out: ShardedOutput, shard_pages
         return hosts, total
     k = len(chunks)
     start = Position(*chunks[-1]["end"]) if chunks else START
+    if chunks:
+        report(f"{out.dir}: first pass resumes after {total} pages ({k} checkpoints)")
     part: dict[str, HostStats] = {}
     n, end = 0, start
     for pos, key, stats in engine.observe(paths, options, start):
@@ -292,7 +295,7 @@ def run_sharded(engine, paths: Sequence[Source], out_dir: str | Path, *, options
     hosts: dict[str, HostStats] = {}
     total = None
     if needs_first_pass(options):
-        hosts, total = _first_pass(engine, paths, options, out, shard_pages)
+        hosts, total = _first_pass(engine, paths, options, out, shard_pages, report)
     done = sum(s["pages"] for s in out.shards)
     if out.shards:
         report(f"{out_dir}: resuming after {len(out.shards)} finished shards ({done} pages)")
@@ -303,17 +306,17 @@ def run_sharded(engine, paths: Sequence[Source], out_dir: str | Path, *, options
     shard_start, n, errors = start, 0, 0
 
     def publish(end: Position) -> None:
-        nonlocal writer
+        nonlocal writer, shard_start
         writer.close()
         out.finish_shard(Path(writer.path).name, shard_start, end, n, errors, finish)
-        writer = None
+        writer, shard_start = None, end
 
     try:
         for pos, doc in engine.mend(paths, Resources(options=options, hosts=hosts), start, report):
             if writer is None:
                 name = f"part-{len(out.shards):05d}{suffix}"
                 writer = open_writer(str(out.dir / name))
-                shard_start, n, errors = pos, 0, 0
+                n, errors = 0, 0
             finish(doc)
             writer.write(doc.to_record(with_input=options.with_input, with_evidence=options.explain))
             n += 1
