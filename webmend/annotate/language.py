@@ -15,7 +15,7 @@ from webmend.pipeline import Resources, Step
 
 MIN_LETTERS = 20
 MIN_CONFIDENCE = 0.5
-SAMPLE_CHARS = 1_200  # enough for a confident answer on prose, bounded for speed
+SAMPLE_CHARS = 800  # enough for a confident answer on prose, bounded for speed
 
 
 @functools.lru_cache(maxsize=1)

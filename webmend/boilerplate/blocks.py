@@ -9,6 +9,7 @@ each paragraph line is a block just the same.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Iterable, NamedTuple
 
@@ -40,14 +41,18 @@ def text_blocks(text: str) -> list[Block]:
 
 
 def remove_blocks(doc: Document, drops: Iterable[tuple[Block, str]]) -> int:
-    """Take the given blocks out of `doc.text`, each with its reason.
+    """Take the given blocks (of `text_blocks(doc.text)`) out of `doc.text`,
+    each with its reason.
 
-    Neighbouring blocks with the same reason become one `Removed` entry; the
-    line breaks they leave are folded (layout only). Returns blocks removed."""
+    Neighbouring blocks with the same reason become one `Removed` entry. Each
+    run of removed blocks is cut up to the next kept block, so no empty lines
+    are left (layout only: no Edit is recorded). Returns blocks removed."""
     drops = sorted(drops, key=lambda d: d[0].start)
     if not drops:
         return 0
     text = doc.text
+    dropped = {b.start for b, _ in drops}
+    kept_starts = [b.start for b in text_blocks(text) if b.start not in dropped]
     groups: list[list] = []  # [start, end, reason, [texts]]
     for block, reason in drops:
         if groups and groups[-1][2] == reason and not text[groups[-1][1]:block.start].strip():
@@ -55,16 +60,37 @@ def remove_blocks(doc: Document, drops: Iterable[tuple[Block, str]]) -> int:
             groups[-1][3].append(block.text)
         else:
             groups.append([block.start, block.end, reason, [block.text]])
-    changes = []
     for start, end, reason, texts in groups:
-        # take the line break after the block too, so no empty line is left
-        cut_end = end + 1 if end < len(text) and text[end] == "\n" else end
         s, e = doc.to_input(start, end)
         doc.removed.append(Removed("\n".join(texts), reason, s, e))
-        changes.append(Change(start, cut_end, "", kind="remove"))
+    # runs of dropped blocks with nothing kept between them, each cut as one change
+    changes: list[Change] = []
+    run_start = run_end = None
+    for block, _ in drops:
+        if run_start is not None and not _kept_between(kept_starts, run_end, block.start):
+            run_end = block.end
+            continue
+        if run_start is not None:
+            changes.append(_cut(text, run_start, run_end, kept_starts))
+        run_start, run_end = block.start, block.end
+    changes.append(_cut(text, run_start, run_end, kept_starts))
     doc.replace(changes, record=False)
-    tidy_blank_lines(doc)
     return len(drops)
+
+
+def _kept_between(kept_starts: list[int], a: int, b: int) -> bool:
+    i = bisect.bisect_left(kept_starts, a)
+    return i < len(kept_starts) and kept_starts[i] < b
+
+
+def _cut(text: str, start: int, end: int, kept_starts: list[int]) -> Change:
+    """The change removing a run of blocks [start, end): up to the next kept
+    block, or, when none follows, from the end of the last kept one."""
+    i = bisect.bisect_left(kept_starts, end)
+    if i < len(kept_starts):
+        return Change(start, kept_starts[i], "", kind="remove")
+    before = text.rstrip()[:start].rstrip() if start else ""
+    return Change(len(before), len(text), "", kind="remove")
 
 
 _BLANKS = re.compile(r"\n{3,}|\A\n+|\n+\Z")

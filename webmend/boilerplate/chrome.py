@@ -37,9 +37,13 @@ def heading_key(text: str) -> str:
     return _KEY.sub("", text.rstrip("…").rstrip(".").lower())
 
 
+LANGUAGE_SAMPLE_CHARS = 600
+
+
 def page_language(blocks: list[Block]) -> str | None:
     """The language of a page judged on its longest blocks (most likely its own text)."""
-    return identify(sample_of(b.text for b in sorted(blocks, key=lambda b: len(b.text), reverse=True)[:12]))[0]
+    longest = sorted(blocks, key=lambda b: len(b.text), reverse=True)[:8]
+    return identify(sample_of((b.text for b in longest), LANGUAGE_SAMPLE_CHARS))[0]
 
 
 def repeated_heading(blocks: list[Block], decisions: list[Decision], first_kept: int) -> bool:

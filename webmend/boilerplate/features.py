@@ -35,10 +35,10 @@ MAX_DATE_LINE_WORDS = 20
 MAX_BLOCK_CHARS = 100_000  # a longer "paragraph" is a blob (minified code, data), never prose
 BLOB = "block too long to be prose"
 
-_TOKEN = re.compile(r"[^\W\d_]+|\d+")
 _SENTENCE_END = frozenset(".!?。！？…؟।")
 _CLOSERS = "\"'”’»)]）」』›*"
 _INNER_SENTENCE = re.compile(r"[.!?。！？](?:[\"'”’»)]*)(?:\s+|(?=[^\s\d.]))\S")
+_BULLET_FIRST = frozenset("•·●▪■□◆◇▶►▸›»-–—*+~0123456789")
 _BULLET = re.compile(r"^(?:[•·●▪■□◆◇▶►▸›»\-–—*+~]|\d{1,2}[.)]\s)\s*")
 _MAY_SEPARATE = re.compile(r"[|·•/»›>:–—]")
 _SEPARATOR = re.compile(r"\s(?:\||·|•|/|»|›|>|>>|::|–|—)\s|\s?\|\s?")
@@ -95,51 +95,55 @@ def _script(ch: str) -> str:
     return sc
 
 
-def _script_words(text: str, lang: str | None, stops: frozenset[str], suffixes: frozenset[str]):
-    """(words, alpha_words, stop hits, capitalised, script counts, cased words) of a text.
+_WORD = re.compile(r"\w+")
+_INITIAL = re.compile(r"(?<!\w)\w")
+_FIRST_UNSPACED = "\u0e00"  # any character from here on may be of an unspaced script
+SCRIPT_SAMPLE_WORDS = 16
+CASE_MIN_WORDS, CASE_MAX_WORDS = 3, 20  # where capitalisation is judged (title-like lines)
 
-    Scripts are voted by the words' first letters; a text with words of an
-    unspaced script is counted character by character."""
-    toks = _TOKEN.findall(text)
-    if not toks:
-        return 0.0, 0, 0, 0, {}, 0
-    initials = "".join([w[0] for w in toks])
+
+def _word_stats(text: str, stops: frozenset[str], suffixes: frozenset[str]):
+    """(words, alpha_words, stop hits, capitalised, script counts, cased words,
+    lowercased words) of a text.
+
+    Scripts are voted by the first letters of the first words; capitals are
+    counted where they can tell (blocks of 3 to 40 words); a text with words
+    of an unspaced script is counted character by character."""
+    ltoks = _WORD.findall(text.lower())
+    if not ltoks:
+        return 0.0, 0, 0, 0, {}, 0, ltoks
+    initials = "".join([w[0] for w in ltoks[:SCRIPT_SAMPLE_WORDS]])
     scripts: dict[str, int] = {}
     for ch in set(initials):
         sc = _script(ch)
         if sc != "digit":
             scripts[sc] = scripts.get(sc, 0) + initials.count(ch)
-    caps = sum(map(str.isupper, initials))
-    cased = caps + sum(map(str.islower, initials))
     alpha = sum(scripts.values())
-    if _UNSPACED.isdisjoint(scripts):
-        low = text.lower()
-        ltoks = _TOKEN.findall(low) if len(low) == len(text) else [w.lower() for w in toks]
+    caps = cased = 0
+    if CASE_MIN_WORDS <= len(ltoks) <= CASE_MAX_WORDS:
+        firsts = "".join(_INITIAL.findall(text))
+        caps = sum(map(str.isupper, firsts))
+        cased = caps + sum(map(str.islower, firsts))
+    if max(initials) < _FIRST_UNSPACED or _UNSPACED.isdisjoint(scripts):
         if suffixes:
             stop = len([w for w in ltoks if w in stops or (len(w) > 1 and w[-1] in suffixes)])
         else:
             stop = len([w for w in ltoks if w in stops]) if stops else 0
-        return float(len(toks)), alpha, stop, caps, scripts, cased
+        return float(len(ltoks)), alpha, stop, caps, scripts, cased, ltoks
     words = 0.0
     stop = 0.0
-    scripts = {}
-    for tok in toks:
+    for tok in ltoks:
         sc = _script(tok[0])
-        if sc == "digit":
-            words += 1
-            continue
-        n = len(tok)
-        scripts[sc] = scripts.get(sc, 0) + n
         if sc in _UNSPACED:
+            n = len(tok)
             words += n / CHARS_PER_WORD_UNSPACED
             if stops:
                 stop += len([ch for ch in tok if ch in stops]) / CHARS_PER_WORD_UNSPACED
             continue
         words += 1
-        low = tok.lower()
-        if low in stops or (suffixes and n > 1 and low[-1] in suffixes):
+        if tok in stops or (suffixes and len(tok) > 1 and tok[-1] in suffixes):
             stop += 1
-    return words, alpha, stop, caps, scripts, cased
+    return words, alpha, stop, caps, scripts, cased, ltoks
 
 
 _LEADING_WORDS = re.compile(r"\S+")
@@ -172,6 +176,7 @@ def features_of(text: str, lang: str | None = None) -> Features:
 
 _STRIP_END = _CLOSERS + " "
 _DIGIT = re.compile(r"\d")
+_DATE_LIKE = re.compile(r"\d{4}|\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{2}|[년年]")
 HEADLINE_MIN_WORDS = 12  # shorter blocks are headings, not teasers
 
 
@@ -180,33 +185,33 @@ def _features(text: str, stops: frozenset[str], suffixes: frozenset[str], lang: 
     n = len(t)
     if n > MAX_BLOCK_CHARS:
         return Features(n, 0.0, 0, -1.0, False, False, 0, 0.0, 0.0, None, False, 0, BLOB, False, False, 0, False)
-    words, alpha, stop, caps, scripts, cased = _script_words(t, lang, stops, suffixes)
+    words, alpha, stop, caps, scripts, cased, ltoks = _word_stats(t, stops, suffixes)
     last = t.rstrip(_STRIP_END)[-1:]
     end = last in _SENTENCE_END
     if _DIGIT.search(t):
-        digits = sum(map(str.isdigit, t))
-        date = words <= MAX_DATE_LINE_WORDS and find_date(t, lang) is not None
+        digits = sum(map(str.isdigit, t if n <= 400 else t[:400]))
+        date = words <= MAX_DATE_LINE_WORDS and _DATE_LIKE.search(t) is not None and find_date(t, lang) is not None
     else:
         digits, date = 0, False
     nonspace = n - t.count(" ")
     return Features(
-        chars=n,
-        words=words,
-        alpha_words=alpha,
-        stop_ratio=(stop / words if words else 0.0) if stops else -1.0,
-        end_punct=end,
-        end_colon=last == ":",
-        sentences=(len(_INNER_SENTENCE.findall(t)) if n > 40 else 0) + end,
-        cap_ratio=caps / cased if cased else 0.0,
-        digit_ratio=digits / nonspace if nonspace else 0.0,
-        script=max(scripts, key=scripts.__getitem__) if scripts else None,
-        bullet=bool(_BULLET.match(t)),
-        separators=len(_SEPARATOR.findall(t)) if n < 400 and _MAY_SEPARATE.search(t) else 0,
-        chrome=chrome_kind(t),
-        lower_start=t[:1].islower(),
-        date=date,
-        headline_words=_headline_words(t) if cased and words >= HEADLINE_MIN_WORDS else 0,
-        table_row="\t" in t and t.count("\t") >= 2,
+        n,                                                           # chars
+        words,
+        alpha,                                                       # alpha_words
+        (stop / words if words else 0.0) if stops else -1.0,         # stop_ratio
+        end,                                                         # end_punct
+        last == ":",                                                 # end_colon
+        (len(_INNER_SENTENCE.findall(t)) if n > 40 else 0) + end,    # sentences
+        caps / cased if cased else 0.0,                              # cap_ratio
+        digits / min(nonspace, 400) if nonspace else 0.0,            # digit_ratio
+        max(scripts, key=scripts.__getitem__) if scripts else None,  # script
+        t[0] in _BULLET_FIRST and bool(_BULLET.match(t)),           # bullet
+        len(_SEPARATOR.findall(t)) if n < 400 and _MAY_SEPARATE.search(t) else 0,  # separators
+        chrome_kind(t, ltoks),                                       # chrome
+        t[0].islower(),                                              # lower_start
+        date,
+        _headline_words(t) if words >= HEADLINE_MIN_WORDS else 0,   # headline_words
+        "\t" in t and t.count("\t") >= 2,                            # table_row
     )
 
 

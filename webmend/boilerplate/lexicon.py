@@ -104,7 +104,7 @@ UNSPACED: dict[str, list[str]] = {
     "tags": ["태그"],
     "cookie banner": ["쿠키"],
     "pagination": ["다음글", "이전글"],
-    "copyright": ["©", "무단전재", "무단 전재", "재배포 금지", "재배포금지", "저작권", "개인정보처리방침", "개인정보 처리방침",
+    "copyright": ["©", "ⓒ", "무단전재", "무단 전재", "재배포 금지", "재배포금지", "저작권", "개인정보처리방침", "개인정보 처리방침",
                   "이용약관", "著作権", "版权所有"],
     "subscribe": ["구독"],
     "navigation": ["맨위로", "맨 위로"],
@@ -138,6 +138,8 @@ _ANYWHERE, _AT_START, _WHOLE, _AT_END = (_index(t) for t in (ANYWHERE, AT_START,
 _UNSPACED = [(p, kind) for kind, ps in UNSPACED.items() for p in ps]
 _WHOLE_UNSPACED = {p: kind for kind, ps in WHOLE_UNSPACED.items() for p in ps}
 _FIRST_WORDS = frozenset(k.split(" ", 1)[0] for k in _ANYWHERE)
+_START_FIRST = frozenset(k.split(" ", 1)[0] for k in _AT_START)
+PHRASE_MAX_WORDS = 12  # longer blocks are sentences; only banners and notices are judged
 
 
 def _phrase_kind(words: list[str]) -> str | None:
@@ -158,32 +160,46 @@ def _phrase_kind(words: list[str]) -> str | None:
     return None
 
 
-def chrome_kind(text: str) -> str | None:
+def _long_kind(t: str) -> str | None:
+    """Cookie banner or copyright notice, the chrome that comes in sentences."""
+    head, tail = t[:SHORT_BLOCK_CHARS], t[-SHORT_BLOCK_CHARS:]
+    if ("cookie" in t or "Cookie" in t) and _COOKIE_SENTENCE.search(t[:2000].lower()):
+        return "cookie banner"
+    if "©" in head or "©" in tail or "ⓒ" in head or "ⓒ" in tail:
+        return "copyright"
+    low = head.lower()
+    if low.startswith("copyright") or "rights reserved" in low or "rights reserved" in tail.lower():
+        return "copyright"
+    return None
+
+
+def chrome_kind(text: str, words: list[str] | None = None) -> str | None:
     """The kind of chrome phrase a block contains (None if none). Long blocks
-    are only judged for cookie banners and copyright notices."""
-    t = text.strip().lower()
+    are only judged for cookie banners and copyright notices. `words`, the
+    block's lowercased words if the caller has them, saves splitting again."""
+    t = text.strip()
     if len(t) > SHORT_BLOCK_CHARS:
-        if "cookie" in t and _COOKIE_SENTENCE.search(t[:2000]):
-            return "cookie banner"
-        if "©" in t[:SHORT_BLOCK_CHARS] or "©" in t[-SHORT_BLOCK_CHARS:]:
-            return "copyright"
-        return None
-    words = _WORD.findall(t)
+        return _long_kind(t)
+    t = t.lower()
+    if words is None:
+        words = _WORD.findall(t)
+    if len(words) > PHRASE_MAX_WORDS:  # a sentence that mentions a phrase is not made of it
+        return _long_kind(text.strip())
     joined = " ".join(words)
     kind = _WHOLE.get(joined) or _WHOLE_UNSPACED.get(joined)
     if kind:
         return kind
-    if words:
+    if words and words[0] in _START_FIRST:
         for k in range(min(3, len(words)), 0, -1):
             kind = _AT_START.get(" ".join(words[:k]))
             if kind and (":" in t[:40] or len(words) <= k + 3 and t[-1:] not in ".!?"):
                 return kind
-        if t.endswith(":") and len(words) > 1:
-            for k in (2, 1):
-                if len(words) > k and (kind := _AT_END.get(" ".join(words[-k:]))):
-                    return kind
-            if words[-1] in _PAST_SAY and any(ch.isdigit() for ch in t):  # "NAME on DATE said:"
-                return "comments"
+    if t.endswith(":") and len(words) > 1:
+        for k in (2, 1):
+            if len(words) > k and (kind := _AT_END.get(" ".join(words[-k:]))):
+                return kind
+        if words[-1] in _PAST_SAY and any(ch.isdigit() for ch in t):  # "NAME on DATE said:"
+            return "comments"
     if _MAY_PAGINATE.search(t):
         m = _PAGE_OF.search(t)
         if m:

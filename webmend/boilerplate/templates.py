@@ -12,8 +12,7 @@ a thread's pages).
 """
 from __future__ import annotations
 
-import hashlib
-import re
+import zlib
 
 from webmend.boilerplate.blocks import Block, remove_blocks, text_blocks
 from webmend.boilerplate.features import features_of
@@ -29,17 +28,17 @@ MIN_SHARE = 0.3
 HEADING_MAX_WORDS = 25
 PARAGRAPH_MIN_WORDS = 12
 TEMPLATE_REASON = "site template"
-_SPACE = re.compile(r"\s+")
 
 
 def line_hash(text: str) -> int:
-    """A stable 64-bit hash of a line, blind to case and spacing.
+    """A stable 64-bit hash of a line, blind to case and spacing (two 32-bit
+    checksums side by side: stable across processes and runs, unlike hash()).
 
-    >>> line_hash("Share  this") == line_hash("share this")
-    True
+    >>> line_hash("Share  this") == line_hash("share this"), line_hash("a") == line_hash("b")
+    (True, False)
     """
-    key = _SPACE.sub(" ", text.strip().lower())
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+    key = " ".join(text.lower().split()).encode("utf-8", "surrogatepass")
+    return zlib.crc32(key) << 32 | zlib.adler32(key)
 
 
 def _page_hashes(doc: Document) -> set[int]:

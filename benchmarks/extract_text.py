@@ -1,0 +1,94 @@
+"""Text-only page structure on the article-extraction benchmark's text pages.
+
+    .venv/bin/python benchmarks/extract_text.py [--skip repair] [--workers N]
+
+1. Runs `webmend clean` over ../shared/bench/article-extraction/wet.jsonl.gz
+   (the 181 benchmark pages as a text-only crawl keeps them) and scores the
+   output with `score.py extract` against ground-truth.json (shingle F1).
+2. Times the structure steps alone (templates, chrome, metadata, layout,
+   language) on the same pages in this process: pages/s per core (CPU time).
+
+Prints both and the command lines, for docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = (ROOT / ".." / "shared" / "bench").resolve()
+WET = BENCH / "article-extraction" / "wet.jsonl.gz"
+TRUTH = BENCH / "article-extraction" / "ground-truth.json"
+SCORE = BENCH / "score.py"
+
+
+def score_cli(skip: list[str], workers: int) -> dict:
+    """F1 of `webmend clean` on the benchmark's text pages."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.jsonl"
+        cmd = [str(ROOT / ".venv" / "bin" / "webmend"), "clean", str(WET), "-o", str(out), "-q",
+               "--workers", str(workers)]
+        for s in skip:
+            cmd += ["--skip", s]
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True)
+        wall = time.perf_counter() - t0
+        rep = subprocess.run([sys.executable, str(SCORE), "extract", str(TRUTH), str(out)],
+                             check=True, capture_output=True, text=True)
+        report = json.loads(rep.stdout)
+        report["cli_seconds"] = round(wall, 1)
+        report["command"] = " ".join(["webmend"] + cmd[1:3] + ["-o", "out.jsonl"] + cmd[6:])
+        return report
+
+
+def time_structure_steps(repeat: int = 2) -> dict:
+    """Pages/s per core (CPU time) of the structure steps alone, on the WET pages
+    after the preparing steps (input, normalize)."""
+    from webmend.annotate import language, metadata
+    from webmend.boilerplate import chrome, layout, templates
+    from webmend.document import Document
+    from webmend.extract import text_input
+    from webmend.pipeline import HostStats, Resources
+
+    rows = [json.loads(line) for line in gzip.open(WET, "rt", encoding="utf-8")]
+    steps = [templates.STEP, chrome.STEP, metadata.STEP, layout.STEP, language.STEP]
+    best = float("inf")
+    for _ in range(repeat):
+        docs = []
+        for r in rows:
+            d = Document(id=r["id"], url=r.get("url"), source=r["text"])
+            text_input.normalize_layout(d, None)
+            docs.append(d)
+        hosts: dict[str, HostStats] = {}
+        t0 = time.process_time()
+        for d in docs:  # first pass, as the engine does
+            st = hosts.setdefault(d.host_key, HostStats())
+            st.pages += 1
+            templates.observe_lines(d, st)
+        res = Resources(hosts=hosts)
+        for d in docs:
+            for s in steps:
+                s.run(d, res)
+        best = min(best, time.process_time() - t0)
+    return {"pages": len(rows), "cpu_seconds": round(best, 3), "pages_per_s_per_core": round(len(rows) / best, 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--skip", action="append", default=[], help="passed to webmend clean --skip")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--no-cli", action="store_true", help="only time the structure steps")
+    args = ap.parse_args()
+    if not args.no_cli:
+        print(json.dumps({"extract": score_cli(args.skip, args.workers)}, ensure_ascii=False, indent=1))
+    print(json.dumps({"structure_speed": time_structure_steps()}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
