@@ -24,11 +24,15 @@ import re
 from collections import Counter
 
 from webmend.document import Change, Document
+from webmend.lexicon.words import lexicon
 from webmend.pipeline import Resources, Step
 from webmend.repair import evidence as ev
 
 FAMILY = "case"
 FUNCTION_WORD_ZIPF = 5.5
+NAME_RUN_ZIPF = 5.0
+SUFFIX_LEN = 4
+SUFFIX_MIN_WORD = 6
 OPENERS = "\"'“‘«„([{¿¡*"
 CLOSERS = "\"'”’»)]}"
 MAX_WORDS_CHECKED = 40
@@ -106,7 +110,8 @@ def page_forms(text: str, words: set[str], skip: set[int]) -> dict[str, Counter]
     return out
 
 
-def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Counter, lex) -> tuple[str, str]:
+def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Counter, lex,
+           suffixes: dict[str, Counter] | None = None) -> tuple[str, str]:
     """(new form, reason) for the repaired word at [start, end)."""
     word = text[start:end]
     if not word or not word[:1].isalpha():
@@ -123,13 +128,54 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
         return capitalise(word), f"written capitalised {f['capital']}x mid-sentence on the page"
     if f["lower"]:
         return word, ""
+    if suffixes is not None and len(word) >= SUFFIX_MIN_WORD:
+        c = suffixes.get(word[-SUFFIX_LEN:].lower())
+        if c and c["capital"] >= 5 and c["capital"] >= 4 * c["lower"]:
+            return capitalise(word), f"words ending in {word[-SUFFIX_LEN:]!r} are capitalised on the page ({c['capital']}x)"
     prev, pstart = _prev_word(text, start)
-    if prev[:1].isupper() and not prev.isupper() and not sentence_initial(text, pstart):
-        frequent = lex is not None and lex.zipf(word) >= FUNCTION_WORD_ZIPF
+    if _capitalised(prev) and not sentence_initial(text, pstart):
+        zipf = _zipf(word, lex)
         nxt = _next_word(text, end)
-        if not frequent and (pairs[(prev.lower(), word.lower())] >= 2 or nxt[:1].isupper()):
+        prev2, p2start = _prev_word(text, pstart)
+        if zipf < FUNCTION_WORD_ZIPF and (pairs[(prev.lower(), word.lower())] >= 2 or _capitalised(nxt)):
             return capitalise(word), f"name: follows capitalised {prev!r}"
+        if zipf < NAME_RUN_ZIPF and _capitalised(prev2) and p2start < pstart:
+            return capitalise(word), f"name: ends the capitalised run {prev2 + ' ' + prev!r}"
     return word, ""
+
+
+def _zipf(word: str, lex) -> float:
+    """How common a word is: in the page's language, or in English, the web's
+    lingua franca (an English name on a German page keeps its 'and')."""
+    en = lexicon("en")
+    return max(lex.zipf(word) if lex is not None else 0.0, en.zipf(word) if en is not None else 0.0)
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and not (len(word) > 1 and word.isupper())
+
+
+def suffix_forms(text: str, skip: set[int] = frozenset()) -> dict[str, Counter]:
+    """How words of 6+ letters are written mid-sentence on the page, by their
+    last letters: a language that capitalises nouns shows it ('-ität', '-ung').
+
+    >>> suffix_forms("die Universität, eine Kapazität und Qualität; die Zeit")["ität"]
+    Counter({'capital': 3})
+    """
+    out: dict[str, Counter] = {}
+    for m in _MID_WORD.finditer(text):
+        if m.start(1) in skip:
+            continue
+        w = m.group(1)
+        c = out.setdefault(w[-SUFFIX_LEN:].lower(), Counter())
+        if w.islower():
+            c["lower"] += 1
+        elif _capitalised(w):
+            c["capital"] += 1
+    return out
+
+
+_MID_WORD = re.compile(r"[\w,;] ([^\W\d_]{%d,})" % 6)
 
 
 def restore_case(doc: Document, res: Resources) -> None:
@@ -141,11 +187,12 @@ def restore_case(doc: Document, res: Resources) -> None:
         skip = {s for s, *_ in spans}
         forms = page_forms(text, words, skip)
         pairs = Counter((_prev_word(text, s)[0].lower(), text[s:e].lower()) for s, e, *_ in spans)
+        suffixes = suffix_forms(text, skip)
         changes = []
         for s, e, *_ in spans:
             if not (0 <= s < e <= len(text)):
                 continue
-            new, why = decide(text, s, e, forms, pairs, lex)
+            new, why = decide(text, s, e, forms, pairs, lex, suffixes)
             if new != text[s:e]:
                 changes.append(Change(s, e, new, kind="case", evidence=why))
         if changes:

@@ -48,9 +48,10 @@ EPS = 0.05               # share of key words a consistent filter may miss
 MAX_COUNTER = 0.10       # counterexamples allowed per hit
 MIN_RULE_GAIN = 25.0     # nats a symbol's keys must add up to
 MIN_HITS = 3
+MIN_KEY_HITS = 2         # a key seen once is no evidence of a filter
 MIN_CONTEXTS = 3         # distinct words before the sites of a rule
-MIN_ANCHOR_DEFICIT = 5.0  # nats: a key the language expects after spaces is missing
-MIN_ANCHOR_CONTEXTS = 8  # or: a key glued in this many distinct contexts
+MIN_ANCHOR_DEFICIT = 3.0  # nats: a key the language expects after spaces is missing
+MIN_ANCHOR_CONTEXTS = 5  # or: a key glued in this many distinct contexts
 MIN_KNOWN = 0.7          # share of glued words the lexicon knows
 MAX_SITES = 200_000
 
@@ -144,6 +145,8 @@ def find_sites(text: str, limit: int = MAX_SITES) -> list[Site]:
         start, sym_end = m.span("sym")
         before = text[start - 1] if start else "\n"
         mode = "insert" if before.isspace() else "replace"
+        if m.group("sym") == "&" and text.startswith(";", m.end()):
+            continue  # an HTML entity, not a space
         if URLISH.search(_chunk(text, start, m.end())):
             continue
         if mode == "replace":
@@ -171,7 +174,7 @@ def space_words(text: str) -> tuple[Counter, int]:
 
     >>> c, n = space_words("Or else: the order, or\\nor")
     >>> sorted(c.items()), n
-    [('else', 1), ('or', 1), ('order', 1), ('the', 1)], 5)
+    ([('else', 1), ('or', 1), ('order', 1), ('the', 1)], 5)
     """
     pieces = Counter(text.lower().split(" "))
     out: Counter = Counter()
@@ -262,7 +265,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str) -> tuple[list[R
             for k in range(2, len(word) + 1):
                 for whole in ((False, True) if k == len(word) else (False,)):
                     key = keys[(word[:k], whole)]
-                    if key.counter > MAX_COUNTER * key.hits or key.gain <= 0:
+                    if key.hits < MIN_KEY_HITS or key.counter > MAX_COUNTER * key.hits or key.gain <= 0:
                         continue
                     if best is None or key.gain > best.gain:
                         best = key
@@ -320,6 +323,20 @@ def learn(doc: Document, res: Resources | None, sites: list[Site]) -> list[Rule]
     return rules
 
 
+def _tail_site(text: str, s: Site, unit: str) -> Site | None:
+    """The site as `unit` alone when its run is other marks ending in `unit`
+    ('@/the' where '/' stands for the space: '@' stays, glued to what precedes)."""
+    run = text[s.start:s.sym_end]
+    if s.unit == unit or not run.endswith(unit):
+        return None
+    k = len(run)
+    while k >= len(unit) and run[k - len(unit):k] == unit:
+        k -= len(unit)
+    if k <= 0:
+        return None
+    return Site(s.start + k, s.sym_end, s.end, unit, "replace", s.word, run[:k])
+
+
 def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -> tuple[list[Change], list, list[Site]]:
     """The changes the rules make to a text: each covered site's symbol run
     becomes a space (`replace`) or goes (`insert`). Returns the changes, the
@@ -330,6 +347,10 @@ def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -
         key = None
         for r in rules:
             key = r.key_for(s)
+            if key is None:
+                s2 = _tail_site(text, s, r.unit)
+                if s2 is not None and (key := r.key_for(s2)) is not None:
+                    s = s2
             if key is not None:
                 break
         if key is None:

@@ -24,20 +24,24 @@ HOST_CAP = 20000        # distinct keys one host counter may hold
 MEANINGFUL = re.compile(r"[^\W\d_]")
 
 
-def words_of(text: str) -> Counter:
+def words_of(text: str, caps: bool = True) -> Counter:
     """Lowercased words of a text and how often each occurs, split on white
     space and stripped of edge punctuation (fast: split and count in C, then
     clean each distinct token once).
 
     >>> sorted(words_of("The cat, the hat. (the)").items())
     [('cat', 1), ('hat', 1), ('the', 3)]
+    >>> sorted(words_of("GE and ge", caps=False).items())   # upper-case words left out
+    [('and', 1), ('ge', 1)]
     """
-    raw = Counter(text.lower().split())
+    raw = Counter((text if not caps else text.lower()).split())
     out: Counter = Counter()
     for tok, n in raw.items():
         w = tok.strip(EDGE_PUNCT)
         if w and w.isalpha():
-            out[w] += n
+            if not caps and len(w) > 1 and not any(ch.islower() for ch in w):
+                continue
+            out[w.lower()] += n
     return out
 
 
@@ -69,7 +73,7 @@ def poisson_deficit(observed: float, expected: float) -> float:
     if expected <= 0 or observed >= expected:
         return 0.0
     if observed <= 0:
-        return expected
+        return float(expected)
     return expected - observed + observed * math.log(observed / expected)
 
 
@@ -77,7 +81,7 @@ def poisson_excess(observed: float, expected: float) -> float:
     """Evidence (nats) that a count exceeds its expectation (0 if it does not).
 
     >>> round(poisson_excess(10, 0.1), 1)
-    36.1
+    36.2
     """
     expected = max(expected, 1e-6)
     if observed <= expected:

@@ -30,9 +30,12 @@ from webmend.pipeline import HostStats, Resources, Step
 from webmend.repair import evidence as ev
 
 FAMILY = "lost_letters"
-MIN_DEFICIT = 8.0        # nats: w missing
+MIN_DEFICIT = 3.0        # nats: w missing
 MIN_EXCESS = 8.0         # nats: d in surplus
-MIN_EXPECTED = 4.0       # w must be expected at least this often
+MIN_EVIDENCE = 25.0      # nats: both together
+COMMON_ZIPF = 4.5        # a damaged form this frequent is a word in its own right...
+MIN_DEFICIT_COMMON = 10.0  # ...so the missing word must be missing beyond doubt
+MIN_EXPECTED = 3.0       # w must be expected at least this often
 MIN_SURPLUS_SHARE = 0.85  # share of d's occurrences that must be surplus to edit
 MAX_ALPHABET = 80        # alphabetic scripts only (not syllabaries, not CJK)
 
@@ -48,6 +51,7 @@ class LostRule:
     surplus_share: float
     scope: str
     evidence: float = 0.0
+    common: bool = False  # the damaged form is a common word in its own right
 
     @property
     def editable(self) -> bool:
@@ -104,12 +108,24 @@ def infer_rules(counts: Counter, tokens: int, lex: Lexicon, scope: str) -> list[
                 continue
             if k_w > 0.25 * (k_w + extra):   # w mostly intact: not lost "everywhere"
                 continue
+            if lex.zipf(d) >= COMMON_ZIPF and (deficit < MIN_DEFICIT_COMMON or extra > 3 * missing + 3):
+                continue  # a common word's surplus may be the page's topic or voice ('our')
+            if deficit + excess < MIN_EVIDENCE:
+                continue
             gain = extra * (math.log(f_w) - math.log(max(f_d, 1e-9)))
             rule = LostRule(d, w, k, k_w, round(e_w, 1), round(gain, 1), extra / k, scope)
             rule.evidence = round(deficit + excess, 1)
-            if d not in rules or rule.gain > rules[d].gain:
-                rules[d] = rule
-    return sorted(rules.values(), key=lambda r: -r.gain)
+            rule.common = lex.zipf(d) >= COMMON_ZIPF
+            # one damaged form per word: a rare form explains a deficit better
+            # than a common word that happens to abound ('tis', not 'his', for 'this')
+            rank = (not rule.common, rule.evidence)
+            if w not in rules or rank > (not rules[w].common, rules[w].evidence):
+                rules[w] = rule
+    by_form: dict[str, LostRule] = {}
+    for r in rules.values():
+        if r.damaged not in by_form or r.gain > by_form[r.damaged].gain:
+            by_form[r.damaged] = r
+    return sorted(by_form.values(), key=lambda r: -r.gain)
 
 
 def deglued(text: str) -> str:
@@ -126,7 +142,7 @@ def observe(doc: Document, stats: HostStats) -> None:
     lang = ev.page_language(doc)
     if not lang:
         return
-    counts = ev.words_of(deglued(doc.text))
+    counts = ev.words_of(deglued(doc.text), caps=False)
     ev.add_capped(stats, f"lost_letters.words.{lang}", counts)
     stats.counter("lost_letters.tokens")[lang] += sum(counts.values())
 
@@ -135,7 +151,7 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
     lex = ev.page_lexicon(doc)
     if lex is None:
         return []
-    counts = ev.words_of(doc.text)
+    counts = ev.words_of(doc.text, caps=False)
     rules = infer_rules(counts, sum(counts.values()), lex, "page")
     stats = res.host_stats(doc) if res is not None else None
     if stats is not None and stats.pages > 1:
@@ -150,15 +166,40 @@ def _cased_like(token: str, word: str) -> str:
     return word[:1].upper() + word[1:] if token[:1].isupper() else word
 
 
+def _next_word(text: str, end: int) -> str:
+    m = _NEXT.match(text, end)
+    return m.group(1).lower() if m else ""
+
+
+_NEXT = re.compile(r"[ \t]+([^\W\d_]+)")
+
+
 def repair_text(text: str, rules: list[LostRule]) -> tuple[list[Change], list]:
+    """The changes that read each damaged form as its word.
+
+    A rare damaged form ('rom') is damage wherever it stands (upper-case
+    'ROM' excepted). A damaged form that is a common word itself ('he' for
+    'the') is damage only in lower case (the damage lowercases; 'He' is the
+    real word), and not before a word that the page shows after the real,
+    capitalised one ('He was' -> 'he was' is real)."""
     changes, spans = [], []
     for r in rules:
-        if not r.editable:
+        matches = list(re.finditer(rf"(?<![\w\-'’]){re.escape(r.damaged)}(?![\w\-'’])", text, re.IGNORECASE))
+        real_next: Counter = Counter()
+        if r.common:
+            real_next = Counter(_next_word(text, m.end()) for m in matches
+                                if m.group(0)[:1].isupper() and not m.group(0).isupper())
+            real_next.pop("", None)
+            if not real_next and not r.editable:
+                continue
+        elif not r.editable:
             continue
-        for m in re.finditer(rf"(?<![\w\\/|_+#%]){re.escape(r.damaged)}(?!\w)", text, re.IGNORECASE):
+        for m in matches:
             tok = m.group(0)
             if len(tok) > 1 and tok.isupper():
                 continue  # 'ROM' is a word of its own
+            if r.common and (not tok.islower() or _next_word(text, m.end()) in real_next):
+                continue
             after = _cased_like(tok, r.word)
             changes.append(Change(m.start(), m.end(), after, kind="lost_letter",
                                   evidence=f"{r.damaged!r} for {r.word!r}: {r.word!r} {r.counter} times where "
