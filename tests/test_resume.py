@@ -105,3 +105,64 @@ def test_killed_in_the_first_pass_resumes_from_its_checkpoint(tmp_path, warc):
     assert "Traceback" not in proc.stderr
     assert "first pass resumes after" in proc.stderr  # finished first-pass chunks are not recomputed
     assert [r["id"] for r in _output(out)] == ids
+
+
+def _counting_corpus_step():
+    """A stateful corpus step, like dedup: each page learns how many came before it."""
+    from webmend.pipeline import CorpusStep
+
+    def start(options):
+        seen = {"pages": 0, "hosts": set()}
+
+        def apply(doc):
+            doc.signals["pages_before"] = seen["pages"]
+            doc.signals["host_seen_before"] = doc.host in seen["hosts"]
+            seen["pages"] += 1
+            seen["hosts"].add(doc.host)
+
+        return apply
+
+    return CorpusStep("count", start, "test: pages seen before this one")
+
+
+def test_corpus_stage_state_carries_over_a_resume(tmp_path, ground_truth, monkeypatch):
+    """The corpus stage (dedup's place) continues after a resume as if never stopped."""
+    from webmend import pipeline
+    from webmend.engines.local import LocalEngine
+    from webmend.engines.runner import run_sharded
+
+    monkeypatch.setattr(pipeline, "CORPUS_STEPS", [_counting_corpus_step()])
+    path = tmp_path / "pages.jsonl"
+    items = sorted(ground_truth.items())[:PAGES]
+    with open(path, "w", encoding="utf-8") as f:
+        for key, page in items:
+            f.write(json.dumps({"id": key, "url": page["url"], "text": page["articleBody"]}) + "\n")
+    ids = [key for key, _ in items]
+    options = pipeline.Options(skip=frozenset({"repair"}))
+    engine = LocalEngine(workers=1)
+
+    class Stop(Exception):
+        pass
+
+    def stop_after(n):
+        count = 0
+
+        def on_doc(doc):
+            nonlocal count
+            count += 1
+            if count == n:
+                raise Stop
+
+        return on_doc
+
+    out = tmp_path / "out"
+    with pytest.raises(Stop):
+        run_sharded(engine, [path], out, options=options, shard_pages=SHARD, on_doc=stop_after(SHARD * 2 + 1))
+    assert len(_shards(out)) == 2
+    run_sharded(engine, [path], out, options=options, shard_pages=SHARD)
+    whole = tmp_path / "whole"
+    run_sharded(engine, [path], whole, options=options, shard_pages=SHARD)
+    resumed, straight = _output(out), _output(whole)
+    assert [r["id"] for r in resumed] == ids
+    assert [r["signals"]["pages_before"] for r in resumed] == list(range(len(ids)))
+    assert resumed == straight
