@@ -27,7 +27,14 @@ from typing import Sequence
 from webmend.boilerplate.features import BLOB, Features, block_features, dominant_script
 from webmend.boilerplate.lexicon import LONG_BLOCK_KINDS
 
-SWITCH_COST = 3.0  # price of entering or leaving the page's own text
+SWITCH_COST = 1.0  # price of entering or leaving the page's own text
+PAUSE_COST = 3.0   # price of pausing it for chrome inside it, and of resuming it
+NO_END_PENALTY = 1.3  # a block of 6-24 words that ends no sentence: a headline, a menu entry
+DATE_PENALTY = 3.0
+REPEAT_PENALTY = 1.0
+STOP_CENTER, STOP_SCALE = 0.3, 5.0  # function-word share of a neutral block, and its weight
+SPACER_MAX_CHARS = 5
+SPACER_SCORE = -0.3
 
 
 @dataclass(slots=True)
@@ -52,7 +59,8 @@ def length_score(words: float) -> float:
 # related articles and the footer follow the text; an advertisement sits inside.
 BARRIER = {"comments": 4.0, "copyright": 4.0, "related articles": 3.0, "share buttons": 2.0,
            "login": 2.0, "tags": 2.0, "pagination": 2.0, "subscribe": 1.5, "date line": 1.5}
-GAP_LINE_COST = 0.25  # each chrome line inside the article makes coming back dearer
+KEEP_BARRIER = 1.0  # share of a barrier's strength paid when crossed while keeping
+GAP_LINE_COST = 0.5  # each chrome line inside the article makes coming back dearer
 
 
 def block_score(f: Features, *, page_script: str | None, script_share: float, repeats: int = 1,
@@ -60,6 +68,8 @@ def block_score(f: Features, *, page_script: str | None, script_share: float, re
     """(score, the strongest chrome reason, barrier strength) of one block given its page."""
     if f.chrome == BLOB:
         return -100.0, BLOB, 0.0
+    if f.alpha_words == 0 and f.chars <= SPACER_MAX_CHARS and not f.words:
+        return SPACER_SCORE, "separator", 0.0  # "***", "—", a stray symbol: layout, not evidence
     s = length_score(f.words)
     reasons: list[tuple[float, str]] = []
     w = f.words
@@ -69,11 +79,11 @@ def block_score(f: Features, *, page_script: str | None, script_share: float, re
     elif f.end_colon:
         s += 0.3
     elif w < 25:
-        s -= 0.8
+        s -= 0.8 if w < 6 else NO_END_PENALTY
     if f.sentences >= 2:
         s += 0.5
     if f.stop_ratio >= 0 and w >= 3:
-        s += max(-1.5, min(1.5, 5.0 * (f.stop_ratio - 0.2)))
+        s += max(-1.5, min(1.0, STOP_SCALE * (f.stop_ratio - STOP_CENTER)))
     if f.cap_ratio > 0.7 and 3 <= w < 20 and not f.end_punct:
         s -= 0.8
         reasons.append((0.8, "title-like line"))
@@ -83,11 +93,11 @@ def block_score(f: Features, *, page_script: str | None, script_share: float, re
         s -= 2.5
         reasons.append((2.5, "teaser of another article"))
     if f.date:
-        s -= 3.0
+        s -= DATE_PENALTY
         reasons.append((2.0, "date line"))
         barrier = BARRIER["date line"]
     elif f.digit_ratio > 0.3:
-        s -= 1.0
+        s -= 0.3
         reasons.append((1.0, "numbers and dates"))
     if f.script and page_script and f.script != page_script and script_share > 0.6:
         s -= 3.0
@@ -98,7 +108,7 @@ def block_score(f: Features, *, page_script: str | None, script_share: float, re
         reasons.append((pen + 0.5, f.chrome))
         barrier = max(barrier, BARRIER.get(f.chrome, 0.0))
     if repeats > 1:
-        pen = 1.5 if w < 20 else 0.8
+        pen = REPEAT_PENALTY if w < 20 else 0.8
         s -= pen
         reasons.append((pen, "repeated on the page"))
     if template:
@@ -107,8 +117,6 @@ def block_score(f: Features, *, page_script: str | None, script_share: float, re
     if f.separators >= 2 and w < 30:
         s -= 1.5
         reasons.append((1.5, "breadcrumb or menu"))
-    if f.bullet and w < 12 and not f.end_punct:
-        s -= 0.5
     if not reasons:
         reasons.append((0.0, "navigation" if w < 7 else "short text outside the article"))
     return s, max(reasons)[1], barrier
@@ -125,8 +133,9 @@ _BY = re.compile(r"^(?:by|von|por|par|di|door|av|автор|작성자)\b", re.I)
 def _starts_comments(text: str, f: Features) -> bool:
     """Whether a comments marker opens a list of comments (not "0 comments",
     not a by-line's comment count)."""
-    return (f.chrome == "comments" and f.words <= 12 and not f.date
-            and not _NO_COMMENTS.search(text.lower()) and not _BY.match(text))
+    if f.chrome != "comments" or f.date or f.words > 12 or (f.end_punct and f.words >= 5):
+        return False  # not a marker, or a sentence that mentions comments ("declined to comment.")
+    return not _NO_COMMENTS.search(text.lower()) and not _BY.match(text)
 
 
 def _mark_comment_zone(scored: list, feats: list[Features], texts: Sequence[str]) -> None:
@@ -150,11 +159,13 @@ PRE, KEEP, GAP, POST = range(4)
 
 
 def best_path(scores: Sequence[float], barriers: Sequence[float] | None = None,
-              switch_cost: float = SWITCH_COST, gap_cost: float = GAP_LINE_COST) -> list[bool]:
+              switch_cost: float | None = None, gap_cost: float | None = None,
+              pause_cost: float | None = None) -> list[bool]:
     """The keep/drop sequence maximising kept scores minus the costs of entering,
-    pausing and leaving the article; a pause costs `gap_cost` a line plus each
-    barrier met in it, so the article resumes after an advertisement but not
-    after the comments began. Viterbi over four states.
+    pausing and leaving the article; a pause costs `gap_cost` a line, and each
+    barrier met inside the article (kept or paused) costs its strength, so the
+    article resumes after an advertisement but not after the comments began.
+    Viterbi over four states.
 
     >>> best_path([-2, 4, -1, 5, -3])
     [False, True, True, True, False]
@@ -168,19 +179,22 @@ def best_path(scores: Sequence[float], barriers: Sequence[float] | None = None,
         return []
     barriers = barriers or [0.0] * n
     neg = float("-inf")
-    c = switch_cost
+    c = SWITCH_COST if switch_cost is None else switch_cost
+    p = PAUSE_COST if pause_cost is None else pause_cost
+    gap_cost = GAP_LINE_COST if gap_cost is None else gap_cost
     v = [0.0, scores[0] - c, neg, neg]
     back: list[tuple[int, int, int, int]] = [(PRE, PRE, PRE, PRE)]
     for i in range(1, n):
         pre, keep, gap, post = v
         s, g = scores[i], -(gap_cost + barriers[i])
         # best predecessor for each state
-        bk = (keep, KEEP) if keep >= pre - c and keep >= gap - c else ((pre - c, PRE) if pre >= gap else (gap - c, GAP))
-        bg = (keep - c, KEEP) if keep - c >= gap else (gap, GAP)
-        bp = max((post, POST), (keep - c, KEEP), (gap, GAP))
-        v = [pre, bk[0] + s, bg[0] + g, bp[0]]
+        bk = (keep, KEEP) if keep >= pre - c and keep >= gap - p else (
+            (pre - c, PRE) if pre - c >= gap - p else (gap - p, GAP))
+        bg = (keep - p, KEEP) if keep - p >= gap else (gap, GAP)
+        bp = max((post, POST), (keep - c, KEEP), (gap - max(0.0, c - p), GAP))
+        v = [pre, bk[0] + s - KEEP_BARRIER * barriers[i], bg[0] + g, bp[0]]
         back.append((PRE, bk[1], bg[1], bp[1]))
-    ends = [(v[PRE], PRE), (v[KEEP] - c, KEEP), (v[GAP], GAP), (v[POST], POST)]
+    ends = [(v[PRE], PRE), (v[KEEP] - c, KEEP), (v[GAP] - max(0.0, c - p), GAP), (v[POST], POST)]
     state = max(ends)[1]
     path = [False] * n
     for i in range(n - 1, -1, -1):
