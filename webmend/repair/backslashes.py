@@ -137,8 +137,8 @@ def find_literal_escapes(text: str) -> tuple[list[Change], dict | None]:
         if kind_letter == "u":
             hi = s[2:6]
             lo = s[8:12] if len(s) > 6 else None
-            if not any(ch.isdigit() for ch in hi):
-                continue
+            if not literal_mode and not any(ch.isdigit() for ch in hi):
+                continue  # '\uface' may be a word after a backslash; JSON text shows itself by its \n
             ch = _unicode_char(hi, lo)
             if ch is None and lo is not None:  # a lone escape followed by another
                 ch, m_end = _unicode_char(hi, None), m.start() + 6

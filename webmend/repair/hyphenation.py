@@ -25,9 +25,11 @@ _SPLIT = re.compile(r"(?<![\w-])([^\W\d_]{2,})-( ?|\n)([^\W\d_]{2,})(?![\w-]|['â
 _WORD = re.compile(r"[^\W\d_]+")
 SURE_MIN_ZIPF = 2.0     # the joined form must be a real word
 SURE_MARGIN = 1.0       # ... clearly more usual than the rarer part
+SURE_PART_MAX = 1.0     # ... which is hardly a word at all ('bi-lingual', 'inter-national' need page evidence)
 PAGE_MIN_ZIPF = 2.0     # with page evidence: a known joined form
 PAGE_MARGIN = 1.0       # ... not much rarer than the rarer part
 PAGE_MAX_GAP = 2.0      # ... nor far rarer than the commoner one ('north-westerly')
+GAP_MIN_ZIPF = 1.5      # 'feat- her': a hyphen before a space joins any known word
 MIN_PAGE_HITS = 2
 
 
@@ -41,7 +43,7 @@ def is_sure_split(lex: Lexicon, a: str, b: str) -> bool:
 
     >>> from webmend.lexicon.words import lexicon
     >>> en = lexicon("en")
-    >>> [is_sure_split(en, *w.split("-")) for w in ["cir-cumstances", "inter-national", "well-known", "non-profit", "every-thing"]]
+    >>> [is_sure_split(en, *w.split("-")) for w in ["cir-cumstances", "dis-tinguish", "bi-lingual", "well-known", "non-profit"]]
     [True, True, False, False, False]
     """
     if not b[0].islower() or (a[0].isupper() and not a[1:].islower()):
@@ -49,7 +51,7 @@ def is_sure_split(lex: Lexicon, a: str, b: str) -> bool:
     zj, za, zb = _zipfs(lex, a, b)
     if zj > 0 and min(za, zb) == 0:  # a part no lexicon knows: 'vituperat-ion'
         return True
-    return zj >= SURE_MIN_ZIPF and min(za, zb) <= zj - SURE_MARGIN
+    return zj >= SURE_MIN_ZIPF and min(za, zb) <= min(zj - SURE_MARGIN, SURE_PART_MAX)
 
 
 def is_likely_split(lex: Lexicon, a: str, b: str) -> bool:
@@ -71,6 +73,38 @@ def is_likely_split(lex: Lexicon, a: str, b: str) -> bool:
 def sure_split_count(text: str, lex: Lexicon) -> int:
     """How many splits on the page the lexicon alone settles."""
     return sum(1 for m in _SPLIT.finditer(text) if is_sure_split(lex, m.group(1), m.group(3)))
+
+
+def split_verdict(lex: Lexicon, a: str, gap: str, b: str, *, is_sure: bool, seen: int,
+                  page_hyphenates: bool) -> str | None:
+    """Why 'a-b' (with `gap` '', ' ' or a line break after the hyphen) is one
+    word split in print, or None to keep it.
+
+    A hyphen followed by a space or a line break is no compound's spelling, so
+    there a known joined form is enough (unless the break may be a compound
+    wrapped at its hyphen: then the joined form must be common). A name the
+    lexicon lacks is joined when the page spells it whole elsewhere.
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> en = lexicon("en")
+    >>> v = lambda a, gap, b, seen=0: split_verdict(en, a, gap, b, is_sure=is_sure_split(en, a, b), seen=seen, page_hyphenates=False)
+    >>> v("feat", " ", "her"), v("well", "\\n", "known"), v("Vind", "", "man", seen=2), v("pre", " ", "and")
+    ('a hyphen before a space is no compound', None, 'joined form used 2x on the page', None)
+    """
+    if not b[0].islower():
+        return None
+    if is_sure:
+        return "joined form is a word, a part is not"
+    zj = lex.zipf((a + b).lower())
+    if gap == " " and zj >= GAP_MIN_ZIPF:
+        return "a hyphen before a space is no compound"
+    if gap == "\n" and zj >= SURE_MIN_ZIPF and zj >= max(lex.zipf(a.lower()), lex.zipf(b.lower())) - PAGE_MAX_GAP:
+        return "a hyphen at a line end, joined form a common word"
+    if seen and (is_likely_split(lex, a, b) or (zj < SURE_MIN_ZIPF and (gap or a[0].isupper()))):
+        return f"joined form used {seen}x on the page"
+    if page_hyphenates and is_likely_split(lex, a, b):
+        return "page shows print hyphenation"
+    return None
 
 
 def find_hyphenation(text: str, lex: Lexicon, host_hyphenates: bool = False) -> tuple[list[Change], int]:
@@ -101,16 +135,13 @@ def find_hyphenation(text: str, lex: Lexicon, host_hyphenates: bool = False) -> 
             words = Counter(_WORD.findall(text.lower()))
         seen = words[key]
         repeated = forms[a.lower() + "-" + b.lower()] >= 2 and not seen
-        if is_sure and not repeated:
-            why = "joined form is a word, a part is not"
-        elif repeated:
+        if repeated:
             continue
-        elif seen and is_likely_split(lex, a, b):
-            why = f"joined form used {seen}x on the page"
-        elif page_hyphenates and is_likely_split(lex, a, b):
-            why = f"page shows print hyphenation ({n_sure} sure splits)" + (" / host" if host_hyphenates else "")
-        else:
+        why = split_verdict(lex, a, gap, b, is_sure=is_sure, seen=seen, page_hyphenates=page_hyphenates)
+        if why is None:
             continue
+        if why.startswith("page shows"):
+            why += f" ({n_sure} sure splits)" + (" / host" if host_hyphenates else "")
         changes.append(Change(m.start(), m.end(), joined, kind="hyphenation", evidence=why))
     return changes, n_sure
 

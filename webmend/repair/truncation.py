@@ -15,6 +15,7 @@ import bisect
 import functools
 import itertools
 import re
+from collections import Counter
 
 from webmend.document import Document
 from webmend.lexicon.words import Lexicon
@@ -24,6 +25,7 @@ from webmend.repair.page_words import never_ends_sentence, page_lexicon
 # A sentence end: terminal punctuation, closing quotes/brackets, then a space or the end.
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]»]*(?=\s|$)")
 _LAST_WORD = re.compile(r"([^\W\d_]+)$")
+_PROSE_TOKEN = re.compile(r"[\"'“‘(«]*(?:[^\W\d_]+['’-])*[^\W\d_]+,?")
 _SPACED_SCRIPT = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
 PROSE_WORDS = 6          # a last paragraph this long is prose, not a heading or an item
 SHORT_WORD_ZIPF = 5.5    # a 1-2 letter last word rarer than this is a fragment ('e', 'th')
@@ -31,6 +33,9 @@ FRAGMENT_ZIPF = 1.5      # a longer last word rarer than this is a fragment
 PREFIX_MAX_ZIPF = 3.5    # ... or one this rare that begins a word PREFIX_MARGIN commoner ('whic' -> 'which')
 PREFIX_MARGIN = 2.0
 PREFIX_VOCABULARY = 50_000
+HOST_PROSE_WORDS = 6     # an open ending counts for the host only in a paragraph this long
+HOST_CUT_SHARE = 0.5     # ... and the host cuts pages when this share of them end cut, one plainly
+HOST_OPEN_SHARE = 0.7    # ... or this share, none plainly (cut at word ends)
 
 
 @functools.lru_cache(maxsize=8)
@@ -94,7 +99,7 @@ def page_ending(text: str, lex: Lexicon | None) -> tuple[str, str]:
         return ("sure", "ends with a comma") if n_words >= 4 else ("closed", "")
     m = _LAST_WORD.search(body)
     word = m.group(1) if m else ""
-    if last_para.split()[-1].lstrip("\"'“‘(«") != word:  # a URL, a handle, a code: not prose
+    if not _PROSE_TOKEN.fullmatch(last_para.split()[-1]):  # a URL, a handle, a code: not prose
         return "closed", ""
     if lex is not None and word:
         if is_fragment(word, lex) and (n_words >= PROSE_WORDS or n_words >= 2 and word.islower()):
@@ -131,17 +136,32 @@ def truncation_point(text: str, lex: Lexicon | None, host_truncates: bool = Fals
 
 
 def observe_ending(doc: Document, stats: HostStats) -> None:
-    """Per host: how its pages end (a host that cuts pages cuts them all)."""
-    stats.add("page_ends", [page_ending(doc.text, page_lexicon(doc))[0]])
+    """Per host: how its pages end (a host that cuts pages cuts them all).
+
+    Observed before chrome is removed, so an 'open' ending counts only when it
+    is a long prose paragraph: a menu or footer line ('Contact us') is short."""
+    kind, _ = page_ending(doc.text, page_lexicon(doc))
+    if kind == "open":
+        last_para = doc.text.rstrip()[doc.text.rstrip().rfind("\n") + 1:]
+        kind = "open_prose" if len(last_para.split()) >= HOST_PROSE_WORDS else "open_short"
+    stats.add("page_ends", [kind])
+
+
+def host_truncates(ends: Counter) -> bool:
+    """Whether a host's page endings show that it cuts its pages off: most of
+    them end mid-sentence in prose, and some plainly so.
+
+    >>> host_truncates(Counter(sure=3, open_prose=5, closed=2)), host_truncates(Counter(sure=1, closed=9))
+    (True, False)
+    """
+    total = sum(ends.values())
+    cut = ends["sure"] + ends["open_prose"]
+    return total >= 3 and cut >= HOST_CUT_SHARE * total and (ends["sure"] >= 1 or cut >= HOST_OPEN_SHARE * total)
 
 
 def _host_truncates(doc: Document, res: Resources) -> bool:
     stats = res.host_stats(doc)
-    if stats is None:
-        return False
-    ends = stats.counter("page_ends")
-    total = sum(ends.values())
-    return ends["sure"] >= 2 and ends["sure"] >= 0.3 * total and ends["sure"] + ends["open"] >= 0.7 * total
+    return stats is not None and host_truncates(stats.counter("page_ends"))
 
 
 def cut_truncated(doc: Document, res: Resources) -> None:

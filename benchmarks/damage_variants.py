@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Held-out style damage: variants of gen.py's mechanical channels, scored like the public corpus.
+
+    .venv/bin/python benchmarks/damage_variants.py [--out DIR] [--seed N] [--workers N]
+
+Builds a corpus from the article-extraction gold texts with the variant
+channels of tests/damage_variants.py (double mojibake, Latin-1, entities
+escaped twice or as numbers, JSON-encoded text, hyphenation with a space or a
+line break, other wrap widths, page breaks after any word, U+FFFD, truncation
+at a word end, invisible characters), mends it with `webmend clean` and prints
+`score.py damage`'s report. Figures go to docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "out" / "damage-variants")
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    spec = importlib.util.spec_from_file_location("damage_variants", ROOT / "tests" / "damage_variants.py")
+    variants = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(variants)
+    truth = json.loads((SHARED / "bench" / "article-extraction" / "ground-truth.json").read_text(encoding="utf-8"))
+    n = variants.write_corpus(truth, args.out, seed=args.seed)
+    print(f"{n} pages -> {args.out}", file=sys.stderr)
+    py = sys.executable
+    mended = args.out / "mended.jsonl"
+    subprocess.run([py, "-m", "webmend.cli", "clean", str(args.out / "corpus.jsonl"), "-o", str(mended),
+                    "--workers", str(args.workers), "-q"], check=True, cwd=ROOT)
+    res = subprocess.run([py, str(SHARED / "bench" / "score.py"), "damage", str(args.out / "gold.jsonl"),
+                          str(args.out / "corpus.jsonl"), str(mended)], check=True, capture_output=True, text=True)
+    print(json.dumps(json.loads(res.stdout), indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

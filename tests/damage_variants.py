@@ -1,0 +1,192 @@
+"""Variants of the mechanical damage channels of ../shared/bench/damage/gen.py,
+the way a held-out corpus would vary them: Latin-1 instead of Windows-1252 and
+mojibake applied twice, entities escaped twice or as numbers, magic quotes run
+twice, text encoded twice as a JSON string, hyphenation followed by a space or
+a line break, other wrap widths, page breaks after any word, '?' or U+FFFD for
+lost characters, truncation at a word end, invisible characters inside words.
+
+Used by tests/test_repair_*.py (one page at a time) and by
+benchmarks/damage_variants.py (a whole corpus scored with score.py).
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import re
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def load_gen():
+    """gen.py from the shared benchmark, imported by path."""
+    spec = importlib.util.spec_from_file_location("damage_gen", SHARED / "bench" / "damage" / "gen.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+gen = load_gen()
+
+
+def mojibake_latin1(text, rng, host):
+    """UTF-8 bytes read as Latin-1 (C1 controls where cp1252 has punctuation)."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def mojibake_twice(text, rng, host):
+    return gen.mojibake(gen.mojibake(text, rng, host), rng, host)
+
+
+def entities_twice(text, rng, host):
+    return gen.html_entities(gen.html_entities(text, rng, host), rng, host)
+
+
+def entities_numeric(text, rng, host):
+    """Every non-ASCII character and quote as a numeric entity, & as &amp;."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"[^\x00-\x7f]|[\"']", lambda m: f"&#{ord(m.group())};", text)
+
+
+def slash_quotes_twice(text, rng, host):
+    return gen.slash_quotes(gen.slash_quotes(text, rng, host), rng, host)
+
+
+def json_twice(text, rng, host):
+    """Text encoded as a JSON string once too often: \\n, \\" and \\u2019 as characters."""
+    return json.dumps(text)[1:-1]
+
+
+def _hyphenate_with(sep):
+    def channel(text, rng, host):
+        def split(m):
+            w = m.group(0)
+            if rng.random() > host["hyphen_rate"]:
+                return w
+            k = rng.randint(2, len(w) - 2)
+            return w[:k] + "-" + sep + w[k:]
+        return re.sub(r"(?<![\w-])[A-Za-z]{7,}(?![\w-])", split, text)
+    channel.__name__ = "hyphenate_" + {" ": "space", "\n": "newline"}[sep]
+    return channel
+
+
+hyphenate_space = _hyphenate_with(" ")
+hyphenate_newline = _hyphenate_with("\n")
+
+
+def hard_wrap_other(text, rng, host):
+    """Wrapped at a width gen.py does not use, without breaking at hyphens."""
+    width = host["alt_width"]
+    return "\n".join(textwrap.fill(line, width, break_on_hyphens=False) if line.strip() else line
+                     for line in text.split("\n"))
+
+
+def para_break_any(text, rng, host):
+    """Page breaks after any word that does not end a sentence (capitalised
+    words and words with a comma too)."""
+    words = text.split(" ")
+    for i in range(len(words) - 1):
+        w = words[i]
+        if "\n" in w or "\n" in words[i + 1] or not re.fullmatch(r"[A-Za-z]+,?", w):
+            continue
+        if rng.random() < host["break_rate"] * 2:
+            words[i] = w + "\n\n"
+    return re.sub(r"\n\n ", "\n\n", " ".join(words))
+
+
+def lossy_fffd(text, rng, host):
+    return re.sub(r"[^\x00-\x7f]", "\ufffd", text)
+
+
+def truncate_word(text, rng, host):
+    """Cut at the end of a word (no fragment left)."""
+    cut = rng.randint(int(len(text) * 0.7), len(text) - 2)
+    m = re.compile(r"[A-Za-z]+(?=[ \n])").search(text, cut)
+    return text[: m.end()] if m else text
+
+
+def invisible(text, rng, host):
+    """Soft hyphens and zero-width spaces inside long words."""
+    def put(m):
+        w = m.group(0)
+        if rng.random() > 0.2:
+            return w
+        k = rng.randint(2, len(w) - 2)
+        return w[:k] + rng.choice(["\u00ad", "\u200b"]) + w[k:]
+    return re.sub(r"(?<![\w-])[A-Za-z]{8,}(?![\w-])", put, text)
+
+
+VARIANTS = {f.__name__: f for f in [mojibake_latin1, mojibake_twice, entities_twice, entities_numeric,
+                                     slash_quotes_twice, json_twice, hyphenate_space, hyphenate_newline,
+                                     hard_wrap_other, para_break_any, lossy_fffd, truncate_word, invisible]}
+CHANNELS = {**gen.CHANNELS, **VARIANTS}
+TRUNCATING = {"truncate", "truncate_word"}
+LOSSY = {"lossy", "lossy_fffd"}
+
+PROFILES = [
+    [], [],
+    ["mojibake_latin1"], ["mojibake_twice"], ["entities_twice"], ["entities_numeric"],
+    ["slash_quotes_twice"], ["json_twice"], ["hyphenate_space"], ["hyphenate_newline"],
+    ["hard_wrap_other"], ["para_break_any"], ["lossy_fffd"], ["truncate_word"], ["invisible"],
+    ["hyphenate_space", "para_break_any", "truncate_word"],
+    ["hyphenate_newline", "hard_wrap_other"],
+    ["mojibake_twice", "entities_twice"],
+]
+
+
+def make_host(i, profile, rng, titles):
+    host = gen.make_host(i, profile, rng, titles)
+    host["alt_width"] = rng.choice([50, 60, 66, 80, 90])
+    return host
+
+
+def damage(text, host, rng):
+    """(damaged text, gold text, truncated, lossy) like gen.damage, for the variant channels too."""
+    gold, truncated, lossy_flag = text, False, False
+    cut = [c for c in host["profile"] if c in TRUNCATING]
+    if cut:
+        text = CHANNELS[cut[0]](text, rng, host)
+        gold, truncated = gen.sentence_cut(text), True
+    for name in host["profile"]:
+        if name not in TRUNCATING:
+            text = CHANNELS[name](text, rng, host)
+    if LOSSY & set(host["profile"]):
+        gold, lossy_flag = text, True
+    return text, gold, truncated, lossy_flag
+
+
+def damage_one(text: str, channels: list[str], seed: int = 1) -> tuple[str, str, bool, bool]:
+    """One page through the given channels, on a host of its own."""
+    rng = random.Random(seed)
+    host = make_host(0, channels, rng, ["Related story"] * 8)
+    host["hyphen_rate"] = 0.1
+    host["break_rate"] = 0.01
+    return damage(text, host, rng)
+
+
+def clean_articles(truth: dict, min_words: int = 120) -> list[tuple[str, str]]:
+    """(id, articleBody) of the benchmark's pages long enough to damage, as gen.py picks them."""
+    return [(k, v["articleBody"].strip()) for k, v in sorted(truth.items())
+            if len(v["articleBody"].split()) >= min_words]
+
+
+def write_corpus(truth: dict, out: Path, seed: int = 11) -> int:
+    """A variant corpus and its gold, in gen.py's format."""
+    rng = random.Random(seed)
+    items = clean_articles(truth)
+    rng.shuffle(items)
+    titles = [t.split("\n")[0][:80] for _, t in items]
+    hosts = [make_host(i, p, rng, titles) for i, p in enumerate(PROFILES)]
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "corpus.jsonl", "w", encoding="utf-8") as c, open(out / "gold.jsonl", "w", encoding="utf-8") as g:
+        for n, (doc_id, text) in enumerate(items):
+            host = hosts[n % len(hosts)]
+            bad, good, truncated, lossy_flag = damage(text, host, rng)
+            url = f"https://{host['site']}/articles/{doc_id[:12]}"
+            c.write(json.dumps({"id": doc_id, "url": url, "text": bad}, ensure_ascii=False) + "\n")
+            g.write(json.dumps({"id": doc_id, "text": good, "channels": host["profile"],
+                                "truncated": truncated, "lossy_encoding": lossy_flag}, ensure_ascii=False) + "\n")
+    return len(items)
