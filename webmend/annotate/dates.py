@@ -17,6 +17,9 @@ rebuilds it), so nothing is parsed with a library at run time.
 '2021-01-03T10:05'
 >>> find_date("Posted on 3 January 2021").iso, find_date("Nov. 19, 2019 8:03 pm ET").iso
 ('2021-01-03', '2019-11-19T20:03')
+>>> find_date("Опубликовано 5 марта 2021 г. в 10:15", "ru").iso
+'2021-03-05T10:15'
+
 >>> find_date("Call 555-1234 now") is None
 True
 """
@@ -77,7 +80,7 @@ _ISO = re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
 _NUMERIC = re.compile(r"(?<![\d.\-/])(?P<a>\d{1,4})(?P<sep>[./-])\s?(?P<b>\d{1,2})(?P=sep)\s?(?P<c>\d{2,4})(?![\d/-]|\.\d)")
 _CJK = re.compile(r"(?P<y>\d{4})\s*[년年.]\s*(?P<m>\d{1,2})\s*[월月.]\s*(?P<d>\d{1,2})\s*[일日]?")
 _TIME = re.compile(
-    r"[\s,|·T@()\-]*(?:at\s+|um\s+|à\s+|a las\s+|в\s+|alle\s+|às\s+)?(?P<pre>오전|오후|午前|午後|上午|下午)?\s*"
+    r"[\s,|·T@()\-]*(?:г\.\s*)?(?:at\s+|um\s+|à\s+|a las\s+|в\s+|alle\s+|às\s+)?(?P<pre>오전|오후|午前|午後|上午|下午)?\s*"
     r"(?P<h>\d{1,2})(?:[:h](?P<min>\d{2}))(?::\d{2})?\s*(?P<ampm>[ap]\.?\s?m\.?(?!\w))?", re.I)
 
 

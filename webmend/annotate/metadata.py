@@ -37,7 +37,7 @@ _BY_PREFIX = re.compile(
     r"^(?:(?:posted|written|published|reported|edited|photos?|text|story)\s+by|by|von|por|par|di|door|av|от|"
     r"publicado por|publié par|veröffentlicht von|geschrieben von|escrito por|scritto da|опубликовал[аи]?|"
     r"(?:author|authors|autor|autorin|autores|auteur|autore|autori|автор|авторы|writer|reporter|redakteur|"
-    r"작성자|글쓴이|글|기자|著者|作者|投稿者|筆者)\s*[:：]?)\s*[:：]?\s*", re.I)
+    r"작성자|글쓴이|기자명|글|著者|作者|投稿者|筆者)\s*[:：]?)\s*[:：]?\s*", re.I)
 _BY_LABEL_ALONE = re.compile(
     r"^(?:by|von|por|par|author|authors|autor|autorin|auteur|autore|автор|작성자|글쓴이|著者|作者)\s*[:：]?$", re.I)
 _KO_REPORTER = re.compile(r"(?:^|[\s/=])(?P<name>[가-힣]{2,4})\s*(?:기자|특파원|논설위원|편집위원)(?![가-힣])")

@@ -103,7 +103,7 @@ def block_score(f: Features, *, page_script: str | None, script_share: float, re
         s -= 3.0
         reasons.append((3.0, "line in another script than the page"))
     if f.chrome and (w <= 12 or f.chrome in LONG_BLOCK_KINDS):
-        pen = 3.0 if w <= 6 or f.chrome in LONG_BLOCK_KINDS else 1.5
+        pen = 5.0 if f.chrome in LONG_BLOCK_KINDS else 3.0 if w <= 6 else 1.5
         s -= pen
         reasons.append((pen + 0.5, f.chrome))
         barrier = max(barrier, BARRIER.get(f.chrome, 0.0))
@@ -147,7 +147,7 @@ def _mark_comment_zone(scored: list, feats: list[Features], texts: Sequence[str]
         if seen >= COMMENT_ZONE_AFTER and _starts_comments(texts[i], f):
             for j in range(i, len(scored)):
                 s2, r2, b2 = scored[j]
-                scored[j] = (s2 - COMMENT_ZONE_PENALTY, r2 if s2 < 0 else "comments", b2)
+                scored[j] = (s2 - COMMENT_ZONE_PENALTY, r2 if s2 < 0 or feats[j].chrome else "comments", b2)
             return
         if s >= 3:
             seen += s

@@ -40,8 +40,8 @@ _CLOSERS = "\"'”’»)]）」』›*"
 _INNER_SENTENCE = re.compile(r"[.!?。！？](?:[\"'”’»)]*)(?:\s+|(?=[^\s\d.]))\S")
 _BULLET_FIRST = frozenset("•·●▪■□◆◇▶►▸›»-–—*+~0123456789")
 _BULLET = re.compile(r"^(?:[•·●▪■□◆◇▶►▸›»\-–—*+~]|\d{1,2}[.)]\s)\s*")
-_MAY_SEPARATE = re.compile(r"[|·•»›>:]")
-_SEPARATOR = re.compile(r"\s(?:\||·|•|»|›|>|>>|::)\s|\s?\|\s?")
+_MAY_SEPARATE = re.compile(r"[|·•»›>:/]")
+_SEPARATOR = re.compile(r"\s(?:\||·|•|»|›|>|>>|::|/)\s|\s?\|\s?")
 
 
 def script_of(ch: str) -> str | None:

@@ -125,9 +125,8 @@ MAX_NGRAM = 4
 _WORD = re.compile(r"\w+")
 _PAGE_OF = re.compile(r"\bpage \d+ of \d+\b|^\d+(?:\s+\d+){2,}(?:\s*(?:…|\.\.\.)\s*\d+)?$|^\(c\)\s*\d{4}|^[‹«<]+\s|\s[›»>]+$")
 _MAY_PAGINATE = re.compile(r"\d|[‹«<›»>]")
-_COOKIE_SENTENCE = re.compile(
-    r"cookie.{0,120}\b(?:use|accept|consent|browsing|continu|agree|experience|policy|settings)"
-    r"|\b(?:use|accept|consent|akzeptier|utiliz|usamos|используем).{0,80}cookie", re.S)
+_COOKIE_WORD = re.compile(r"\bcookies?\b|куки|쿠키|クッキー")
+COOKIE_BANNER_MAX_WORDS = 80  # a banner is a sentence or two; an article about cookies is longer
 
 
 def _index(table: dict[str, list[str]]) -> dict[str, str]:
@@ -163,7 +162,7 @@ def _phrase_kind(words: list[str]) -> str | None:
 def _long_kind(t: str) -> str | None:
     """Cookie banner or copyright notice, the chrome that comes in sentences."""
     head, tail = t[:SHORT_BLOCK_CHARS], t[-SHORT_BLOCK_CHARS:]
-    if ("cookie" in t or "Cookie" in t) and _COOKIE_SENTENCE.search(t[:2000].lower()):
+    if len(t) < 1000 and _COOKIE_WORD.search(t.lower()) and len(t.split()) <= COOKIE_BANNER_MAX_WORDS:
         return "cookie banner"
     if "©" in head or "©" in tail or "ⓒ" in head or "ⓒ" in tail:
         return "copyright"
