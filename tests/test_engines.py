@@ -70,13 +70,17 @@ def test_local_engine_hands_out_a_bounded_number_of_pages():
             yield Position(0, i), Document(id=str(i), source=f"Page {i} text.")
 
     res = Resources(options=Options(skip=frozenset({"repair"})))
-    results = local._map(local._mend_with, pages(), 2, res)
-    first = next(results)
-    time.sleep(1.0)  # the feeder would race ahead here if it were unbounded
-    assert first[0] == Position(0, 0)
-    assert consumed <= 2 * local.IN_FLIGHT_PER_WORKER + 2
-    rest = [pos.page for pos, _ in results]
-    assert rest == list(range(1, 2000))
+    engine = local.LocalEngine(workers=2)
+    try:
+        results = engine.map(local._mend_with, pages(), res)
+        first = next(results)
+        time.sleep(1.0)  # the feeder would race ahead here if it were unbounded
+        assert first[0] == Position(0, 0)
+        assert consumed <= 2 * local.IN_FLIGHT_PER_WORKER + 2
+        rest = [pos.page for pos, _ in results]
+        assert rest == list(range(1, 2000))
+    finally:
+        engine.close()
 
 
 def test_ray_engine_gives_the_local_output(tmp_path, corpus):

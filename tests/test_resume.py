@@ -18,8 +18,8 @@ import pytest
 from conftest import BENCH, ROOT, WEBMEND, read_jsonl
 from webmend.io.warc import write_warc_pages
 
-PAGES = 18
-SHARD = 3
+PAGES = 12
+SHARD = 2
 # Runs compared with each other use one hash seed: what is tested here is the
 # resume, not whether some step depends on set order.
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"}

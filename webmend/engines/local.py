@@ -15,8 +15,12 @@ webmend/engines/runner.py, the same for this engine and the Ray engine.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import pickle
 import sys
+import tempfile
 import threading
+import uuid
 from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,12 +47,14 @@ class Summary:
 
 
 # ------------------------------------------------------------ worker side
-_RES: Resources | None = None
+# A worker serves both passes (so what steps load on first use is loaded once
+# per worker, not once per worker and pass). Each task names its pass's
+# resources: the options, and for the second pass a file holding the pooled
+# host statistics, which the worker loads on its first task of that pass.
+_CONTEXTS: dict[str, Resources] = {}
 
 
-def _init_worker(res: Resources) -> None:
-    global _RES
-    _RES = res
+def _init_worker() -> None:
     _die_with_parent()
 
 
@@ -65,6 +71,22 @@ def _die_with_parent() -> None:
             pass
 
 
+def _resources(token: str, hosts_file: str | None, options: Options) -> Resources:
+    res = _CONTEXTS.get(token)
+    if res is None:
+        hosts = {}
+        if hosts_file:
+            with open(hosts_file, "rb") as f:
+                hosts = pickle.load(f)
+        _CONTEXTS.clear()
+        res = _CONTEXTS[token] = Resources(options=options, hosts=hosts)
+    return res
+
+
+def _task(fn: Callable, token: str, hosts_file: str | None, options: Options, item):
+    return fn(_resources(token, hosts_file, options), item)
+
+
 def _observe_with(res: Resources, item: tuple[Position, Document]) -> tuple[Position, str, HostStats]:
     pos, doc = item
     stats = HostStats()
@@ -77,11 +99,6 @@ def _mend_with(res: Resources, item: tuple[Position, Document]) -> tuple[Positio
     run_steps(doc, res)
     doc.source = ""  # not needed by the parent; keep the pipe light
     return pos, doc
-
-
-def _in_worker(fn: Callable, item):
-    assert _RES is not None
-    return fn(_RES, item)
 
 
 class _Gate:
@@ -106,28 +123,13 @@ class _Gate:
         self._free.release()  # wake the feeder if it waits
 
 
-def _map(fn: Callable, items: Iterable, workers: int, res: Resources) -> Iterator:
-    """Ordered map over a stream, in this process or a pool of `workers`."""
-    if workers <= 1:
-        yield from map(partial(fn, res), items)
-        return
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    gate = _Gate(workers * IN_FLIGHT_PER_WORKER)
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(res,)) as pool:
-        try:
-            for out in pool.imap(partial(_in_worker, fn), gate.feed(items), chunksize=2):
-                gate.done()
-                yield out
-        finally:
-            gate.close()
-
-
 def needs_first_pass(options: Options) -> bool:
     return any(s.observe is not None for s in active_steps(options))
 
 
 class LocalEngine:
-    """Pages through worker processes on this machine (`workers` = 1: in this process)."""
+    """Pages through worker processes on this machine (`workers` = 1: in this
+    process). One pool serves both passes; `close()` ends it."""
 
     name = "local"
 
@@ -136,22 +138,62 @@ class LocalEngine:
         self.workers = workers
         self.max_bytes = max_bytes
         self.fields = fields
+        self._pool = None
+        self._tmpdir: tempfile.TemporaryDirectory | None = None
 
     def observe(self, paths: Sequence[Source], options: Options,
                 start: Position = START) -> Iterator[tuple[Position, str, HostStats]]:
         """First pass: each page's position, host key and counts, in input order
         (problems are not reported here: the second pass reports them)."""
         pages = iter_pages(paths, start, lambda m: None, self.max_bytes, self.fields)
-        yield from _map(_observe_with, pages, self.workers, Resources(options=options))
+        yield from self.map(_observe_with, pages, Resources(options=options))
 
     def mend(self, paths: Sequence[Source], res: Resources, start: Position = START,
              report: Callable[[str], None] = lambda m: None) -> Iterator[tuple[Position, Document]]:
         """Second pass: each mended page with its position, in input order."""
         pages = iter_pages(paths, start, report, self.max_bytes, self.fields)
-        yield from _map(_mend_with, pages, self.workers, res)
+        yield from self.map(_mend_with, pages, res)
+
+    def map(self, fn: Callable, items: Iterable, res: Resources) -> Iterator:
+        """Ordered `fn(res, item)` over a stream, here or in the pool, with at most
+        IN_FLIGHT_PER_WORKER items per worker handed out at a time."""
+        if self.workers <= 1:
+            yield from map(partial(fn, res), items)
+            return
+        token = uuid.uuid4().hex
+        hosts_file = None
+        if res.hosts:
+            if self._tmpdir is None:
+                self._tmpdir = tempfile.TemporaryDirectory(prefix="webmend-")
+            hosts_file = os.path.join(self._tmpdir.name, f"hosts-{token}.pkl")
+            with open(hosts_file, "wb") as f:
+                pickle.dump(res.hosts, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pool = self._get_pool()
+        gate = _Gate(self.workers * IN_FLIGHT_PER_WORKER)
+        try:
+            for out in pool.imap(partial(_task, fn, token, hosts_file, res.options), gate.feed(items), chunksize=2):
+                gate.done()
+                yield out
+        except BaseException:
+            self.close()  # tasks of an abandoned map must not linger in the pool
+            raise
+        finally:
+            gate.close()
+
+    def _get_pool(self):
+        if self._pool is None:
+            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+            self._pool = ctx.Pool(self.workers, initializer=_init_worker)
+        return self._pool
 
     def close(self) -> None:
-        pass
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+        if self._tmpdir is not None:
+            self._tmpdir.cleanup()
+            self._tmpdir = None
 
 
 # ------------------------------------------------------------ the simple API
@@ -166,8 +208,11 @@ def mend_paths(paths: list[Path], *, options: Options, workers: int = 1,
     from webmend.engines.runner import mend_stream
 
     engine = LocalEngine(workers, max_bytes, fields)
-    for _, doc in mend_stream(engine, paths, options=options, report=report, progress=progress):
-        yield doc
+    try:
+        for _, doc in mend_stream(engine, paths, options=options, report=report, progress=progress):
+            yield doc
+    finally:
+        engine.close()
 
 
 def run(paths: list[Path], writer, *, options: Options, workers: int = 1,
@@ -178,5 +223,9 @@ def run(paths: list[Path], writer, *, options: Options, workers: int = 1,
     """Mend `paths` into `writer` (which has write(record)); returns the summary."""
     from webmend.engines.runner import run_to_writer
 
-    return run_to_writer(LocalEngine(workers, max_bytes, fields), paths, writer, options=options,
-                         report=report, progress=progress, on_doc=on_doc)
+    engine = LocalEngine(workers, max_bytes, fields)
+    try:
+        return run_to_writer(engine, paths, writer, options=options, report=report, progress=progress,
+                             on_doc=on_doc)
+    finally:
+        engine.close()
