@@ -209,9 +209,9 @@ def expand_inputs(inputs: Iterable[str | Path], report: Report) -> list[Source]:
             if not found_urls:
                 raise UnsupportedInput(f"{raw}: nothing matches")
             continue
-        p = Path(raw)
-        if not p.exists() and has_glob(str(raw)):
-            matches = expand_local_glob(str(raw))
+        p = Path(raw[7:] if isinstance(raw, str) and raw.lower().startswith("file://") else raw)
+        if not p.exists() and has_glob(str(p)):
+            matches = expand_local_glob(str(p))
             if not matches:
                 raise UnsupportedInput(f"{raw}: no file matches")
             for q in matches:

@@ -38,6 +38,7 @@ from webmend.document import Document
 from webmend.io.decode import NotText, check_text, decode_bytes
 
 Report = Callable[[str], None]
+_SNIFF_BYTES = 2048
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
@@ -45,6 +46,18 @@ _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|
 _CHARSET_ALIASES = {"iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
                     "us-ascii": "cp1252", "ascii": "cp1252", "x-sjis": "shift_jis", "unicode": "utf-16",
                     "x-user-defined": "cp1252", "gb2312": "gb18030", "gbk": "gb18030"}
+
+
+def _read_up_to(stream, n: int) -> bytes:
+    """Up to `n` bytes, fewer only at the end of the stream (reads may come short)."""
+    parts, got = [], 0
+    while got < n:
+        chunk = stream.read(n - got)
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
 
 
 def charset_from_meta(head: bytes) -> str | None:
@@ -256,10 +269,11 @@ def _warc_page(rec, path, tally: _Tally, max_bytes: int) -> Document | None:
             ctype = rec.http_content_type or headers.get("WARC-Identified-Payload-Type")
         else:
             ctype = headers.get("Content-Type")
-    body = rec.reader.read(max_bytes + 1)
-    if kind == "html" and not looks_like_html(ctype, body):
+    head = _read_up_to(rec.reader, _SNIFF_BYTES)  # a video or an image is skipped unread
+    if kind == "html" and not looks_like_html(ctype, head):
         tally.skip(f"non-HTML ({(ctype or 'unknown').split(';')[0].strip()})")
         return None
+    body = head + _read_up_to(rec.reader, max_bytes + 1 - len(head))
     if not body.strip():
         tally.skip("empty payloads")
         return None
@@ -325,13 +339,15 @@ def _arc_page(rec, path, tally: _Tally, max_bytes: int) -> Document | None:
         tally.skip(f"HTTP {status}")
         return None
     ctype = h.get_header("Content-Type") if h is not None else rec.rec_headers.get_header("Content-Type")
-    body = rec.content_stream().read(max_bytes + 1)
-    if not body.strip():
+    stream = rec.content_stream()
+    head = _read_up_to(stream, _SNIFF_BYTES)
+    if not head.strip():
         tally.skip("empty payloads")
         return None
-    if not looks_like_html(ctype, body):
+    if not looks_like_html(ctype, head):
         tally.skip(f"non-HTML ({(ctype or 'unknown').split(';')[0].strip()})")
         return None
+    body = head + _read_up_to(stream, max_bytes + 1 - len(head))
     charset = None
     if ctype and "charset=" in ctype.lower():
         charset = ctype.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'")
