@@ -67,6 +67,7 @@ class Options:
     skip: frozenset[str] = frozenset()  # step names or families to leave out
     explain: bool = False
     with_input: bool = False
+    quality_filter: str = ""  # --filter: presets/expressions of annotate/quality.py; "" filters nothing
 
 
 @dataclass
@@ -131,7 +132,7 @@ def _layout_step() -> Step:
 def _build_steps() -> list[Step]:
     # Imported here so each module stays importable on its own.
     # Order matters; each block below is owned by one family of modules.
-    from webmend.annotate import basic_signals, language
+    from webmend.annotate import basic_signals, language, quality
     from webmend.extract import text_input
 
     return [
@@ -149,6 +150,7 @@ def _build_steps() -> list[Step]:
         language.STEP,         # language of the page's own text
         # -- quality signals and dedup signatures (annotate/)
         basic_signals.STEP,    # counts every later filter can use
+        quality.STEP,          # Gopher, C4, FineWeb signals; --filter marks failing pages
     ]
 
 

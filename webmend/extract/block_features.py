@@ -52,9 +52,10 @@ def container_scores(bs: BlockSet) -> np.ndarray:
     for b in bs.blocks:
         chars[b.element] += len(b.text)
         links[b.element] += b.link_chars
-        if len(b.text) < 25 or b.link_chars > 0.33 * len(b.text):
+        own_chars = len(b.text) - b.link_chars  # prose is judged by its words outside links
+        if own_chars < 25 or b.link_chars > 0.75 * len(b.text):
             continue
-        s = 1.0 + b.text.count(",") + b.text.count("，") + min(len(b.text) / 100.0, 3.0)
+        s = 1.0 + b.text.count(",") + b.text.count("，") + min(own_chars / 100.0, 3.0)
         el = els[b.element]
         cont = el.parent if el.tag in LEAF_TAGS and el.parent >= 0 else b.element
         score[cont] += s
@@ -194,7 +195,20 @@ def block_features(bs: BlockSet) -> np.ndarray:
     anc = _bits([b.tagbits for b in blocks], len(ANCESTOR_TAGS))
     near = _bits([b.groups_near for b in blocks], len(GROUP_NAMES))
     up = _bits([b.groups_up for b in blocks], len(GROUP_NAMES))
-    base = np.hstack([own_m, tags, anc, near, up])
+    # the block against the rest of its page: length against the longest
+    # block, link share against the page's, same container as the longest block
+    longest = int(np.argmax(nc))
+    parents = parent_index(bs)
+    page_link = float(link.sum()) / total_chars
+    nlinks = np.fromiter((b.links for b in blocks), dtype=np.float64, count=n)
+    rel = np.column_stack([
+        np.log1p(np.maximum(nc - link, 0)), np.log1p(nlinks), link / np.maximum(nlinks, 1) / np.maximum(nc, 1),
+        np.log1p(nc) - log1p(float(nc[longest])),
+        link / np.maximum(nc, 1) - page_link,
+        (parents == parents[longest]).astype(np.float64),
+        np.bincount(parents, minlength=len(els))[parents] / n,
+    ]).astype(np.float32)
+    base = np.hstack([own_m, tags, anc, near, up, rel])
     # neighbours: a few of their own features (length, link share, terminal
     # punctuation, in the best container, anc_ratio) at distances -2..2
     ctx_cols = own_m[:, [0, 2, 3, 17, 18]]
@@ -207,5 +221,37 @@ def block_features(bs: BlockSet) -> np.ndarray:
     return np.hstack([base] + ctx + [win]).astype(np.float32)
 
 
+def parent_index(bs: BlockSet) -> np.ndarray:
+    """Each block's container: the parent of its nearest block element."""
+    els = bs.elements
+    return np.fromiter((max(els[b.element].parent, 0) for b in bs.blocks), dtype=np.int64, count=len(bs.blocks))
+
+
+def context_features(bs: BlockSet, p: np.ndarray) -> np.ndarray:
+    """Second-stage features from the first stage's probabilities `p`: the
+    neighbours' (at -3..3), and the length-weighted mean over the blocks that
+    share the block's container, its container's parent and grandparent, and
+    the whole page. A line the first stage doubted, amid kept paragraphs of
+    the same container, is read as part of them (and a lone 'good' block in a
+    sidebar as what it is)."""
+    n = len(bs.blocks)
+    if n == 0:
+        return np.zeros((0, 12), dtype=np.float32)
+    els = bs.elements
+    logit = np.log(np.clip(p, 1e-4, 1 - 1e-4) / np.clip(1 - p, 1e-4, 1))
+    cols = [logit] + [_shift(logit[:, None], k)[:, 0] for k in (3, 2, 1, -1, -2, -3)]
+    nc = np.fromiter((len(b.text) for b in bs.blocks), dtype=np.float64, count=n) + 1
+    key = parent_index(bs)
+    ne = len(els)
+    for _ in range(3):
+        num = np.bincount(key, weights=p * nc, minlength=ne)
+        den = np.bincount(key, weights=nc, minlength=ne)
+        cols.append(num[key] / den[key])
+        key = np.fromiter((max(els[k].parent, 0) for k in key), dtype=np.int64, count=n)
+    cols.append(np.full(n, float((p * nc).sum() / nc.sum())))
+    cols.append(np.full(n, float((p >= 0.5).mean())))
+    return np.column_stack(cols).astype(np.float32)
+
+
 def n_features() -> int:
-    return 24 + len(BLOCK_TAG_CLASSES) + len(ANCESTOR_TAGS) + 2 * len(GROUP_NAMES) + 5 * 5
+    return 31 + len(BLOCK_TAG_CLASSES) + len(ANCESTOR_TAGS) + 2 * len(GROUP_NAMES) + 5 * 5

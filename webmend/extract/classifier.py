@@ -36,19 +36,48 @@ class BlockModel:
         z = h @ self.w2 + self.b2
         return 1 / (1 + np.exp(-np.clip(z[:, 0], -30, 30)))
 
-    def save(self, path: Path) -> None:
-        np.savez_compressed(path, mean=self.mean, std=self.std, w1=self.w1, b1=self.b1, w2=self.w2,
-                            b2=self.b2, threshold=np.array(self.threshold))
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {prefix + k: getattr(self, k) for k in ("mean", "std", "w1", "b1", "w2", "b2")} | {
+            prefix + "threshold": np.array(self.threshold)}
 
     @classmethod
-    def load(cls, path: Path) -> "BlockModel":
+    def from_arrays(cls, z, prefix: str) -> "BlockModel":
+        return cls(*(z[prefix + k] for k in ("mean", "std", "w1", "b1", "w2", "b2")), float(z[prefix + "threshold"]))
+
+
+@dataclass
+class TwoStageModel:
+    """Stage one reads each block's own features; stage two reads them again
+    with the stage-one probabilities of its neighbours and its containers
+    (`block_features.context_features`) and decides."""
+
+    first: BlockModel
+    second: BlockModel
+
+    @property
+    def threshold(self) -> float:
+        return self.second.threshold
+
+    def predict(self, bs, x: np.ndarray) -> np.ndarray:
+        from webmend.extract.block_features import context_features
+
+        if len(x) == 0:
+            return np.zeros(0)
+        p1 = self.first.predict(x)
+        return self.second.predict(np.hstack([x, context_features(bs, p1)]))
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(path, **self.first.arrays("s1_"), **self.second.arrays("s2_"))
+
+    @classmethod
+    def load(cls, path: Path) -> "TwoStageModel":
         z = np.load(path)
-        return cls(z["mean"], z["std"], z["w1"], z["b1"], z["w2"], z["b2"], float(z["threshold"]))
+        return cls(BlockModel.from_arrays(z, "s1_"), BlockModel.from_arrays(z, "s2_"))
 
 
 @functools.lru_cache(maxsize=1)
-def default_model() -> BlockModel:
-    return BlockModel.load(MODEL_FILE)
+def default_model() -> TwoStageModel:
+    return TwoStageModel.load(MODEL_FILE)
 
 
 def train(x: np.ndarray, y: np.ndarray, w: np.ndarray, *, hidden: int = 48, epochs: int = 60,

@@ -102,6 +102,7 @@ class Block:
     char_pos: int = 0
     in_heading: bool = False
     lines: list[str] = field(default_factory=list)
+    links: int = 0  # links that start in the block
 
 
 @dataclass
@@ -146,8 +147,16 @@ def parse(html: str, *, strip: bool = True):
 def strip_never_text(tree) -> None:
     """Remove scripts, styles, widgets and other subtrees that are never text,
     and elements hidden by the `hidden` attribute, aria-hidden or an inline
-    display:none / visibility:hidden (found by CSS in C, checked here)."""
+    display:none / visibility:hidden (found by CSS in C, checked here), and
+    the widespread conventions for text meant for screen readers only or for
+    editors (Bootstrap's sr-only, WordPress's screen-reader-text, MediaWiki's
+    [edit] links)."""
     tree.strip_tags(list(SKIP_TAGS))
+    try:
+        for node in tree.css(NEVER_TEXT_CLASSES):
+            node.decompose()
+    except Exception:  # selector engine trouble on odd markup: keep everything
+        pass
     try:
         hidden = tree.css('[hidden],[aria-hidden="true"],[style*="none"],[style*="hidden"]')
     except Exception:  # selector engine trouble on odd markup: keep everything
@@ -160,6 +169,7 @@ def strip_never_text(tree) -> None:
                 node.decompose()
 
 
+NEVER_TEXT_CLASSES = ".sr-only, .visually-hidden, .screen-reader-text, .mw-editsection"
 _GROUP_CACHE: dict[str, int] = {}
 _CLASS_CACHE: dict[str, int] = {}
 
@@ -176,6 +186,7 @@ def walk_blocks(html_or_tree) -> BlockSet:
 
     parts: list[str] = []
     link_chars = 0
+    n_links = 0
     in_link = 0
     heading_depth = 0
     # stack entries: (node, element index or -1 for inline, was_link)
@@ -183,15 +194,15 @@ def walk_blocks(html_or_tree) -> BlockSet:
     char_pos = 0
 
     def flush() -> None:
-        nonlocal parts, link_chars, char_pos
+        nonlocal parts, link_chars, char_pos, n_links
         if not parts:
             return
         raw = "".join(parts)
         parts = []
         lines = [" ".join(ln.split()) for ln in raw.split("\n")] if "\n" in raw else [" ".join(raw.split())]
         lines = [ln for ln in lines if ln]
-        lc = link_chars
-        link_chars = 0
+        lc, nl = link_chars, n_links
+        link_chars = n_links = 0
         if not lines:
             return
         text = " ".join(lines)
@@ -199,7 +210,7 @@ def walk_blocks(html_or_tree) -> BlockSet:
         el = elements[ei]
         parent_groups = elements[el.parent].groups if el.parent >= 0 else 0
         b = Block(text, el.tag, ei, el.tagbits, el.groups | parent_groups, el.groups_up,
-                  min(lc, len(text)), len(blocks), char_pos, heading_depth > 0, lines)
+                  min(lc, len(text)), len(blocks), char_pos, heading_depth > 0, lines, nl)
         char_pos += len(text)
         if el.first_block < 0:
             el.first_block = b.index
@@ -245,6 +256,7 @@ def walk_blocks(html_or_tree) -> BlockSet:
                 elif tag == "a":
                     kind = 2
                     in_link += 1
+                    n_links += 1
                 stack.append((node, kind))
                 node = child
                 continue

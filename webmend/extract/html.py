@@ -64,7 +64,7 @@ def classify_blocks(bs: BlockSet, model=None) -> np.ndarray:
     from webmend.extract.classifier import default_model
 
     model = model or default_model()
-    return model.predict(block_features(bs))
+    return model.predict(bs, block_features(bs))
 
 
 def extract_html(html: str, url: str | None = None) -> Extracted:
