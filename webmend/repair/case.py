@@ -33,6 +33,7 @@ FUNCTION_WORD_ZIPF = 5.5
 NAME_RUN_ZIPF = 5.0
 SUFFIX_LEN = 4
 SUFFIX_MIN_WORD = 6
+SUFFIX_SAMPLE = 300_000   # characters read for suffix habits (plenty; bounded on huge pages)
 OPENERS = "\"'“‘«„([{¿¡*"
 CLOSERS = "\"'”’»)]}"
 MAX_WORDS_CHECKED = 40
@@ -98,7 +99,7 @@ def page_forms(text: str, words: set[str], skip: set[int]) -> dict[str, Counter]
     out: dict[str, Counter] = {}
     for w in list(words)[:MAX_WORDS_CHECKED]:
         c = Counter()
-        for m in re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.IGNORECASE):
+        for m in ev.find_word(text, w):
             if m.start() in skip or sentence_initial(text, m.start()):
                 continue
             tok = m.group(0)
@@ -164,7 +165,7 @@ def suffix_forms(text: str, skip: set[int] = frozenset()) -> dict[str, Counter]:
     """
     out: dict[str, Counter] = {}
     for m in _MID_WORD.finditer(text):
-        if m.start(1) in skip:
+        if m.start(1) in skip or not m.start() or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in ",;"):
             continue
         w = m.group(1)
         c = out.setdefault(w[-SUFFIX_LEN:].lower(), Counter())
@@ -175,7 +176,7 @@ def suffix_forms(text: str, skip: set[int] = frozenset()) -> dict[str, Counter]:
     return out
 
 
-_MID_WORD = re.compile(r"[\w,;] ([^\W\d_]{%d,})" % 6)
+_MID_WORD = re.compile(r" ([^\W\d_]{%d,})" % SUFFIX_MIN_WORD)
 
 
 def restore_case(doc: Document, res: Resources) -> None:
@@ -187,7 +188,7 @@ def restore_case(doc: Document, res: Resources) -> None:
         skip = {s for s, *_ in spans}
         forms = page_forms(text, words, skip)
         pairs = Counter((_prev_word(text, s)[0].lower(), text[s:e].lower()) for s, e, *_ in spans)
-        suffixes = suffix_forms(text, skip)
+        suffixes = suffix_forms(text[:SUFFIX_SAMPLE], skip)
         changes = []
         for s, e, *_ in spans:
             if not (0 <= s < e <= len(text)):

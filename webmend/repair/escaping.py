@@ -65,6 +65,7 @@ class Site:
     mode: str            # "replace" (glued to what precedes) or "insert" (after a space)
     word: str            # the glued word as written
     left: str            # the word or mark before (lowercased), for context counts
+    cut: bool = False    # the word is cut off ('\\uni…' in a shortened heading)
 
 
 @dataclass
@@ -106,6 +107,9 @@ class Rule:
         for k in self.keys:
             if k.covers(site.word) and (best is None or len(k.prefix) > len(best.prefix)):
                 best = k
+        if best is None and site.cut:
+            w = site.word.lower()
+            best = next((k for k in self.keys if k.prefix.startswith(w)), None)
         return best
 
 
@@ -163,7 +167,8 @@ def find_sites(text: str, limit: int = MAX_SITES) -> list[Site]:
             while j > 0 and k - j < 30 and text[j - 1].isalnum():
                 j -= 1
             left = text[j:k].lower() or left
-        out.append(Site(start, sym_end, m.end(), symbol_unit(m.group("sym")), mode, m.group("word"), left))
+        cut = text.startswith(("…", "..."), m.end())
+        out.append(Site(start, sym_end, m.end(), symbol_unit(m.group("sym")), mode, m.group("word"), left, cut))
         if len(out) >= limit:
             break
     return out
@@ -176,24 +181,23 @@ def space_words(text: str) -> tuple[Counter, int]:
     >>> sorted(c.items()), n
     ([('else', 1), ('or', 1), ('order', 1), ('the', 1)], 5)
     """
-    pieces = Counter(text.lower().split(" "))
+    low = text.lower()
+    pieces = Counter(low.split(" "))
     out: Counter = Counter()
-    first = text.lower().split(" ", 1)[0]
+    lead = _LEAD.match
     for piece, n in pieces.items():
-        j = 0
-        while j < len(piece) and piece[j].isalpha():
-            j += 1
-        if j:
-            out[piece[:j]] += n
-    if first:
-        j = 0
-        while j < len(first) and first[j].isalpha():
-            j += 1
-        if j:
-            out[first[:j]] -= 1
-            if out[first[:j]] <= 0:
-                del out[first[:j]]
+        m = lead(piece)
+        if m:
+            out[m.group(0)] += n
+    m = lead(low)  # the first piece follows no space
+    if m:
+        out[m.group(0)] -= 1
+        if out[m.group(0)] <= 0:
+            del out[m.group(0)]
     return out, max(sum(pieces.values()), 1)
+
+
+_LEAD = re.compile(r"[^\W\d_]+")
 
 
 # ------------------------------------------------------------ evidence
@@ -276,7 +280,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str) -> tuple[list[R
         contexts = {left for w, left, _ in items if w in chosen}
         gain = sum(k.gain for k in used)
         counter = sum(k.counter for k in used)
-        anchor = any(ev.poisson_deficit(k.counter, k.expected) >= MIN_ANCHOR_DEFICIT
+        anchor = any((ev.poisson_deficit(k.counter, k.expected) >= MIN_ANCHOR_DEFICIT and len(k.contexts) >= MIN_CONTEXTS)
                      or (len(k.contexts) >= MIN_ANCHOR_CONTEXTS and k.hits >= 2 * MIN_ANCHOR_CONTEXTS) for k in used)
         known = (sum(n for w, _, n in items if w in chosen and lex.is_word(w, 1.5)) / max(hits, 1)
                  if lex is not None else 1.0)
@@ -313,14 +317,36 @@ def host_evidence(stats: HostStats) -> Evidence:
 def learn(doc: Document, res: Resources | None, sites: list[Site]) -> list[Rule]:
     """The rules for this page: from its host's pooled evidence when the host
     has several pages, else from the page alone."""
-    lex = ev.page_lexicon(doc)
     stats = res.host_stats(doc) if res is not None else None
-    if stats is not None and stats.pages > 1 and stats.counter("escaping.sites"):
-        rules, rejected = infer_rules(host_evidence(stats), lex, "host")
+    pooled = stats is not None and stats.pages > 1 and stats.counter("escaping.sites")
+    if pooled:
+        rules = _HOST_RULES.get(stats, lambda: _host_rules(stats, doc))
         if rules:
             return rules
-    rules, rejected = infer_rules(Evidence.of_text(doc.text, sites), lex, "page")
+    if not could_be_rule(Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)):
+        return []
+    rules, _ = infer_rules(Evidence.of_text(doc.text, sites), ev.page_lexicon(doc), "page")
     return rules
+
+
+def _host_rules(stats: HostStats, doc: Document) -> list[Rule]:
+    evid = host_evidence(stats)
+    if not could_be_rule(evid.sites):
+        return []
+    return infer_rules(evid, ev.page_lexicon(doc), "host")[0]
+
+
+_HOST_RULES = ev.HostCache()
+
+
+def could_be_rule(sites: Counter) -> bool:
+    """Cheap gate: does some symbol have enough hits in enough contexts?"""
+    hits: Counter = Counter()
+    contexts: dict = {}
+    for (unit, mode, _, left), n in sites.items():
+        hits[(unit, mode)] += n
+        contexts.setdefault((unit, mode), set()).add(left)
+    return any(n >= MIN_HITS and len(contexts[g]) >= MIN_CONTEXTS for g, n in hits.items())
 
 
 def _tail_site(text: str, s: Site, unit: str) -> Site | None:

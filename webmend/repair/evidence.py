@@ -9,6 +9,7 @@ expects, and accept a rule only when the difference is large and consistent.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections import Counter
@@ -20,42 +21,72 @@ from webmend.lexicon.words import Lexicon, lexicon
 # Punctuation that may stick to a word's edges in a whitespace-split token.
 EDGE_PUNCT = "\"'`.,;:!?()[]{}<>«»‹›“”„‘’‚…–—-*_/\\|+#%&@=~^$"
 LANG_SAMPLE = 6000      # characters of a page judged for its language
+LANG_ID_SAMPLE = 1200   # of which py3langid reads this many (enough to tell languages apart)
+COVERAGE = 0.35         # share of tokens among English's 150 commonest words that makes a page English
 HOST_CAP = 20000        # distinct keys one host counter may hold
 MEANINGFUL = re.compile(r"[^\W\d_]")
 
 
 def words_of(text: str, caps: bool = True) -> Counter:
-    """Lowercased words of a text and how often each occurs, split on white
-    space and stripped of edge punctuation (fast: split and count in C, then
-    clean each distinct token once).
+    """Lowercased words (runs of letters) of a text and how often each
+    occurs; with `caps=False`, upper-case words (acronyms) are left out.
+    Counted in C: one regex scan and a Counter, then each distinct word once.
 
     >>> sorted(words_of("The cat, the hat. (the)").items())
     [('cat', 1), ('hat', 1), ('the', 3)]
     >>> sorted(words_of("GE and ge", caps=False).items())   # upper-case words left out
     [('and', 1), ('ge', 1)]
     """
-    raw = Counter((text if not caps else text.lower()).split())
-    out: Counter = Counter()
-    for tok, n in raw.items():
-        w = tok.strip(EDGE_PUNCT)
-        if w and w.isalpha():
-            if not caps and len(w) > 1 and not any(ch.islower() for ch in w):
-                continue
-            out[w.lower()] += n
+    out = Counter(_LETTERS.findall(text.lower()))
+    if not caps:
+        for w, n in Counter(_CAPS.findall(text)).items():
+            low = w.lower()
+            out[low] -= n
+            if out[low] <= 0:
+                del out[low]
     return out
 
 
-def page_language(doc: Document) -> str | None:
-    """The page's language, judged on a sample of its text (cached on the
-    document: the language step proper runs after the repairs)."""
+_LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_CAPS = re.compile(r"\b[A-ZÀ-ÖØ-Þ]{2,}\b")
+
+
+def page_language(doc: Document, counts: Counter | None = None) -> str | None:
+    """The page's language (cached on the document: the language step proper
+    runs after the repairs). `counts`, the page's words if already counted,
+    make the check cheaper."""
     cached = doc.meta.get("_learned_lang", "?")
     if cached != "?":
         return cached
-    from webmend.annotate.language import identify
-
-    lang = doc.language or identify(doc.text[:LANG_SAMPLE])[0]
+    lang = doc.language or guess_language(doc.text, counts)
     doc.meta["_learned_lang"] = lang
     return lang
+
+
+def guess_language(text: str, counts: Counter | None = None) -> str | None:
+    """The language of a text: English when English's commonest words cover a
+    large share of its words (a lexicon-coverage check, cheap), else py3langid
+    on a sample.
+
+    >>> guess_language("The cat sat on the mat and looked at the birds in the garden for a while.")
+    'en'
+    """
+    if counts is None:
+        counts = words_of(text[:LANG_SAMPLE])
+    total = sum(counts.values())
+    if total >= 8:
+        top = _top_words("en")
+        if sum(n for w, n in counts.items() if w in top) >= COVERAGE * total:
+            return "en"
+    from webmend.annotate.language import identify
+
+    return identify(text[:LANG_ID_SAMPLE])[0]
+
+
+@functools.lru_cache(maxsize=8)
+def _top_words(lang: str) -> frozenset:
+    lex = lexicon(lang)
+    return frozenset(lex.top(150)) if lex is not None else frozenset()
 
 
 def page_lexicon(doc: Document) -> Lexicon | None:
@@ -155,3 +186,64 @@ def iter_limited(items: Iterable, limit: int):
         if i >= limit:
             return
         yield x
+
+
+class WordMatch:
+    """A found word: `start`, `end` and `group(0)`, like a regex match."""
+
+    __slots__ = ("start_", "end_", "text")
+
+    def __init__(self, start: int, end: int, text: str):
+        self.start_, self.end_, self.text = start, end, text
+
+    def start(self) -> int:
+        return self.start_
+
+    def end(self) -> int:
+        return self.end_
+
+    def group(self, _: int = 0) -> str:
+        return self.text
+
+
+def find_word(text: str, word: str, edges: str = ""):
+    """Standalone occurrences of `word` in lower, Capitalised or UPPER case, in
+    text order; a letter, digit, '_' or one of `edges` next to it makes it part
+    of a longer word. Literal searches (str.find), fast on huge pages.
+
+    >>> [m.group(0) for m in find_word("From rom ROM prom rom's", "rom", "'")]
+    ['rom', 'ROM']
+    """
+    forms = dict.fromkeys([word, word[:1].upper() + word[1:], word.upper()])
+    n = len(word)
+    out = []
+    for f in forms:
+        i = text.find(f)
+        while i >= 0:
+            j = i + n
+            before = text[i - 1] if i else " "
+            after = text[j] if j < len(text) else " "
+            if not (before.isalnum() or before == "_" or before in edges
+                    or after.isalnum() or after == "_" or after in edges):
+                out.append(WordMatch(i, j, f))
+            i = text.find(f, i + 1)
+    out.sort(key=lambda m: m.start_)
+    return out
+
+
+class HostCache:
+    """Rules inferred from a host's pooled counts, kept per host for the run
+    (every page of the host would otherwise infer them again)."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self.items: dict = {}
+
+    def get(self, stats, make):
+        key = (id(stats), stats.pages)
+        if key not in self.items:
+            if len(self.items) >= self.size:
+                self.items.pop(next(iter(self.items)))
+            self.items[key] = (stats, make())  # holding stats keeps its id unique
+        return self.items[key][1]
+

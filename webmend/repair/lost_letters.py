@@ -36,7 +36,10 @@ MIN_EVIDENCE = 25.0      # nats: both together
 COMMON_ZIPF = 4.5        # a damaged form this frequent is a word in its own right...
 MIN_DEFICIT_COMMON = 10.0  # ...so the missing word must be missing beyond doubt
 MIN_EXPECTED = 3.0       # w must be expected at least this often
+MIN_WORD_ZIPF = 5.0      # and be a frequent word of the language (stable counts; content words are bursty)
 MIN_SURPLUS_SHARE = 0.85  # share of d's occurrences that must be surplus to edit
+OTHER_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "id", "tr", "pl", "sv")
+FOREIGN_ZIPF = 6.0       # a function word of another language
 MAX_ALPHABET = 80        # alphabetic scripts only (not syllabaries, not CJK)
 
 
@@ -56,6 +59,24 @@ class LostRule:
     @property
     def editable(self) -> bool:
         return self.surplus_share >= MIN_SURPLUS_SHARE
+
+
+def foreign_common_word(d: str, lang: str) -> bool:
+    """Whether d is one of the commonest words of another widespread language
+    ('dan', 'da', 'wie'): on a page that mixes languages its surplus is that
+    language's text, not damage. Lexicons are loaded only for such candidates.
+
+    >>> foreign_common_word("dan", "en"), foreign_common_word("rom", "en")
+    (True, False)
+    """
+    from webmend.lexicon.words import lexicon
+
+    for other in OTHER_LANGUAGES:
+        if other != lang:
+            lex = lexicon(other)
+            if lex is not None and lex.zipf(d) >= FOREIGN_ZIPF:
+                return True
+    return False
 
 
 def deletions(w: str) -> list[str]:
@@ -80,7 +101,7 @@ def infer_rules(counts: Counter, tokens: int, lex: Lexicon, scope: str) -> list[
     form is in surplus makes a rule."""
     if lex is None or tokens <= 0 or len(lex.alphabet) > MAX_ALPHABET:
         return []
-    min_freq = MIN_EXPECTED / tokens
+    min_freq = max(MIN_EXPECTED / tokens, 10 ** (MIN_WORD_ZIPF - 9))
     rules: dict[str, LostRule] = {}
     for w in lex.ranked:
         f_w = lex.freq(w)
@@ -95,7 +116,7 @@ def infer_rules(counts: Counter, tokens: int, lex: Lexicon, scope: str) -> list[
             continue
         for d in deletions(w):
             k = counts.get(d, 0)
-            if k < 2:
+            if k < 2 or len(d) < 2:
                 continue
             f_d = lex.freq(d)
             e_d = tokens * f_d
@@ -110,7 +131,7 @@ def infer_rules(counts: Counter, tokens: int, lex: Lexicon, scope: str) -> list[
                 continue
             if lex.zipf(d) >= COMMON_ZIPF and (deficit < MIN_DEFICIT_COMMON or extra > 3 * missing + 3):
                 continue  # a common word's surplus may be the page's topic or voice ('our')
-            if deficit + excess < MIN_EVIDENCE:
+            if deficit + excess < MIN_EVIDENCE or foreign_common_word(d, lex.lang):
                 continue
             gain = extra * (math.log(f_w) - math.log(max(f_d, 1e-9)))
             rule = LostRule(d, w, k, k_w, round(e_w, 1), round(gain, 1), extra / k, scope)
@@ -139,27 +160,31 @@ def deglued(text: str) -> str:
 
 
 def observe(doc: Document, stats: HostStats) -> None:
-    lang = ev.page_language(doc)
+    counts = ev.words_of(deglued(doc.text), caps=False)
+    lang = ev.page_language(doc, counts)
     if not lang:
         return
-    counts = ev.words_of(deglued(doc.text), caps=False)
     ev.add_capped(stats, f"lost_letters.words.{lang}", counts)
     stats.counter("lost_letters.tokens")[lang] += sum(counts.values())
 
 
 def learn(doc: Document, res: Resources | None) -> list[LostRule]:
-    lex = ev.page_lexicon(doc)
+    counts = ev.words_of(doc.text, caps=False)
+    lex = ev.lexicon(ev.page_language(doc, counts))
     if lex is None:
         return []
-    counts = ev.words_of(doc.text, caps=False)
     rules = infer_rules(counts, sum(counts.values()), lex, "page")
     stats = res.host_stats(doc) if res is not None else None
     if stats is not None and stats.pages > 1:
         hc = stats.counter(f"lost_letters.words.{lex.lang}")
-        host_rules = infer_rules(hc, stats.counter("lost_letters.tokens")[lex.lang], lex, "host")
+        host_rules = _HOST_RULES.get(stats, lambda: infer_rules(
+            hc, stats.counter("lost_letters.tokens")[lex.lang], lex, "host"))
         have = {r.damaged for r in rules}
         rules += [r for r in host_rules if r.damaged not in have and counts.get(r.damaged)]
     return rules
+
+
+_HOST_RULES = ev.HostCache()
 
 
 def _cased_like(token: str, word: str) -> str:
@@ -184,7 +209,7 @@ def repair_text(text: str, rules: list[LostRule]) -> tuple[list[Change], list]:
     capitalised one ('He was' -> 'he was' is real)."""
     changes, spans = [], []
     for r in rules:
-        matches = list(re.finditer(rf"(?<![\w\-'’]){re.escape(r.damaged)}(?![\w\-'’])", text, re.IGNORECASE))
+        matches = ev.find_word(text, r.damaged, "-'’")
         real_next: Counter = Counter()
         if r.common:
             real_next = Counter(_next_word(text, m.end()) for m in matches

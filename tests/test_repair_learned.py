@@ -1,0 +1,309 @@
+"""The learned repairs (escaping, lost letters, case) on real pages: the sample
+page, benchmark articles damaged by the shared generator and by variants of
+its damage it never makes (other symbols, keywords, lost letters), clean
+articles and crawled pages that must come back untouched, and bad input."""
+from __future__ import annotations
+
+import difflib
+import gzip
+import importlib.util
+import json
+import random
+import re
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from webmend.document import Document
+from webmend.lexicon.words import lexicon
+from webmend.pipeline import HostStats, Options, Resources, mend, run_steps
+from webmend.repair import case, escaping, lost_letters
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SAMPLE = ROOT / "examples" / "kancc-reminiscences.txt"
+HAND = ROOT / "tests" / "data" / "kancc-hand-repair.txt"
+TRUTH = SHARED / "bench" / "article-extraction" / "ground-truth.json"
+WET = SHARED / "bench" / "article-extraction" / "wet.jsonl.gz"
+GEN = SHARED / "bench" / "damage" / "gen.py"
+STEPS = [escaping.STEP, lost_letters.STEP, case.STEP]
+KINDS = {"escape", "lost_letter", "case"}
+TOKEN = re.compile(r"\w+|[^\w\s]")
+
+needs_bench = pytest.mark.skipif(not TRUTH.exists(), reason="shared benchmark not available")
+
+
+# ------------------------------------------------------------ helpers
+def mend_host(texts: list[str], host: str = "site.example") -> list[Document]:
+    """Our steps over pages of one host: first pass observes, second mends."""
+    docs = [Document(id=f"p{i}", url=f"https://{host}/{i}", source=t) for i, t in enumerate(texts)]
+    stats = HostStats()
+    for d in docs:
+        stats.pages += 1
+        for s in STEPS:
+            if s.observe:
+                s.observe(d, stats)
+    res = Resources(hosts={docs[0].host_key: stats}) if docs else Resources()
+    fresh = [Document(id=d.id, url=d.url, source=d.source) for d in docs]
+    return [run_steps(d, res, STEPS) for d in fresh]
+
+
+def mend_page(text: str) -> Document:
+    return mend_host([text])[0]
+
+
+def token_errors(a: str, b: str) -> int:
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(TOKEN.findall(a), TOKEN.findall(b))
+
+
+def articles(min_words: int = 120) -> list[str]:
+    truth = json.loads(TRUTH.read_text(encoding="utf-8"))
+    return [v["articleBody"].strip() for _, v in sorted(truth.items()) if len(v["articleBody"].split()) >= min_words]
+
+
+def load_gen():
+    spec = importlib.util.spec_from_file_location("damage_gen", GEN)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def variant_damage(text: str, sym: str, keywords: list[str], mode: str = "replace", whole: bool = False,
+                   lower: bool = True, lost: tuple[str, int] | None = None) -> str:
+    """Damage of the same families as gen.py's, with other symbols, words and letters."""
+    pat = re.compile(r" (%s)%s" % ("|".join(map(re.escape, keywords)), r"\b" if whole else ""), re.IGNORECASE)
+
+    def sub(m: re.Match) -> str:
+        k = m.group(1).lower() if lower else m.group(1)
+        return sym + k if mode == "replace" else " " + sym + k
+
+    if keywords:
+        text = pat.sub(sub, text)
+    if lost:
+        word, i = lost
+        text = re.sub(r"(?<![\w\\/|_+#%%])%s\b" % re.escape(word), word[:i] + word[i + 1:], text, flags=re.IGNORECASE)
+    return text
+
+
+def repaired_share(clean: list[str], damaged: list[str]) -> float:
+    out = mend_host(damaged)
+    before = sum(token_errors(d, c) for d, c in zip(damaged, clean))
+    after = sum(token_errors(o.text, c) for o, c in zip(out, clean))
+    assert before > 0
+    return 1 - after / before
+
+
+# ------------------------------------------------------------ the sample page
+@pytest.fixture(scope="module")
+def sample_doc() -> Document:
+    return mend_page(SAMPLE.read_text(encoding="utf-8"))
+
+
+def test_sample_has_no_damage_marks_left(sample_doc):
+    body = sample_doc.text
+    assert not re.search(r"\\[A-Za-z]", body)
+    assert not re.search(r"\brom\b", body)
+    assert "Soviet Union" in body and "Soviet union" not in body
+    assert "workers and peasants" in body
+
+
+def test_sample_rules_are_learned_with_evidence(sample_doc):
+    fams = {r["family"]: r for r in sample_doc.rules}
+    esc = fams["escaping"]
+    assert esc["hits"] > 100 and esc["counterexamples"] <= esc["hits"] * 0.1 and esc["gain"] > 100
+    assert esc["scope"] == "page"
+    lost = fams["lost_letters"]
+    assert lost["rule"] == "'rom' -> 'from'" and lost["counterexamples"] == 0
+    kinds = {e.kind for e in sample_doc.edits}
+    assert KINDS <= kinds
+    for e in sample_doc.edits:
+        assert e.evidence
+        assert sample_doc.input_text[e.start:e.end] == e.before or e.kind == "case"
+
+
+def test_sample_body_matches_hand_repair_on_our_families(sample_doc):
+    """Token differences to the careful hand repair that belong to our
+    families (case, a backslash, rom/from) stay within 0.1% of the body."""
+    hand = HAND.read_text(encoding="utf-8")
+    body = sample_doc.text[sample_doc.text.index("6. “Let Us Defend"):]
+    a, b = TOKEN.findall(body), TOKEN.findall(hand)
+    ours = 0
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        x, y = a[i1:i2], b[j1:j2]
+        mine = (len(x) == len(y) and [t.lower() for t in x] == [t.lower() for t in y]) or "\\" in x \
+            or any(t.lower() in ("rom", "from") for t in x + y)
+        ours += max(len(x), len(y)) if mine else 0
+    assert ours <= 0.001 * len(b)
+
+
+def test_sample_title_is_repaired():
+    text = SAMPLE.read_text(encoding="utf-8")
+    doc = Document(id="s", source=text)
+    doc.title = text.split("\n", 1)[0].split(" > ")[0]
+    run_steps(doc, Resources(), STEPS)
+    assert doc.title == "[Reminiscences]Chapter 21 6. “Let Us Defend the Soviet Union with Arms!”"
+
+
+def test_sample_repair_is_idempotent(sample_doc):
+    again = mend_page(sample_doc.text)
+    assert again.text == sample_doc.text
+    assert not [e for e in again.edits if e.kind in KINDS]
+
+
+# ------------------------------------------------------------ generated damage
+@needs_bench
+def test_gen_escape_keywords_host_is_repaired():
+    gen = load_gen()
+    rng = random.Random(5)
+    host = {"keywords": ["and", "or", "union", "where", "order"], "eat_f": True}
+    clean = articles()[10:18]
+    damaged = [gen.escape_keywords(t, rng, host) for t in clean]
+    assert repaired_share(clean, damaged) >= 0.93
+
+
+VARIANTS = [
+    dict(sym="/", keywords=["select", "the", "not", "like", "in"], lost=("from", 1)),
+    dict(sym="|", keywords=["with", "for", "but"], lost=("which", 0)),
+    dict(sym="_", keywords=["and", "is", "from"], lost=("that", 3)),
+    dict(sym="+", keywords=["of", "to"], whole=True, lost=("have", 2)),
+    dict(sym="#", keywords=["drop", "table", "and", "was"]),
+    dict(sym="%20", keywords=["or", "insert", "delete", "on"]),
+    dict(sym="\\\\", keywords=["and", "or", "union", "where"], lost=("from", 0)),
+    dict(sym="\\", keywords=["and", "or", "union", "where"], mode="insert"),
+    dict(sym="\\", keywords=["and", "or", "union"], lower=False, lost=("with", 0)),
+    dict(sym="~", keywords=[], lost=("this", 1)),
+]
+
+
+@needs_bench
+@pytest.mark.parametrize("i", range(len(VARIANTS)))
+def test_unseen_damage_variants_are_repaired(i):
+    """Other symbols, keywords, positions and lost letters than gen.py's, on a
+    host of six real articles: learned, not listed."""
+    v = VARIANTS[i]
+    pool = articles(min_words=400)
+    clean = [pool[(5 * i + k) % len(pool)] for k in range(6)]
+    damaged = [variant_damage(t, **v) for t in clean]
+    assert repaired_share(clean, damaged) >= 0.9, v
+
+
+@needs_bench
+def test_single_page_is_repaired_on_its_own():
+    text = max(articles(), key=len)
+    damaged = variant_damage(text, "\\", ["and", "or", "union", "where", "order"], lost=("from", 0))
+    out = mend_page(damaged)
+    assert token_errors(out.text, text) <= 0.1 * token_errors(damaged, text)
+    assert all(r["scope"] == "page" for r in out.rules)
+
+
+# ------------------------------------------------------------ do no harm
+@needs_bench
+def test_clean_articles_come_back_unchanged():
+    texts = articles(min_words=0)
+    changed = []
+    for k in range(0, len(texts), 6):
+        for d in mend_host(texts[k:k + 6], host=f"h{k}.example"):
+            changed += [(e.kind, e.before, e.after) for e in d.edits if e.kind in KINDS]
+    assert changed == []
+
+
+@needs_bench
+def test_crawled_pages_with_chrome_come_back_unchanged():
+    """Whole visible text of real pages: URLs, menus, hashtags, code."""
+    changed = []
+    with gzip.open(WET, "rt", encoding="utf-8") as f:
+        recs = [json.loads(line) for line in f][:120]
+    for r in recs:
+        d = mend_page(r["text"])
+        changed += [(d.id, e.before, e.after) for e in d.edits if e.kind in KINDS]
+    assert changed == []
+
+
+LEGIT = [
+    "Use and/or as you like; his/her choice. The speed was 90 km/h on the A1 and 80 km/h in towns, "
+    "via TCP/IP at http://example.com/a/b/c and C:\\Program Files\\App. Follow #climate and @nasa. "
+    "The file lives in /usr/local/bin and ~/docs/notes; set user_id and max_len in the config. ",
+    "The ROM chip stores firmware; the Rom people of Europe; read-only memory (ROM) is older. "
+    "Rom is also a name. ",
+]
+
+
+@pytest.mark.parametrize("text", LEGIT)
+def test_legitimate_symbols_and_words_are_kept(text):
+    page = text * 8
+    d = mend_page(page)
+    assert d.text == page
+    assert not d.rules
+
+
+# ------------------------------------------------------------ robustness
+@pytest.mark.parametrize("text", ["", " ", "\\\\\\\\", "\\and", "#/|_+%20" * 50, "rom rom rom", "\n\n\\or\n"])
+def test_bad_input_never_raises(text):
+    d = mend_page(text)
+    assert d.error is None
+
+
+@needs_bench
+def test_huge_single_line_is_linear():
+    """A 10 MB single-line page (clean articles) and a 1 MB one full of damage
+    pass in seconds, not minutes; the damage is still repaired."""
+    clean = " ".join(articles()).replace("\n", " ")  # many languages on one line
+    damaged = SAMPLE.read_text(encoding="utf-8").replace("\n", " ")
+    run_steps(Document(id="warm", source=damaged[:20000]), Resources(), STEPS)  # lexicons loaded
+    lost_letters.foreign_common_word("xx", "en")
+    for src, size, limit in [(clean, 10_000_000, 5.0), (damaged, 1_000_000, 5.0)]:
+        line = (src * (size // len(src) + 1))[:size]
+        d = Document(id="big", source=line)
+        t = time.process_time()  # CPU time: other processes on the machine do not count
+        run_steps(d, Resources(), STEPS)
+        assert d.error is None
+        assert time.process_time() - t < limit
+    assert "\\and" not in d.text[:100_000] and "Soviet Union" in d.text[:100_000]
+
+
+# ------------------------------------------------------------ property: clean text is left alone
+def _sentences(lang: str):
+    words = [w for w in lexicon(lang).top(3000) if w.isalpha()]
+    word = st.sampled_from(words)
+    sentence = st.lists(word, min_size=3, max_size=14).map(lambda ws: " ".join(ws).capitalize() + ".")
+    return st.lists(sentence, min_size=5, max_size=60).map(" ".join)
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
+def test_clean_text_is_unchanged_property(lang):
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_sentences(lang))
+    def check(text):
+        d = mend_page(text)
+        assert d.text == text, [e for e in d.edits][:3]
+
+    check()
+
+
+# ------------------------------------------------------------ switches and explain
+def test_skip_switches_leave_families_out():
+    text = SAMPLE.read_text(encoding="utf-8")
+    off = mend(text=text, options=Options(skip=frozenset({"repair"})))
+    assert "Soviet\\union" in off.text
+    no_case = mend(text=text, options=Options(skip=frozenset({"case"})))
+    assert "Soviet union" in no_case.text and not [e for e in no_case.edits if e.kind == "case"]
+
+
+def test_explain_prints_rules_and_edits(tmp_path):
+    from click.testing import CliRunner
+
+    from webmend.cli import main
+
+    res = CliRunner().invoke(main, ["clean", str(SAMPLE), "-o", str(tmp_path / "o.jsonl"), "--explain", "-q",
+                                    "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    err = res.stderr if hasattr(res, "stderr") else res.output
+    assert "rule [escaping]" in err and "counterexamples=" in err and "gain=" in err
+    assert "edit escape" in err and "edit lost_letter" in err
