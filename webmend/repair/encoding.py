@@ -140,12 +140,22 @@ def repair_invisible(doc: Document, res: Resources) -> None:
 
 # ---------------------------------------------------------------- lossy encoding
 
-_URLISH = re.compile(r"\S*(?:https?:|www\.|\.php|\.aspx?|/)\S*\?\S*")
-# '?' where a letter, an apostrophe, a dash or an opening quote was:
-# 'caf?', 'don?t', '2004 ? 2014', '?Hello', a word of only '?'.
-_LOST = re.compile(r"(?<=[A-Za-z])\?(?=[A-Za-z])|(?<= )\?(?= )(?![^\n]{0,60} : )|(?:(?<=\s)|^)\?+(?=[A-Za-z])|(?:(?<=\s)|^)\?{2,}(?=[\s.,]|$)",
-                   re.MULTILINE)
+_QUESTION_RUN = re.compile(r"\?+")
+_URL_MARKS = ("/", "=", "www.", ".php", ".asp", "&")
+_NON_ASCII_LETTER = re.compile(r"[^\x00-\x7f\W\d_]")
 LOSSY_MIN_HITS = 3
+
+
+def _in_url(text: str, pos: int) -> bool:
+    """Whether the '?' at `pos` sits in a URL-like token (a query string)."""
+    start = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    end = len(text)
+    for sep in (" ", "\n"):
+        i = text.find(sep, pos)
+        if 0 <= i < end:
+            end = i
+    token = text[start:end]
+    return any(mark in token for mark in _URL_MARKS)
 
 
 def lossy_evidence(text: str) -> int:
@@ -156,19 +166,32 @@ def lossy_evidence(text: str) -> int:
     >>> lossy_evidence("Visit index.php?id=3 now? Yes? Maybe? x = a ? b : c")
     0
     """
-    if "?" not in text and "\ufffd" not in text:
-        return 0
     hits = text.count("\ufffd")
     if "?" in text:
-        urls = [(m.start(), m.end()) for m in _URLISH.finditer(text)] if "/" in text or "www" in text or ".php" in text else []
-        for m in _LOST.finditer(text):
-            if not any(a <= m.start() < b for a, b in urls):
-                hits += 1
+        hits += sum(1 for m in _QUESTION_RUN.finditer(text) if _lost_char(text, m.start(), m.end()))
     return hits
 
 
+def _lost_char(text: str, start: int, end: int) -> bool:
+    """Whether the run of '?' at [start, end) stands where characters were lost:
+    between letters ('don?t'), alone between spaces ('2004 ? 2014', not a
+    ternary 'a ? b : c'), opening a word ('?Hello'), or a word of its own
+    ('??? ??'); never inside a URL."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if before.isascii() and before.isalpha() and after.isascii() and after.isalpha():
+        lost = end - start == 1
+    elif before == " " and after == " " and end - start == 1:
+        lost = " : " not in text[end:end + 60].split("\n", 1)[0]
+    elif before.isspace():
+        lost = (after.isascii() and after.isalpha()) or (end - start >= 2 and (after.isspace() or after in ".,"))
+    else:
+        lost = False
+    return lost and not _in_url(text, start)
+
+
 def _has_non_ascii_letters(text: str) -> bool:
-    return any(ord(ch) > 127 and ch.isalpha() for ch in text)
+    return not text.isascii() and _NON_ASCII_LETTER.search(text) is not None
 
 
 def observe_lossy(doc: Document, stats: HostStats) -> None:

@@ -13,16 +13,46 @@ Compounds of three parts or more ('life-and-death') are never touched.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
+from typing import NamedTuple
 
 from webmend.document import Change, Document
 from webmend.lexicon.words import Lexicon
 from webmend.pipeline import HostStats, Resources, Step
 from webmend.repair.page_words import page_lexicon
 
-_SPLIT = re.compile(r"(?<![\w-])([^\W\d_]{2,})-( ?|\n)([^\W\d_]{2,})(?![\w-]|['’]\w\w)")
-_WORD = re.compile(r"[^\W\d_]+")
+# Found from the hyphen (a literal: fast to scan for), the left part read backwards.
+_RIGHT = re.compile(r"-(?<=[^\W\d_]{2}-)( ?|\n)([^\W\d_]{2,})(?![\w-]|['’]\w\w)")
+_LEFT = re.compile(r"(?<![\w-])[^\W\d_]{2,}\Z")
+_LEFT_WINDOW = 64
+
+
+class Split(NamedTuple):
+    start: int
+    end: int
+    a: str
+    gap: str
+    b: str
+
+
+def find_splits(text: str) -> list[Split]:
+    """Every 'a-b', 'a- b', 'a-\\nb' of two letter runs that is not part of a
+    longer hyphenated chain.
+
+    >>> [(s.a, s.gap, s.b) for s in find_splits("cir-cumstances, life-and-death, inter- national, x-ray")]
+    [('cir', '', 'cumstances'), ('inter', ' ', 'national')]
+    """
+    out = []
+    for m in _RIGHT.finditer(text):
+        i = m.start()
+        lo = max(0, i - _LEFT_WINDOW)
+        left = _LEFT.search(text, lo, i)
+        if left is None or (left.start() == lo and lo > 0):
+            continue
+        out.append(Split(left.start(), m.end(), left.group(), m.group(1), m.group(2)))
+    return out
 SURE_MIN_ZIPF = 2.0     # the joined form must be a real word
 SURE_MARGIN = 1.0       # ... clearly more usual than the rarer part
 SURE_PART_MAX = 1.0     # ... which is hardly a word at all ('bi-lingual', 'inter-national' need page evidence)
@@ -34,7 +64,13 @@ MIN_PAGE_HITS = 2
 
 
 def _zipfs(lex: Lexicon, a: str, b: str) -> tuple[float, float, float]:
-    return lex.zipf((a + b).lower()), lex.zipf(a.lower()), lex.zipf(b.lower())
+    """Zipf of the joined form and of each part (cached: compounds recur across pages)."""
+    return _zipfs_lower(lex, a.lower(), b.lower())
+
+
+@functools.lru_cache(maxsize=65536)
+def _zipfs_lower(lex: Lexicon, a: str, b: str) -> tuple[float, float, float]:
+    return lex.zipf(a + b), lex.zipf(a), lex.zipf(b)
 
 
 def is_sure_split(lex: Lexicon, a: str, b: str) -> bool:
@@ -72,10 +108,10 @@ def is_likely_split(lex: Lexicon, a: str, b: str) -> bool:
 
 def sure_split_count(text: str, lex: Lexicon) -> int:
     """How many splits on the page the lexicon alone settles."""
-    return sum(1 for m in _SPLIT.finditer(text) if is_sure_split(lex, m.group(1), m.group(3)))
+    return sum(1 for sp in find_splits(text) if is_sure_split(lex, sp.a, sp.b))
 
 
-def split_verdict(lex: Lexicon, a: str, gap: str, b: str, *, is_sure: bool, seen: int,
+def split_verdict(lex: Lexicon, a: str, gap: str, b: str, *, is_sure: bool, seen,
                   page_hyphenates: bool) -> str | None:
     """Why 'a-b' (with `gap` '', ' ' or a line break after the hyphen) is one
     word split in print, or None to keep it.
@@ -83,7 +119,8 @@ def split_verdict(lex: Lexicon, a: str, gap: str, b: str, *, is_sure: bool, seen
     A hyphen followed by a space or a line break is no compound's spelling, so
     there a known joined form is enough (unless the break may be a compound
     wrapped at its hyphen: then the joined form must be common). A name the
-    lexicon lacks is joined when the page spells it whole elsewhere.
+    lexicon lacks is joined when the page spells it whole elsewhere. `seen`
+    (a count, or a function counting on demand) is how often it does.
 
     >>> from webmend.lexicon.words import lexicon
     >>> en = lexicon("en")
@@ -95,16 +132,37 @@ def split_verdict(lex: Lexicon, a: str, gap: str, b: str, *, is_sure: bool, seen
         return None
     if is_sure:
         return "joined form is a word, a part is not"
-    zj = lex.zipf((a + b).lower())
+    zj, za, zb = _zipfs(lex, a, b)
     if gap == " " and zj >= GAP_MIN_ZIPF:
         return "a hyphen before a space is no compound"
-    if gap == "\n" and zj >= SURE_MIN_ZIPF and zj >= max(lex.zipf(a.lower()), lex.zipf(b.lower())) - PAGE_MAX_GAP:
+    if gap == "\n" and zj >= SURE_MIN_ZIPF and zj >= max(za, zb) - PAGE_MAX_GAP:
         return "a hyphen at a line end, joined form a common word"
-    if seen and (is_likely_split(lex, a, b) or (zj < SURE_MIN_ZIPF and (gap or a[0].isupper()))):
-        return f"joined form used {seen}x on the page"
+    if is_likely_split(lex, a, b) or (zj < SURE_MIN_ZIPF and (gap or a[0].isupper())):
+        n = seen() if callable(seen) else seen
+        if n:
+            return f"joined form used {n}x on the page"
     if page_hyphenates and is_likely_split(lex, a, b):
         return "page shows print hyphenation"
     return None
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_-"
+
+
+def count_whole(text: str, word: str) -> int:
+    """Occurrences of `word` in `text` not inside a longer word or hyphenated chain.
+
+    >>> count_whole("newspaper, newspapers, news-paper; a newspaper", "newspaper")
+    2
+    """
+    n, i = 0, text.find(word)
+    while i >= 0:
+        j = i + len(word)
+        if (i == 0 or not _is_word_char(text[i - 1])) and (j == len(text) or not _is_word_char(text[j])):
+            n += 1
+        i = text.find(word, j)
+    return n
 
 
 def find_hyphenation(text: str, lex: Lexicon, host_hyphenates: bool = False) -> tuple[list[Change], int]:
@@ -118,38 +176,45 @@ def find_hyphenation(text: str, lex: Lexicon, host_hyphenates: bool = False) -> 
     """
     if "-" not in text:
         return [], 0
-    matches = list(_SPLIT.finditer(text))
-    if not matches:
+    splits = find_splits(text)
+    if not splits:
         return [], 0
-    forms = Counter(m.group(1).lower() + "-" + m.group(3).lower() for m in matches if not m.group(2))
-    sure = [is_sure_split(lex, m.group(1), m.group(3)) for m in matches]
+    forms = Counter((sp.a + "-" + sp.b).lower() for sp in splits if not sp.gap)
+    sure = [is_sure_split(lex, sp.a, sp.b) for sp in splits]
     n_sure = sum(sure)
     page_hyphenates = n_sure >= MIN_PAGE_HITS or host_hyphenates
-    words: Counter | None = None
+    lowered: list[str] = []
+    seen_cache: dict[str, int] = {}
+
+    def seen(key: str) -> int:
+        """How often the page writes the joined form whole (counted on demand)."""
+        if key not in seen_cache:
+            if not lowered:
+                lowered.append(text.lower())
+            seen_cache[key] = count_whole(lowered[0], key)
+        return seen_cache[key]
+
     changes = []
-    for m, is_sure in zip(matches, sure):
-        a, gap, b = m.group(1), m.group(2), m.group(3)
-        joined = a + b
+    for sp, is_sure in zip(splits, sure):
+        joined = sp.a + sp.b
         key = joined.lower()
-        if words is None:  # the page's own words, once: is the joined form used unsplit?
-            words = Counter(_WORD.findall(text.lower()))
-        seen = words[key]
-        repeated = forms[a.lower() + "-" + b.lower()] >= 2 and not seen
-        if repeated:
-            continue
-        why = split_verdict(lex, a, gap, b, is_sure=is_sure, seen=seen, page_hyphenates=page_hyphenates)
-        if why is None:
-            continue
+        repeated = forms[(sp.a + "-" + sp.b).lower()] >= 2
+        why = split_verdict(lex, sp.a, sp.gap, sp.b, is_sure=is_sure, seen=lambda: seen(key),
+                            page_hyphenates=page_hyphenates)
+        if why is None or (repeated and not seen(key)):
+            continue  # a hyphenated form the page repeats and never writes whole is its spelling
         if why.startswith("page shows"):
             why += f" ({n_sure} sure splits)" + (" / host" if host_hyphenates else "")
-        changes.append(Change(m.start(), m.end(), joined, kind="hyphenation", evidence=why))
+        changes.append(Change(sp.start, sp.end, joined, kind="hyphenation", evidence=why))
     return changes, n_sure
 
 
 def observe_hyphenation(doc: Document, stats: HostStats) -> None:
     """Per host: pages with clear print hyphenation."""
+    if "-" not in doc.text or not _RIGHT.search(doc.text):
+        return
     lex = page_lexicon(doc)
-    if lex is not None and "-" in doc.text:
+    if lex is not None:
         n = sure_split_count(doc.text, lex)
         stats.add("hyphenation", ["pages_with_splits"] if n else [])
         stats.add("hyphenation", {"sure_splits": n})
@@ -164,8 +229,10 @@ def _host_hyphenates(doc: Document, res: Resources) -> bool:
 
 
 def repair_hyphenation(doc: Document, res: Resources) -> None:
+    if "-" not in doc.text or not _RIGHT.search(doc.text):
+        return
     lex = page_lexicon(doc)
-    if lex is None or "-" not in doc.text:
+    if lex is None:
         return
     changes, n_sure = find_hyphenation(doc.text, lex, _host_hyphenates(doc, res))
     if changes:

@@ -35,6 +35,15 @@ _BULLET = re.compile(r"(?:[-*•·▪◦>#|+]|\d{1,3}[.)])(?:\s|$)")  # what sta
 _URL_START = re.compile(r"(?:https?://|www\.|@|#)", re.IGNORECASE)
 
 
+def _inner_breaks(text: str) -> int:
+    """About how many line breaks fall inside paragraphs (cheap: two counts).
+
+    >>> _inner_breaks("a\\nb\\nc\\n\\nd")
+    2
+    """
+    return text.count("\n") - 2 * text.count("\n\n")
+
+
 def _first_word_len(line: str) -> int:
     i = line.find(" ")
     return len(line) if i < 0 else i
@@ -140,7 +149,7 @@ def find_wrap_joins(text: str, host_width: int | None = None) -> tuple[list[Chan
     >>> w >= 50, all(c.after in (" ", "") for c in changes), len(changes) == wrapped.split("\\n\\n")[0].count("\\n")
     (True, True, True)
     """
-    if text.count("\n") < MIN_INNER_LINES:
+    if _inner_breaks(text) < (2 if host_width else MIN_INNER_LINES):
         return [], None, ""
     lines = text.split("\n")
     width, evidence = page_wrap_width(lines, host_width)
@@ -169,7 +178,7 @@ def find_wrap_joins(text: str, host_width: int | None = None) -> tuple[list[Chan
 
 def observe_wraps(doc: Document, stats: HostStats) -> None:
     """Per host: the widths its pages are evidently wrapped at."""
-    if doc.text.count("\n") >= MIN_INNER_LINES:
+    if _inner_breaks(doc.text) >= MIN_INNER_LINES:
         width, _ = page_wrap_width(doc.text.split("\n"))
         if width:
             stats.add("wrap_width", [width])
@@ -196,7 +205,7 @@ def join_hard_wraps(doc: Document, res: Resources) -> None:
 
 # ---------------------------------------------------------------- page breaks
 
-_BREAK = re.compile(r"(?<=[^\n])\n\n(?=[^\n])")
+_BREAK = re.compile(r"\n\n(?=[^\n])")
 _LAST_WORD = re.compile(r"([^\W\d_]+)(-?)$")
 _FIRST_WORD = re.compile(r"[^\W\d_]+(?=[\s,;:.!?'’)]|$)")
 
@@ -216,17 +225,18 @@ def page_break_join(before: str, after: str, text: str, lex, cache: dict, at_end
     if not (last.isalpha() or last in ",-"):
         return None
     first = _FIRST_WORD.match(after)
-    m = _LAST_WORD.search(before)
+    m = _LAST_WORD.search(before, max(0, len(before) - 100))  # anchored at the end: look only there
     if m and m.group(2):  # 'cir-' + 'cumstances': a word broken at a page end
         return "" if first and after[0].islower() else None
     if first and after[0].islower() and first.group().islower() and (_words(before) >= 3 or _words(after) >= 4):
         return " "
     if last == "," and _words(before) >= 5:
         return " "
-    if m and lex is not None and _words(after) >= 3:
+    if m and _words(after) >= 3 and m.group(1).islower():
         word = m.group(1)
         if word not in cache:
-            cache[word] = never_ends_sentence(text, word, lex)
+            lx = lex() if callable(lex) else lex
+            cache[word] = lx is not None and never_ends_sentence(text, word, lx)
         if cache[word]:
             return " "
     return None
@@ -247,6 +257,9 @@ def find_page_break_joins(text: str, lex) -> list[Change]:
     changes = []
     cache: dict = {}
     for m in _BREAK.finditer(text):
+        prev = text[m.start() - 1] if m.start() else "\n"
+        if not (prev.isalpha() or prev in ",-"):  # after anything else it is no split
+            continue
         a = text.rfind("\n", 0, m.start()) + 1
         b = text.find("\n", m.end())
         before, after = text[a:m.start()], text[m.end():b if b >= 0 else len(text)]
@@ -258,7 +271,7 @@ def find_page_break_joins(text: str, lex) -> list[Change]:
 
 
 def join_page_breaks(doc: Document, res: Resources) -> None:
-    changes = find_page_break_joins(doc.text, page_lexicon(doc))
+    changes = find_page_break_joins(doc.text, lambda: page_lexicon(doc))
     if changes:
         doc.replace(changes)
         doc.rules.append({"family": "lines", "rule": "paragraph split mid-sentence by a page break",

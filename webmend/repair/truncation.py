@@ -76,8 +76,8 @@ def is_fragment(word: str, lex: Lexicon) -> bool:
     return word.islower() and z < PREFIX_MAX_ZIPF and _best_completion(low, lex) >= z + PREFIX_MARGIN
 
 
-def page_ending(text: str, lex: Lexicon | None) -> tuple[str, str]:
-    """How the page ends: ('sure', why) when it was plainly cut mid-sentence,
+def page_ending(text: str, lex) -> tuple[str, str]:
+    """How the page ends (`lex`: a Lexicon, None, or a function giving one): ('sure', why) when it was plainly cut mid-sentence,
     ('open', why) when it merely lacks closing punctuation after words (a cut
     or a heading: the host decides), ('closed', '') otherwise.
 
@@ -97,10 +97,12 @@ def page_ending(text: str, lex: Lexicon | None) -> tuple[str, str]:
     n_words = len(last_para.split())
     if body[-1] == ",":
         return ("sure", "ends with a comma") if n_words >= 4 else ("closed", "")
-    m = _LAST_WORD.search(body)
+    m = _LAST_WORD.search(body, max(0, len(body) - 100))  # anchored at the end: look only there
     word = m.group(1) if m else ""
     if not _PROSE_TOKEN.fullmatch(last_para.split()[-1]):  # a URL, a handle, a code: not prose
         return "closed", ""
+    if callable(lex):  # resolved only for a page that ends on a word
+        lex = lex()
     if lex is not None and word:
         if is_fragment(word, lex) and (n_words >= PROSE_WORDS or n_words >= 2 and word.islower()):
             return "sure", f"last word {word!r} is a fragment"
@@ -111,7 +113,7 @@ def page_ending(text: str, lex: Lexicon | None) -> tuple[str, str]:
     return "closed", ""
 
 
-def truncation_point(text: str, lex: Lexicon | None, host_truncates: bool = False) -> tuple[int, str] | None:
+def truncation_point(text: str, lex, host_truncates: bool = False) -> tuple[int, str] | None:
     """(where the dangling fragment starts, why) for a page cut mid-sentence, else None.
 
     >>> from webmend.lexicon.words import lexicon
@@ -140,7 +142,7 @@ def observe_ending(doc: Document, stats: HostStats) -> None:
 
     Observed before chrome is removed, so an 'open' ending counts only when it
     is a long prose paragraph: a menu or footer line ('Contact us') is short."""
-    kind, _ = page_ending(doc.text, page_lexicon(doc))
+    kind, _ = page_ending(doc.text, lambda: page_lexicon(doc))
     if kind == "open":
         last_para = doc.text.rstrip()[doc.text.rstrip().rfind("\n") + 1:]
         kind = "open_prose" if len(last_para.split()) >= HOST_PROSE_WORDS else "open_short"
@@ -165,7 +167,7 @@ def _host_truncates(doc: Document, res: Resources) -> bool:
 
 
 def cut_truncated(doc: Document, res: Resources) -> None:
-    point = truncation_point(doc.text, page_lexicon(doc), _host_truncates(doc, res))
+    point = truncation_point(doc.text, lambda: page_lexicon(doc), _host_truncates(doc, res))
     if point is None:
         return
     start, why = point
