@@ -132,7 +132,7 @@ def _layout_step() -> Step:
 def _build_steps() -> list[Step]:
     # Imported here so each module stays importable on its own.
     # Order matters; each block below is owned by one family of modules.
-    from webmend.annotate import basic_signals, language, quality
+    from webmend.annotate import basic_signals, dedup, language, quality
     from webmend.extract import text_input
 
     return [
@@ -151,6 +151,7 @@ def _build_steps() -> list[Step]:
         # -- quality signals and dedup signatures (annotate/)
         basic_signals.STEP,    # counts every later filter can use
         quality.STEP,          # Gopher, C4, FineWeb signals; --filter marks failing pages
+        dedup.SIGNATURE,       # text hash and MinHash for the dedup corpus step (family "dedup")
     ]
 
 
@@ -171,8 +172,11 @@ class CorpusStep:
 
 
 def _build_corpus_steps() -> list[CorpusStep]:
+    from webmend.annotate import dedup
+
     return [
         # -- dedup (annotate/): exact and near-duplicate clusters
+        dedup.corpus_step(),   # MinHash LSH over the representatives so far; first page of a cluster kept
     ]
 
 

@@ -34,7 +34,7 @@ from typing import Callable
 import numpy as np
 
 from webmend.document import Document
-from webmend.pipeline import CorpusStep, Options, Resources, Step
+from webmend.pipeline import Options, Resources, Step
 
 NUM_PERM = 128
 SEED = 1
@@ -167,5 +167,12 @@ def start(options: Options) -> Callable[[Document], None]:
 
 SIGNATURE = Step("dedup-signature", signature,
                  "hash and MinHash of the final text, for the duplicate clusters", family="dedup")
-CORPUS_STEP = CorpusStep("dedup", start, "exact and near-duplicate clusters (MinHash LSH), first page kept",
-                         family="dedup")
+
+
+def corpus_step():
+    """The CorpusStep (built on demand: the pipeline module imports this one
+    while it is itself being built)."""
+    from webmend.pipeline import CorpusStep
+
+    return CorpusStep("dedup", start, "exact and near-duplicate clusters (MinHash LSH), first page kept",
+                      family="dedup")
