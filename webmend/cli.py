@@ -69,6 +69,11 @@ def _explain(doc) -> None:
 @click.option("--skip", multiple=True, metavar="NAME",
               help="Leave out a step or a family of steps (see `webmend steps`); repeatable.")
 @click.option("--with-input", is_flag=True, help="Add the input text (what edit offsets index) as `input_text`.")
+@click.option("--filter", "quality_filter", default="", metavar="SPEC",
+              help="Leave out pages failing quality rules: presets gopher, gopher_quality, gopher_repetition, c4, "
+                   "fineweb and/or expressions like 'gopher_words>=50', comma-separated (docs/signals.md).")
+@click.option("--keep-filtered", is_flag=True,
+              help="With --filter: keep failing pages in the output, their failed rules in signals.filtered.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="local: worker processes on this machine; ray: Ray Data (pip install 'webmend[ray]').")
 @click.option("--ray-address", default=None, metavar="ADDR",
@@ -85,7 +90,8 @@ def _explain(doc) -> None:
 def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool, strict: bool,
           explain: bool, no_repair: bool, skip: tuple[str, ...], with_input: bool, engine: str,
           ray_address: str | None, shard_pages: int, shard_format: str, restart: bool, id_field: str,
-          url_field: str, text_field: str, html_field: str) -> None:
+          url_field: str, text_field: str, html_field: str, quality_filter: str = "",
+          keep_filtered: bool = False) -> None:
     """Mend pages: INPUT is a .txt or .html(.gz) page, a .jsonl(.gz/.zst) or .parquet of pages, a
     .warc(.gz), .wet(.gz) or .arc(.gz) web archive, a directory, a glob, or an fsspec URL (s3://, https://)."""
     from webmend.engines import runner
@@ -97,7 +103,14 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
     if unknown:
         raise click.UsageError(f"--skip: unknown step or family {', '.join(unknown)} (see `webmend steps`)")
     skipped = set(skip) | ({"repair"} if no_repair else set())
-    options = Options(skip=frozenset(skipped), explain=explain, with_input=with_input)
+    from webmend.annotate.quality import FilterError, FilteringWriter, parse_filter
+
+    try:
+        parse_filter(quality_filter)
+    except FilterError as exc:
+        raise click.UsageError(str(exc)) from None
+    options = Options(skip=frozenset(skipped), explain=explain, with_input=with_input,
+                      quality_filter=quality_filter)
     report = lambda m: click.echo(f"webmend: {m}", err=True)  # noqa: E731
     fields = {k: v for k, v in (("id", id_field), ("url", url_field), ("text", text_field),
                                 ("html", html_field)) if k != v} or None
@@ -107,6 +120,8 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
         paths = expand_inputs(inputs, report)
         if not sharded:
             writer = open_writer(output)
+            if quality_filter and not keep_filtered:
+                writer = FilteringWriter(writer)
     except (UnsupportedInput, UnsupportedOutput) as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:
@@ -166,6 +181,10 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
         sys.exit(EXIT_OUTPUT)
     if not quiet:
         click.echo(summary.line(), err=True)
+        if isinstance(writer, FilteringWriter):
+            click.echo(f"webmend: {writer.summary()}", err=True)
+        elif quality_filter and sharded and not keep_filtered:
+            click.echo("webmend: sharded output keeps pages failing --filter, marked in signals.filtered", err=True)
     if strict and summary.errors:
         sys.exit(EXIT_PAGE_ERRORS)
 
