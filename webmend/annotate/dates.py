@@ -73,6 +73,7 @@ _DAY_FIRST = re.compile(
     r"(?:\s+de)?\s+(?P<y>\d{4})(?!\d)")
 _MONTH_FIRST = re.compile(
     r"(?<!\w)(?P<m>[^\W\d_]{3,})\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})(?!\d)")
+_DIGIT = re.compile(r"\d")
 _YEAR4 = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
@@ -165,7 +166,7 @@ def find_dates(text: str, lang: str | None = None) -> list[DateMatch]:
 
 def find_date(text: str, lang: str | None = None) -> DateMatch | None:
     """The first date in `text`, or None."""
-    if not any(ch.isdigit() for ch in text[:2000]):
+    if not _DIGIT.search(text, 0, 2000):
         return None
     dates = find_dates(text, lang)
     return dates[0] if dates else None

@@ -207,18 +207,22 @@ def find_title(doc: Document, above: list[Candidate]) -> str | None:
     for r in doc.removed:
         if r.reason == "title":
             return normalize_space(r.text)
-    page_lines = {normalize_space(r.text) for r in doc.removed if "\n" not in r.text}
-    page_lines |= {normalize_space(x) for r in doc.removed for x in r.text.split("\n")}
+    def without_site(t: str) -> str:
+        if not _TITLE_SEPARATORS.search(t):
+            return t
+        page_lines = {normalize_space(x) for r in doc.removed for x in r.text.split("\n")}
+        return title_without_site(t, page_lines - {t}, doc.host)
+
     for c in above:
-        t = normalize_space(c.text)
         if c.removed is not None and c.removed.reason in ("title-like line", "short text outside the article",
-                                                           "repeated on the page", "navigation") \
-                and _is_title_like(t) and len(t.split()) >= 3:
-            return title_without_site(t, page_lines - {t}, doc.host)
+                                                           "repeated on the page", "navigation"):
+            t = normalize_space(c.text)
+            if _is_title_like(t) and len(t.split()) >= 3:
+                return without_site(t)
     if above:
         first = normalize_space(above[-1].text)
         if _is_title_like(first):
-            return title_without_site(first, page_lines - {first}, doc.host)
+            return without_site(first)
     return None
 
 

@@ -26,23 +26,18 @@ def text_blocks(text: str) -> list[Block]:
     """The non-empty lines of `text`, with their spans."""
     out = []
     pos = 0
-    n = len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        end = n if nl < 0 else nl
-        line = text[pos:end]
+    for line in text.split("\n"):
+        end = pos + len(line)
         stripped = line.strip()
         if stripped:
             out.append(Block(pos, end, stripped))
-        if nl < 0:
-            break
-        pos = nl + 1
+        pos = end + 1
     return out
 
 
-def remove_blocks(doc: Document, drops: Iterable[tuple[Block, str]]) -> int:
+def remove_blocks(doc: Document, drops: Iterable[tuple[Block, str]], blocks: list[Block] | None = None) -> int:
     """Take the given blocks (of `text_blocks(doc.text)`) out of `doc.text`,
-    each with its reason.
+    each with its reason (`blocks`, all of the text's blocks, if the caller has them).
 
     Neighbouring blocks with the same reason become one `Removed` entry. Each
     run of removed blocks is cut up to the next kept block, so no empty lines
@@ -52,7 +47,7 @@ def remove_blocks(doc: Document, drops: Iterable[tuple[Block, str]]) -> int:
         return 0
     text = doc.text
     dropped = {b.start for b, _ in drops}
-    kept_starts = [b.start for b in text_blocks(text) if b.start not in dropped]
+    kept_starts = [b.start for b in (blocks if blocks is not None else text_blocks(text)) if b.start not in dropped]
     groups: list[list] = []  # [start, end, reason, [texts]]
     for block, reason in drops:
         if groups and groups[-1][2] == reason and not text[groups[-1][1]:block.start].strip():

@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from webmend.annotate.language import identify, sample_of
+from webmend.annotate.language import sample_of
 from webmend.boilerplate.blocks import Block, remove_blocks, text_blocks
 from webmend.boilerplate.classify import Decision, classify_blocks
 from webmend.boilerplate.features import MAX_BLOCK_CHARS
+from webmend.boilerplate.stopwords import guess_language
 from webmend.document import Document
 from webmend.pipeline import Resources, Step
 
@@ -37,13 +38,14 @@ def heading_key(text: str) -> str:
     return _KEY.sub("", text.rstrip("…").rstrip(".").lower())
 
 
-LANGUAGE_SAMPLE_CHARS = 600
+LANGUAGE_SAMPLE_CHARS = 1000
 
 
 def page_language(blocks: list[Block]) -> str | None:
-    """The language of a page judged on its longest blocks (most likely its own text)."""
+    """The language of a page's function words, judged on its longest blocks
+    (most likely its own text); the `language` step judges the final text."""
     longest = sorted(blocks, key=lambda b: len(b.text), reverse=True)[:8]
-    return identify(sample_of((b.text for b in longest), LANGUAGE_SAMPLE_CHARS))[0]
+    return guess_language(sample_of((b.text for b in longest), LANGUAGE_SAMPLE_CHARS))
 
 
 def repeated_heading(blocks: list[Block], decisions: list[Decision], first_kept: int) -> bool:
@@ -77,7 +79,7 @@ def remove_chrome(doc: Document, res: Resources) -> None:
         drops.append((blocks[kept[0]], TITLE_REASON))
         kept = kept[1:]
     doc.signals["chrome_blocks"] = len(drops)
-    remove_blocks(doc, drops)
+    remove_blocks(doc, drops, blocks)
     if not kept:
         if any(len(b.text) > MAX_BLOCK_CHARS for b in blocks):
             doc.flags.append("structure: no text of the page's own (a block too long to be prose)")

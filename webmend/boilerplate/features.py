@@ -114,10 +114,15 @@ def _word_stats(text: str, stops: frozenset[str], suffixes: frozenset[str]):
         return 0.0, 0, 0, 0, {}, 0, ltoks
     initials = "".join([w[0] for w in ltoks[:SCRIPT_SAMPLE_WORDS]])
     scripts: dict[str, int] = {}
-    for ch in set(initials):
-        sc = _script(ch)
-        if sc != "digit":
-            scripts[sc] = scripts.get(sc, 0) + initials.count(ch)
+    if initials.isascii():
+        letters = sum(map(str.isalpha, initials))
+        if letters:
+            scripts["latin"] = letters
+    else:
+        for ch in set(initials):
+            sc = _script(ch)
+            if sc != "digit":
+                scripts[sc] = scripts.get(sc, 0) + initials.count(ch)
     alpha = sum(scripts.values())
     caps = cased = 0
     if CASE_MIN_WORDS <= len(ltoks) <= CASE_MAX_WORDS:
@@ -204,7 +209,7 @@ def _features(text: str, stops: frozenset[str], suffixes: frozenset[str], lang: 
         (len(_INNER_SENTENCE.findall(t)) if n > 40 else 0) + end,    # sentences
         caps / cased if cased else 0.0,                              # cap_ratio
         digits / min(nonspace, 400) if nonspace else 0.0,            # digit_ratio
-        max(scripts, key=scripts.__getitem__) if scripts else None,  # script
+        (next(iter(scripts)) if len(scripts) == 1 else max(scripts, key=scripts.__getitem__)) if scripts else None,
         t[0] in _BULLET_FIRST and bool(_BULLET.match(t)),           # bullet
         len(_SEPARATOR.findall(t)) if n < 400 and _MAY_SEPARATE.search(t) else 0,  # separators
         chrome_kind(t, ltoks),                                       # chrome

@@ -206,7 +206,7 @@ def chrome_kind(text: str, words: list[str] | None = None) -> str | None:
     kind = _phrase_kind(words)
     if kind:
         return kind
-    if t and max(t) >= "\u3040":  # CJK or Hangul present
+    if not t.isascii() and max(t) >= "\u3040":  # CJK or Hangul present
         for p, kind in _UNSPACED:
             if p in t:
                 return kind

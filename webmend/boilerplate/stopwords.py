@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data") / "stopwords.json"
@@ -50,6 +51,53 @@ def is_stopword(lang: str | None, word: str) -> bool:
     if w in stopwords(lang):
         return True
     return bool(lang in SUFFIX_LANGS and len(w) > 1 and w[-1] in _suffixes(lang))
+
+
+@functools.lru_cache(maxsize=1)
+def _votes() -> dict[str, tuple[str, ...]]:
+    """word -> the languages listing it as a function word."""
+    out: dict[str, list[str]] = {}
+    for lang, words in _table().items():
+        if lang in ("zh", "ja"):
+            continue
+        for w in words:
+            out.setdefault(w, []).append(lang)
+    return {w: tuple(ls) for w, ls in out.items()}
+
+
+_WORD = re.compile(r"\w+")
+_SCRIPT_LANGS = [(re.compile(r"[\u3040-\u30ff]"), "ja"), (re.compile(r"[가-힣]"), "ko"),
+                 (re.compile(r"[\u4e00-\u9fff]"), "zh"), (re.compile(r"[\u0e00-\u0e7f]"), "th")]
+MIN_VOTES = 3
+SCRIPT_SHARE = 0.3  # of the letters, for a script to tell the language
+
+
+def guess_language(text: str) -> str | None:
+    """A quick guess of the language of `text` for judging function words: by
+    script for the languages one script tells, else the language whose
+    function words occur most. Not the page's declared language (py3langid
+    judges that); close languages may be confused, which changes little here.
+
+    >>> guess_language("The river rose all night and the town was under water."), guess_language("정부는 오늘")
+    ('en', 'ko')
+    >>> guess_language("Die Stadtwerke wollen bis zum Ende des Jahrzehnts die Hälfte der Haushalte versorgen.")
+    'de'
+    """
+    head = text[:2000]
+    if not head.isascii():
+        letters = sum(map(str.isalpha, head)) or 1
+        for pattern, lang in _SCRIPT_LANGS:
+            if len(pattern.findall(head)) >= SCRIPT_SHARE * letters:
+                return lang
+    votes: dict[str, int] = {}
+    table = _votes()
+    for w in _WORD.findall(text.lower()):
+        for lang in table.get(w, ()):
+            votes[lang] = votes.get(lang, 0) + 1
+    if not votes:
+        return None
+    best = max(votes, key=votes.__getitem__)
+    return best if votes[best] >= MIN_VOTES else None
 
 
 def available() -> list[str]:
