@@ -320,7 +320,7 @@ def learn(doc: Document, res: Resources | None, sites: list[Site]) -> list[Rule]
     stats = res.host_stats(doc) if res is not None else None
     pooled = stats is not None and stats.pages > 1 and stats.counter("escaping.sites")
     if pooled:
-        rules = _HOST_RULES.get(stats, lambda: _host_rules(stats, doc))
+        rules = _HOST_RULES.get(stats, lambda: _host_rules(stats, doc), ev.page_language(doc))
         if rules:
             return rules
     if not could_be_rule(Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)):

@@ -239,8 +239,10 @@ class HostCache:
         self.size = size
         self.items: dict = {}
 
-    def get(self, stats, make):
-        key = (id(stats), stats.pages)
+    def get(self, stats, make, variant: str | None = None):
+        """The cached result for this host (and `variant`, e.g. the page's
+        language, when the inference depends on it), made once."""
+        key = (id(stats), stats.pages, variant)
         if key not in self.items:
             if len(self.items) >= self.size:
                 self.items.pop(next(iter(self.items)))

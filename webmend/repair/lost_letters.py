@@ -178,7 +178,7 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
     if stats is not None and stats.pages > 1:
         hc = stats.counter(f"lost_letters.words.{lex.lang}")
         host_rules = _HOST_RULES.get(stats, lambda: infer_rules(
-            hc, stats.counter("lost_letters.tokens")[lex.lang], lex, "host"))
+            hc, stats.counter("lost_letters.tokens")[lex.lang], lex, "host"), lex.lang)
         have = {r.damaged for r in rules}
         rules += [r for r in host_rules if r.damaged not in have and counts.get(r.damaged)]
     return rules
