@@ -190,3 +190,42 @@ def write_corpus(truth: dict, out: Path, seed: int = 11) -> int:
             g.write(json.dumps({"id": doc_id, "text": good, "channels": host["profile"],
                                 "truncated": truncated, "lossy_encoding": lossy_flag}, ensure_ascii=False) + "\n")
     return len(items)
+
+
+# ---------------------------------------------------------------- running and scoring, for the tests
+
+def load_score():
+    """score.py from the shared benchmark (tokens, edit distance), imported by path."""
+    spec = importlib.util.spec_from_file_location("damage_score", SHARED / "bench" / "score.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def token_errors(text: str, gold: str) -> int:
+    score = load_score()
+    return score.edit_distance(score.tokens(text), score.tokens(gold))
+
+
+def mend_pages(texts: list[str], steps, host: str | None = "site.example"):
+    """Documents after the prepare steps and the given steps, the pages pooled
+    as one host (each its own host when `host` is None), observed first."""
+    from webmend.document import Document
+    from webmend.pipeline import STEPS, HostStats, Resources, run_steps
+
+    prep = [s for s in STEPS if s.prepare]
+
+    def fresh():
+        return [Document(id=f"p{i}", url=f"https://{host}/p{i}" if host else None, source=t)
+                for i, t in enumerate(texts)]
+
+    hosts: dict = {}
+    for d in fresh():
+        run_steps(d, Resources(), prep)
+        stats = hosts.setdefault(d.host_key, HostStats())
+        stats.pages += 1
+        for s in steps:
+            if s.observe:
+                s.observe(d, stats)
+    res = Resources(hosts=hosts)
+    return [run_steps(d, res, prep + list(steps)) for d in fresh()]

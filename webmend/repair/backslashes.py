@@ -49,11 +49,14 @@ def find_slash_quotes(text: str) -> tuple[list[Change], dict | None]:
     (["'", '"', '"', '\\\\'], 1)
     >>> find_slash_quotes("Soviet\\\\\\\\union and it's \\"fine\\"")[0]
     []
+    >>> find_slash_quotes("odd \\\\\\\\'")[0]  # two backslashes before a quote: no round of escaping does that
+    []
     """
     if "\\" not in text:
         return [], None
     runs = list(_QUOTE_RUN.finditer(text))
-    quoted = [m for m in runs if m.group()[-1] in "'\""]
+    # a quote after 2**k - 1 backslashes is what k rounds of escaping make; other counts are no evidence
+    quoted = [m for m in runs if m.group()[-1] in "'\"" and (len(m.group()) & (len(m.group()) - 1)) == 0]
     if not quoted:
         return [], None
     raw = len(_RAW_QUOTE.findall(text))
@@ -64,6 +67,8 @@ def find_slash_quotes(text: str) -> tuple[list[Change], dict | None]:
     rounds = max(1, (least + 1).bit_length() - 1)
     changes = []
     for m in runs:
+        if m.group()[-1] in "'\"" and len(m.group()) - 1 != 2 ** rounds - 1:
+            continue  # not what `rounds` rounds of escaping make of a quote: leave it
         after = strip_slashes(m.group(), rounds)
         if after != m.group():
             changes.append(Change(m.start(), m.end(), after, kind="slash_quote",

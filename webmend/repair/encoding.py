@@ -181,7 +181,7 @@ def _lost_char(text: str, start: int, end: int) -> bool:
     after = text[end] if end < len(text) else " "
     if before.isascii() and before.isalpha() and after.isascii() and after.isalpha():
         lost = end - start == 1
-    elif before == " " and after == " " and end - start == 1:
+    elif before.isspace() and after.isspace() and end - start == 1:
         lost = " : " not in text[end:end + 60].split("\n", 1)[0]
     elif before.isspace():
         lost = (after.isascii() and after.isalpha()) or (end - start >= 2 and (after.isspace() or after in ".,"))

@@ -1,0 +1,192 @@
+"""Encoding repairs (entities, backslashes, mojibake, invisible characters, the
+lossy flag) on real benchmark pages damaged by gen.py's channels and by our own
+variants of them, and clean pages that must come back unchanged."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from damage_variants import clean_articles, damage_one, gen, mend_pages, token_errors
+from webmend.document import Document
+from webmend.pipeline import Resources
+from webmend.repair import backslashes, encoding, entities
+
+ENCODING_STEPS = [backslashes.LITERAL_ESCAPES, backslashes.SLASH_QUOTES, entities.STEP,
+                  encoding.MOJIBAKE, encoding.INVISIBLE, encoding.LOSSY]
+PAGES = 12
+
+
+@pytest.fixture(scope="module")
+def articles(ground_truth) -> list[str]:
+    return [t for _, t in clean_articles(ground_truth)]
+
+
+def _repaired_share(articles: list[str], channels: list[str]) -> tuple[float, int]:
+    """Share of the damage the encoding steps repair on PAGES damaged pages."""
+    before = after = 0
+    for i, text in enumerate(articles[:PAGES]):
+        bad, gold, _, _ = damage_one(text, channels, seed=i)
+        doc = mend_pages([bad], ENCODING_STEPS)[0]
+        assert doc.error is None
+        before += token_errors(bad, gold)
+        after += token_errors(doc.text, gold)
+    return 1 - after / max(before, 1), before
+
+
+@pytest.mark.parametrize("channels", [
+    ["mojibake"], ["mojibake_latin1"], ["mojibake_twice"],
+    ["html_entities"], ["entities_twice"], ["entities_numeric"],
+    ["slash_quotes"], ["slash_quotes_twice"], ["json_twice"], ["invisible"],
+    ["mojibake_twice", "entities_twice"],
+])
+def test_encoding_damage_is_repaired(articles, channels):
+    share, before = _repaired_share(articles, channels)
+    assert before > 0, "the damage hit nothing: the test would prove nothing"
+    assert share >= 0.97, f"{channels}: repaired {share:.3f}"
+
+
+def test_clean_pages_are_untouched(articles):
+    """Benchmark article bodies as they are: no encoding edit, no lossy flag
+    (invisible characters inside words excepted: removing those is the repair)."""
+    docs = mend_pages(articles[:60], ENCODING_STEPS, host=None)
+    for doc in docs:
+        kinds = {e.kind for e in doc.edits} - {"invisible"}
+        assert not kinds, (doc.id, [(e.kind, e.before, e.after) for e in doc.edits][:5])
+        assert not doc.lossy_encoding, doc.flags
+
+
+def test_edits_locate_the_damage_in_the_input(articles):
+    """Each Edit's offsets point at the damaged text it replaced."""
+    bad, _, _, _ = damage_one(articles[3], ["mojibake", "html_entities"], seed=3)
+    doc = mend_pages([bad], ENCODING_STEPS)[0]
+    assert doc.edits
+    kinds = {e.kind for e in doc.edits}
+    assert {"mojibake", "entity"} <= kinds or "entity" in kinds
+    for e in doc.edits:
+        if e.kind == "entity":  # entities are found first, on the untouched input
+            assert doc.input_text[e.start:e.end] == e.before
+        assert e.before != e.after
+
+
+def test_mojibake_uses_ftfy_for_encoding_only(articles):
+    """Curly quotes, ligatures and full-width letters the author wrote stay."""
+    text = articles[0] + "\n\nThe “ﬁnal” ＡＢＣ test — it’s here."
+    bad = gen.mojibake(text, None, None)
+    doc = mend_pages([bad], ENCODING_STEPS)[0]
+    assert doc.text == text.strip()
+
+
+def test_lossy_pages_are_flagged_not_guessed(articles):
+    with_non_ascii = [t for t in articles if re.search(r"[’“”é—–]", t)][:8]
+    for text in with_non_ascii:
+        bad, _, _, _ = damage_one(text, ["lossy"])
+        doc = mend_pages([bad], ENCODING_STEPS)[0]
+        assert doc.lossy_encoding, doc.id
+        assert not doc.edits  # never guessed at
+    for text in with_non_ascii[:4]:
+        bad, _, _, _ = damage_one(text, ["lossy_fffd"])
+        assert mend_pages([bad], ENCODING_STEPS)[0].lossy_encoding
+
+
+def test_a_lossy_host_flags_its_plain_ascii_pages(articles):
+    ascii_pages = [t for t in articles if t.isascii()][:2]
+    lossy_pages = [gen.lossy(t, None, None) for t in articles if re.search(r"[’“”]", t)][:4]
+    assert ascii_pages and len(lossy_pages) == 4
+    docs = mend_pages(lossy_pages + ascii_pages, ENCODING_STEPS)
+    assert all(d.lossy_encoding for d in docs)
+    # the same plain pages on a host of their own are not flagged
+    assert not any(d.lossy_encoding for d in mend_pages(ascii_pages, ENCODING_STEPS, host=None))
+
+
+def test_backslash_before_a_word_is_left_for_the_learned_repairs(sample_text):
+    """The sample page's 'Soviet\\union', 'workers\\and', '\\\\union' are not escapes."""
+    doc = mend_pages([sample_text], ENCODING_STEPS)[0]
+    assert not [e for e in doc.edits if e.kind in ("slash_quote", "literal_escape")]
+    assert "Soviet\\\\union" in doc.text and "workers\\and" in doc.text
+
+
+def test_slash_quotes_keep_the_other_backslashes(articles):
+    """Magic quotes over text that also has the keyword damage: only the
+    escaper's own backslashes go."""
+    host = {"keywords": ["and", "or"], "eat_f": False}
+    text = gen.escape_keywords(articles[5], None, host)
+    bad = gen.slash_quotes(text, None, None)
+    doc = mend_pages([bad], ENCODING_STEPS)[0]
+    assert doc.text == text.strip()
+
+
+def test_json_escapes_spare_glued_words():
+    text = ('He said \\"no\\".\\n\\nThe nation\\u2019s army.\\nIt was the\\nation of workers'
+            '\\nand more.\\nEnd.')
+    doc = mend_pages([text], ENCODING_STEPS)[0]
+    assert "the\\nation" in doc.text  # 'nation' glued to a backslash: not an escape
+    assert 'He said "no".\n\nThe nation’s army.' in doc.text
+
+
+# ---------------------------------------------------------------- robustness and properties
+
+def _run(text: str) -> Document:
+    doc = Document(id="x", source=text)
+    res = Resources()
+    for s in ENCODING_STEPS:
+        s.run(doc, res)
+    return doc
+
+
+@pytest.mark.parametrize("text", ["", "   ", "?!@#$%^&*()\\\\''\"\"&&&;;" * 1000, "\udcff\udcfe bad bytes",
+                                  "Ã" * 5000, "&amp;" * 3000, "\\u" * 3000, "\u00ad" * 1000])
+def test_bad_pages_pass(text):
+    doc = _run(text)
+    assert doc.error is None
+
+
+def test_huge_single_line_in_linear_time(articles):
+    line = " ".join(articles[:40]).replace("\n", " ")
+    small = (line * (1_000_000 // len(line) + 1))[:1_000_000]
+    t = time.perf_counter()
+    _run(small)
+    t1 = time.perf_counter() - t
+    big = small * 10
+    t = time.perf_counter()
+    _run(big)
+    t10 = time.perf_counter() - t
+    assert t10 < 30 * max(t1, 0.01)
+
+
+def test_invalid_utf8_input_passes():
+    from webmend.pipeline import mend
+
+    data = "café it’s".encode("utf-8") + b"\xff\xfe\x80 more text & stuff"
+    doc = mend(text=data.decode("utf-8", errors="surrogateescape"))
+    assert doc.error is None
+
+
+@pytest.fixture(scope="module")
+def sentences(ground_truth) -> list[str]:
+    out = []
+    for _, t in clean_articles(ground_truth)[:40]:
+        out += [s for s in re.split(r"(?<=[.!?])\s+", t) if 20 < len(s) < 300]
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_property_clean_prose_comes_back_unchanged(sentences, data):
+    picked = data.draw(st.lists(st.sampled_from(sentences), min_size=1, max_size=12))
+    seps = data.draw(st.lists(st.sampled_from([" ", "\n\n"]), min_size=len(picked), max_size=len(picked)))
+    text = "".join(s + sep for s, sep in zip(picked, seps)).strip()
+    doc = _run(text)
+    assert doc.text == text or {e.kind for e in doc.edits} == {"invisible"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_property_any_text_is_safe_and_idempotent(text):
+    once = _run(text)
+    twice = _run(once.text)
+    assert once.error is None and twice.error is None
+    assert twice.text == once.text

@@ -1,0 +1,113 @@
+"""Line repairs (hard wraps, page-break splits, print hyphenation) on the sample
+page, on benchmark pages damaged by gen.py and by our variants of its
+channels, and on clean pages whose real line structure must stay."""
+from __future__ import annotations
+
+import re
+import textwrap
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from damage_variants import clean_articles, damage_one, gen, mend_pages, token_errors
+from webmend.document import Document
+from webmend.pipeline import Resources
+from webmend.repair import hyphenation, lines
+
+LINE_STEPS = [lines.HARD_WRAPS, lines.PAGE_BREAKS, hyphenation.STEP]
+PAGES = 12
+
+
+@pytest.fixture(scope="module")
+def articles(ground_truth) -> list[str]:
+    return [t for _, t in clean_articles(ground_truth)]
+
+
+def _host_share(articles: list[str], channels: list[str], start: int = 0) -> tuple[float, int]:
+    """Share of the damage repaired on PAGES pages of one damaged host."""
+    pages = [damage_one(t, channels, seed=start + i) for i, t in enumerate(articles[start:start + PAGES])]
+    docs = mend_pages([bad for bad, *_ in pages], LINE_STEPS)
+    before = sum(token_errors(bad, gold) for bad, gold, *_ in pages)
+    after = sum(token_errors(d.text, gold) for d, (_, gold, *_) in zip(docs, pages))
+    assert all(d.error is None for d in docs)
+    return 1 - after / max(before, 1), before
+
+
+@pytest.mark.parametrize("channels, floor", [
+    (["hyphenate"], 0.9), (["hyphenate_space"], 0.9), (["hyphenate_newline"], 0.9),
+    (["hard_wrap"], 0.97), (["hard_wrap_other"], 0.97), (["hyphenate_newline", "hard_wrap_other"], 0.93),
+    (["para_break"], 0.9), (["para_break_any"], 0.6),
+])
+def test_line_damage_is_repaired(articles, channels, floor):
+    share, before = _host_share(articles, channels, start=20)
+    assert before > 0
+    assert share >= floor, f"{channels}: repaired {share:.3f}"
+
+
+def test_clean_pages_keep_their_lines(articles):
+    """Clean article bodies (lists, tables, headings, captions among them):
+    hardly a token changes."""
+    docs = mend_pages(articles[:80], LINE_STEPS, host=None)
+    errors = sum(token_errors(d.text, t) for d, t in zip(docs, articles))
+    tokens = sum(len(re.findall(r"\w+|[^\w\s]", t)) for t in articles[:80])
+    assert 1e4 * errors / tokens <= 1.0, [(d.id, [(e.kind, e.before, e.after) for e in d.edits]) for d in docs if d.edits]
+
+
+def test_wrapped_list_and_verse_keep_their_breaks(articles):
+    """Wrapped prose is joined; a list and a poem on the same page are not."""
+    paragraphs = [p for p in articles[7].split("\n") if p][:4]
+    prose = "\n\n".join(textwrap.fill(p, 66) for p in paragraphs)
+    poem = "Roses are red\nviolets are blue\nsugar is sweet\nand so are you"
+    items = "Ingredients:\n- two cups of flour\n- one egg\n- a pinch of salt"
+    text = f"{prose}\n\n{poem}\n\n{items}"
+    doc = mend_pages([text], LINE_STEPS)[0]
+    assert poem in doc.text and items in doc.text
+    assert all(p in doc.text for p in paragraphs)
+
+
+def test_sample_page_breaks_and_hyphenation(sample_text):
+    """The sample page: its print hyphenations joined, its two page-break
+    splits rejoined, its compounds kept (checked against the hand repair)."""
+    doc = mend_pages([sample_text], LINE_STEPS)[0]
+    joins = [e for e in doc.edits if e.kind == "paragraph_join"]
+    assert len(joins) == 2
+    hyph = {e.before: e.after for e in doc.edits if e.kind == "hyphenation"}
+    reference = (__import__("pathlib").Path(__file__).parent / "data" / "kancc-hand-repair.txt").read_text(encoding="utf-8")
+    assert len(hyph) == 3 and all(re.search(rf"\b{a}\b", reference) for a in hyph.values())
+    for compound in re.findall(r"\b[A-Za-z]+-[A-Za-z]+(?:-[A-Za-z]+)*\b", reference):
+        assert compound in doc.text, compound
+
+
+def test_host_width_helps_a_page_with_few_wrapped_lines(articles):
+    """A page whose text is mostly a table shows its wrap width too weakly on
+    its own; its host's other pages, wrapped at the same width, settle it."""
+    table = "\n".join(f"{i} Name Surname {100 - i} {i % 7} {i % 3}" for i in range(1, 30))
+    head = textwrap.fill(articles[30].split("\n")[0][:260], 72)
+    odd_page = head + "\n\n" + table
+    others = ["\n\n".join(textwrap.fill(p, 72) for p in t.split("\n\n")) for t in articles[31:36]]
+    alone = mend_pages([odd_page], LINE_STEPS)[0]
+    pooled = mend_pages([odd_page] + others, LINE_STEPS)[0]
+    assert not [e for e in alone.edits if e.kind == "line_join"]
+    assert [e for e in pooled.edits if e.kind == "line_join"]
+    assert table in pooled.text
+
+
+def _run(text: str) -> Document:
+    doc = Document(id="x", source=text)
+    for s in LINE_STEPS:
+        s.run(doc, Resources())
+    return doc
+
+
+@pytest.mark.parametrize("text", ["", "-", "- - -\n\n-\n-", "a-\n\nb", "x" * 2_000_000, "word-\n" * 20000,
+                                  "\n".join(["a" * 100_000] * 3)])
+def test_bad_pages_pass(text):
+    assert _run(text).error is None
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abcdefghij -\n,.ABC")), max_size=500))
+def test_property_safe_and_idempotent(text):
+    once = _run(text)
+    assert _run(once.text).text == once.text

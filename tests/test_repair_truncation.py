@@ -1,0 +1,94 @@
+"""Truncation: pages cut off mid-sentence are flagged and cut back to their last
+whole sentence (gen.py's gold, sentence_cut); clean pages, pages ending with a
+heading, a list item or a closing quote are left alone."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from damage_variants import clean_articles, damage_one, gen, mend_pages, token_errors
+from webmend.document import Document
+from webmend.pipeline import Resources
+from webmend.repair import truncation
+
+STEPS = [truncation.STEP]
+
+
+@pytest.fixture(scope="module")
+def articles(ground_truth) -> list[str]:
+    return [t for _, t in clean_articles(ground_truth)]
+
+
+def _host(articles, channel, start, n=10, host="site.example"):
+    pages = [damage_one(t, [channel], seed=start + i) for i, t in enumerate(articles[start:start + n])]
+    return pages, mend_pages([bad for bad, *_ in pages], STEPS, host=host)
+
+
+def test_cut_pages_are_flagged_and_cut_back(articles):
+    """gen.py's truncation (mid-word), one host: the flag and the gold text."""
+    pages, docs = _host(articles, "truncate", start=40)
+    hits = sum(d.truncated for d in docs)
+    assert hits >= 9
+    exact = sum(d.text == gold.strip() for d, (_, gold, *_) in zip(docs, pages))
+    assert exact >= 9
+    for d in docs:
+        if d.truncated and d.removed:
+            assert d.removed[-1].reason == "truncated fragment"
+
+
+def test_cut_at_a_word_end_is_found_through_the_host(articles):
+    """Cut after a whole word, no fragment to see: the host's pages, ending
+    mid-sentence one after another, show it."""
+    pages, docs = _host(articles, "truncate_word", start=60)
+    assert sum(d.truncated for d in docs) >= 8
+    alone = [mend_pages([bad], STEPS, host=None)[0] for bad, *_ in pages]
+    assert sum(d.truncated for d in alone) < sum(d.truncated for d in docs)
+
+
+def test_clean_pages_are_not_truncated(articles):
+    docs = mend_pages(articles[:120], STEPS, host=None)
+    flagged = [(d.id, d.text[-60:]) for d in docs if d.truncated]
+    assert len(flagged) <= 1, flagged
+    pooled = mend_pages(articles[:10], STEPS)  # a clean host
+    assert not any(d.truncated for d in pooled)
+
+
+@pytest.mark.parametrize("ending", ["\n\nFurther reading", "\n\n- the last item of a list",
+                                    "\n\nShe said: “We will be back.”", "\n\n(Image credit: NASA)",
+                                    "\n\nMore at www.example.com/news", "\n\nContributing: Jane Smith"])
+def test_real_endings_stay(articles, ending):
+    text = articles[3] + ending
+    doc = mend_pages([text], STEPS, host=None)[0]
+    assert not doc.truncated and doc.text == text.strip()
+
+
+def test_sample_page_end(sample_text):
+    """The sample's body ends '...who had lost all their men e' before its chrome."""
+    body = sample_text[sample_text.index("\n6. “Let Us") + 1:sample_text.index("\n\n추천 0")]
+    doc = mend_pages([body], STEPS, host=None)[0]
+    assert doc.truncated
+    assert token_errors(doc.text, gen.sentence_cut(body.strip())) == 0
+    assert doc.removed[-1].text.endswith("all their men e")
+
+
+def test_removal_is_recorded_against_the_input(articles):
+    for i, text in enumerate(articles[50:60]):
+        bad, gold, *_ = damage_one(text, ["truncate"], seed=i)
+        doc = mend_pages([bad], STEPS, host=None)[0]
+        if doc.truncated:
+            break
+    assert doc.truncated
+    r = doc.removed[-1]
+    assert doc.input_text[r.start:r.end].strip() == r.text
+    assert token_errors(doc.text, gold) == 0
+
+
+@pytest.mark.parametrize("text", ["", ",", "a", "word " * 200_000, "é" * 1000, "no sentence end here at all but"])
+def test_bad_pages_pass(text):
+    doc = Document(id="x", source=text)
+    truncation.STEP.run(doc, Resources())
+    assert doc.error is None
+    again = doc.text
+    truncation.STEP.run(doc, Resources())
+    assert doc.text == again  # idempotent
