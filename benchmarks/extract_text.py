@@ -53,7 +53,7 @@ def time_structure_steps(repeat: int = 3) -> dict:
     templates' first pass, templates, chrome and metadata together (the issue's
     figure), and with layout and language added."""
     from webmend.annotate import language, metadata
-    from webmend.boilerplate import chrome, layout, templates
+    from webmend.boilerplate import chrome, features, layout, templates
     from webmend.document import Document
     from webmend.extract import text_input
     from webmend.pipeline import HostStats, Resources
@@ -68,6 +68,7 @@ def time_structure_steps(repeat: int = 3) -> dict:
             d = Document(id=r["id"], url=r.get("url"), source=r["text"])
             text_input.normalize_layout(d, None)
             docs.append(d)
+        features._CACHE.clear()  # each run starts cold: no page is known yet
         hosts: dict[str, HostStats] = {}
         t0 = time.process_time()
         for d in docs:  # first pass, as the engine does

@@ -209,3 +209,12 @@ def test_template_counts_stay_bounded():
         stats.merge(part)
     assert len(stats.counter(templates.COUNTER)) <= templates.MAX_HASHES_PER_HOST
     assert stats.pages == 60
+
+
+def test_html_pages_are_left_to_their_extractor(bench_html_files):
+    """The text path's steps do not judge an HTML page's extracted text again."""
+    raw = gzip.open(bench_html_files[0], "rt", encoding="utf-8", errors="replace").read()
+    d = mend(html=raw, url="https://example.com/a", options=NO_REPAIR)
+    structure_reasons = {"site template", "title", "by-line"} | {
+        r.reason for r in mend(text=(PAGES / "en.txt").read_text(encoding="utf-8"), options=NO_REPAIR).removed}
+    assert not [r for r in d.removed if r.reason in structure_reasons]

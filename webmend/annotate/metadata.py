@@ -265,6 +265,9 @@ def find_byline(doc: Document, above: list[Candidate], below: list[Candidate], l
 
 
 def extract_metadata(doc: Document, res: Resources) -> None:
+    """Title, author, date of a text page (an HTML page's come from its markup)."""
+    if doc.source_kind == "html":
+        return
     above, below = _around_article(doc)
     lang = doc.language
     author, date = find_byline(doc, above, below, lang)

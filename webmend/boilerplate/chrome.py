@@ -63,6 +63,9 @@ def repeated_heading(blocks: list[Block], decisions: list[Decision], first_kept:
 
 
 def remove_chrome(doc: Document, res: Resources) -> None:
+    """Chrome out of a text page (an HTML page's extractor already judged its blocks)."""
+    if doc.source_kind == "html":
+        return
     blocks = text_blocks(doc.text)
     if not blocks:
         doc.flags.append("structure: the page has no text")

@@ -220,16 +220,28 @@ def _features(text: str, stops: frozenset[str], suffixes: frozenset[str], lang: 
     )
 
 
+# Short blocks recur across pages (menus, buttons, footers, even across sites):
+# their features are kept, per language, in a bounded cache.
+CACHE_MAX_CHARS = 80
+CACHE_SIZE = 50_000
+_CACHE: dict[tuple[str | None, str], Features] = {}
+
+
 def block_features(texts: list[str], lang: str | None = None) -> list[Features]:
     """Features of each block of a page, judged with the stop words of `lang`."""
     stops = stopwords(lang)
     suffixes = _suffixes(lang) if lang in SUFFIX_LANGS else frozenset()
-    seen: dict[str, Features] = {}
+    cache = _CACHE
     out = []
     for t in texts:
-        f = seen.get(t)
+        short = len(t) <= CACHE_MAX_CHARS
+        f = cache.get((lang, t)) if short else None
         if f is None:
-            f = seen[t] = _features(t, stops, suffixes, lang)
+            f = _features(t, stops, suffixes, lang)
+            if short:
+                if len(cache) >= CACHE_SIZE:
+                    cache.clear()
+                cache[(lang, t)] = f
         out.append(f)
     return out
 

@@ -55,8 +55,9 @@ HostStats.caps[COUNTER] = MAX_HASHES_PER_HOST  # pooled counts stay bounded when
 
 
 def observe_lines(doc: Document, stats: HostStats) -> None:
-    """First pass: count the page's distinct lines for its host."""
-    stats.add(COUNTER, _page_hashes(doc))
+    """First pass: count the page's distinct lines for its host (text pages)."""
+    if doc.source_kind != "html":
+        stats.add(COUNTER, _page_hashes(doc))
 
 
 def template_lines(doc: Document, stats: HostStats | None) -> list[tuple[Block, int]]:
@@ -98,6 +99,9 @@ def _own_heading(doc: Document, templates: list[tuple[Block, int]]) -> Block | N
 
 
 def remove_templates(doc: Document, res: Resources) -> None:
+    """Site-template lines out of a text page (HTML pages are left to their extractor)."""
+    if doc.source_kind == "html":
+        return
     stats = res.host_stats(doc)
     templates = template_lines(doc, stats)
     if not templates:
