@@ -209,9 +209,15 @@ def classify_blocks(texts: Sequence[str], *, lang: str | None = None, repeats: S
     text occurs on the page; `template[i]` whether it recurs across the site."""
     feats = feats if feats is not None else block_features(list(texts), lang)
     page_script, share = dominant_script(feats)
-    scored = [block_score(f, page_script=page_script, script_share=share,
-                          repeats=repeats[i] if repeats else 1,
-                          template=bool(template and template[i])) for i, f in enumerate(feats)]
+    memo: dict[tuple[int, int, bool], tuple[float, str, float]] = {}  # blocks a page repeats
+    scored = []
+    for i, f in enumerate(feats):
+        key = (id(f), repeats[i] if repeats else 1, bool(template and template[i]))
+        sc = memo.get(key)
+        if sc is None:
+            sc = memo[key] = block_score(f, page_script=page_script, script_share=share,
+                                         repeats=key[1], template=key[2])
+        scored.append(sc)
     _mark_comment_zone(scored, feats, texts)
     path = best_path([s for s, _, _ in scored], [b for _, _, b in scored])
     return [Decision(k, "" if k else r, round(s, 3)) for k, (s, r, _) in zip(path, scored)]
