@@ -243,11 +243,12 @@ def context_features(bs: BlockSet, p: np.ndarray) -> np.ndarray:
     nc = np.fromiter((len(b.text) for b in bs.blocks), dtype=np.float64, count=n) + 1
     key = parent_index(bs)
     ne = len(els)
+    up = np.fromiter((max(e.parent, 0) for e in els), dtype=np.int64, count=ne)
     for _ in range(3):
         num = np.bincount(key, weights=p * nc, minlength=ne)
         den = np.bincount(key, weights=nc, minlength=ne)
         cols.append(num[key] / den[key])
-        key = np.fromiter((max(els[k].parent, 0) for k in key), dtype=np.int64, count=n)
+        key = up[key]
     cols.append(np.full(n, float((p * nc).sum() / nc.sum())))
     cols.append(np.full(n, float((p >= 0.5).mean())))
     return np.column_stack(cols).astype(np.float32)

@@ -246,7 +246,9 @@ def walk_blocks(html_or_tree) -> BlockSet:
                     if attrs:
                         cls = ((attrs.get("class") or "") + " " + (attrs.get("id") or "")).lower()
                         if len(cls) > 1:
-                            g = _class_groups(cls)
+                            g = _CLASS_CACHE.get(cls)
+                            if g is None:
+                                g = _class_groups(cls)
                     elements.append(Element(tag, pi, parent.depth + 1, parent.tagbits | _TAG_BIT.get(tag, 0),
                                             g, parent.groups_up | g))
                     block_stack.append(len(elements) - 1)
