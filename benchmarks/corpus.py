@@ -114,7 +114,7 @@ def run_clean(warc: Path, out: Path, workers: int) -> dict:
     line = [ln for ln in stderr.splitlines() if " pages, " in ln][-1]
     pages = int(line.split("webmend: ", 1)[1].split(" pages")[0])
     parent = peaks.pop(proc.pid, 0)
-    return {"workers": workers, "pages": pages, "seconds": round(secs, 1), "pages_per_s": round(pages / secs, 2),
+    return {"workers": workers, "load_avg_1min_after": round(os.getloadavg()[0], 1), "pages": pages, "seconds": round(secs, 1), "pages_per_s": round(pages / secs, 2),
             "peak_rss_mb_parent": round(parent / 1024), "peak_rss_mb_workers": sorted(round(v / 1024) for v in peaks.values()),
             "summary": line}
 

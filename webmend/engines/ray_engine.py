@@ -25,6 +25,7 @@ from webmend.io.remote import Source
 from webmend.pipeline import HostStats, Options, Resources, observe, run_steps
 
 BATCH_PAGES = 8
+BLOCK_BYTES = 1 << 20
 
 
 def _read_file(item: dict[str, Any], max_bytes: int, fields: dict[str, str] | None,
@@ -113,6 +114,8 @@ class RayEngine:
             logging.getLogger(name).setLevel(logging.ERROR)
         ctx = ray.data.DataContext.get_current()
         ctx.execution_options.preserve_order = True
+        # small blocks, so the pages of one big WARC spread over the workers
+        ctx.target_max_block_size = BLOCK_BYTES
         ctx.enable_progress_bars = False
         ctx.print_on_execution_start = False
         return ray
