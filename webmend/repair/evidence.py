@@ -13,8 +13,6 @@ import functools
 import math
 import re
 from collections import Counter
-from typing import Iterable
-
 from webmend.document import Change, Document
 from webmend.lexicon.words import Lexicon, lexicon
 
@@ -24,7 +22,6 @@ LANG_SAMPLE = 6000      # characters of a page judged for its language
 LANG_ID_SAMPLE = 1200   # of which py3langid reads this many (enough to tell languages apart)
 COVERAGE = 0.35         # share of tokens among English's 150 commonest words that makes a page English
 HOST_CAP = 20000        # distinct keys one host counter may hold
-MEANINGFUL = re.compile(r"[^\W\d_]")
 
 
 def words_of(text: str, caps: bool = True) -> Counter:
@@ -179,13 +176,6 @@ def rule_entry(family: str, rule: str, scope: str, **evidence) -> dict:
     for k, v in evidence.items():
         out[k] = round(v, 1) if isinstance(v, float) else v
     return out
-
-
-def iter_limited(items: Iterable, limit: int):
-    for i, x in enumerate(items):
-        if i >= limit:
-            return
-        yield x
 
 
 class WordMatch:
