@@ -213,8 +213,12 @@ class ShardedOutput:
             return None
         import cloudpickle  # noqa: F401 - needed to load what it pickled
 
-        with open(self.state / self.shards[-1]["corpus_state"], "rb") as f:
-            return pickle.load(f)
+        try:
+            with open(self.state / self.shards[-1]["corpus_state"], "rb") as f:
+                return pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError) as exc:
+            raise RunMismatch(f"{self.dir}: the checkpoint of the last finished shard is missing or broken "
+                              f"({exc}); --restart starts the run afresh") from None
 
     def finish_shard(self, name: str, start: Position, end: Position, pages: int, errors: int, finish) -> None:
         """Record a published shard: corpus state first, then the manifest entry."""
