@@ -151,36 +151,34 @@ def block_features(bs: BlockSet) -> np.ndarray:
         text_counts[t] = text_counts.get(t, 0) + 1
     first_h1 = next((b.index for b in blocks if b.tag == "h1"), -1)
 
-    own = []
-    tag_class = []
-    for b in blocks:
-        t = b.text
-        el = els[b.element]
-        # container: the nearest ancestor with the best score ratio
-        anc_ratio = 0.0
-        e, hops = b.element, 0
-        while e >= 0 and hops < 6:
-            r = ratio[e]
-            if r > anc_ratio:
-                anc_ratio = r
-            e = els[e].parent
-            hops += 1
-        parent = el.parent if el.parent >= 0 else b.element
-        own.append((
-            1.0 if t[-1:] in TERMINAL_CHARS else 0.0,
-            1.0 if t[:1].isupper() or t[:1] in "\"“'‘«" else 0.0,
-            1.0 if b.in_heading else 0.0,
-            log1p(len(b.lines)),
-            b.char_pos / total_chars,
-            1.0 if best <= b.element <= best_end else 0.0, anc_ratio,
-            log_chars[parent] - log_total,
-            min(el.depth, 40) / 40.0,
-            min(text_counts[t] - 1, 3) / 3.0,
-            1.0 if first_h1 >= 0 and b.index > first_h1 else 0.0,
-        ))
-        tag_class.append(_TAG_CLASS.get(b.tag, 10))
-    loop = np.asarray(own, dtype=np.float64)
-    link = np.fromiter((b.link_chars for b in blocks), dtype=np.float64, count=n)
+    # per element: parent (the root its own), depth, best ancestor score ratio within 6 hops
+    ne = len(els)
+    up_el = np.fromiter((max(e.parent, 0) for e in els), dtype=np.int64, count=ne)
+    depth = np.fromiter((e.depth for e in els), dtype=np.float64, count=ne)
+    ratio_a = np.asarray(ratio)
+    anc = ratio_a.copy()
+    cur = np.arange(ne)
+    for _ in range(5):
+        cur = up_el[cur]
+        np.maximum(anc, ratio_a[cur], out=anc)
+    # per block, in one pass
+    rows = [(b.element, _TAG_CLASS.get(b.tag, 10), b.in_heading, len(b.lines), b.char_pos, b.link_chars,
+             t[-1:] in TERMINAL_CHARS, t[:1].isupper() or t[:1] in "\"“'‘«", text_counts[t])
+            for b, t in zip(blocks, texts)]
+    cols = np.array(rows, dtype=np.float64)
+    el_idx = cols[:, 0].astype(np.int64)
+    tag_class = cols[:, 1].astype(np.int64)
+    parent = up_el[el_idx]
+    parent = np.where(el_idx == 0, 0, parent)
+    log_chars_a = np.asarray(log_chars)
+    loop = np.column_stack([
+        cols[:, 6], cols[:, 7], cols[:, 2], np.log1p(cols[:, 3]), cols[:, 4] / total_chars,
+        ((el_idx >= best) & (el_idx <= best_end)).astype(np.float64), anc[el_idx],
+        log_chars_a[parent] - log_total, np.minimum(depth[el_idx], 40) / 40.0,
+        np.minimum(cols[:, 8] - 1, 3) / 3.0,
+        ((np.arange(n) > first_h1) & (first_h1 >= 0)).astype(np.float64),
+    ])
+    link = cols[:, 5]
     w1 = words + 1
     own_m = np.column_stack([
         np.log1p(nc), np.log1p(words), link / np.maximum(nc, 1), loop[:, 0],

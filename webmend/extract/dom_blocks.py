@@ -151,25 +151,25 @@ def strip_never_text(tree) -> None:
     the widespread conventions for text meant for screen readers only or for
     editors (Bootstrap's sr-only, WordPress's screen-reader-text, MediaWiki's
     [edit] links)."""
-    tree.strip_tags(list(SKIP_TAGS))
+    tree.strip_tags(list(SKIP_TAGS))  # in C, faster than one query and a Python loop over the matches
     try:
-        for node in tree.css(NEVER_TEXT_CLASSES):
-            node.decompose()
-    except Exception:  # selector engine trouble on odd markup: keep everything
-        pass
-    try:
-        hidden = tree.css('[hidden],[aria-hidden="true"],[style*="none"],[style*="hidden"]')
+        found = tree.css(_NEVER_TEXT_SELECTOR)
     except Exception:  # selector engine trouble on odd markup: keep everything
         return
-    for node in hidden:
+    # Last first: a match inside another is removed before its ancestor, so
+    # no removed (freed) node is ever touched again.
+    for node in reversed(found):
+        if node.tag in ("html", "body"):
+            continue
         attrs = node.attributes
-        style = attrs.get("style") or ""
-        if "hidden" in attrs or attrs.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(style):
-            if node.tag not in ("html", "body"):
-                node.decompose()
+        classes = set((attrs.get("class") or "").split())
+        if (classes & NEVER_TEXT_CLASSES or "hidden" in attrs or attrs.get("aria-hidden") == "true"
+                or _HIDDEN_STYLE.search(attrs.get("style") or "")):
+            node.decompose()
 
-
-NEVER_TEXT_CLASSES = ".sr-only, .visually-hidden, .screen-reader-text, .mw-editsection"
+NEVER_TEXT_CLASSES = frozenset({"sr-only", "visually-hidden", "screen-reader-text", "mw-editsection"})
+_NEVER_TEXT_SELECTOR = ", ".join([f".{c}" for c in sorted(NEVER_TEXT_CLASSES)] + [
+    "[hidden]", '[aria-hidden="true"]', '[style*="none"]', '[style*="hidden"]'])
 _GROUP_CACHE: dict[str, int] = {}
 _CLASS_CACHE: dict[str, int] = {}
 

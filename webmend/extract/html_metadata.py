@@ -19,6 +19,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from htmldate import find_date  # imported once with the module (0.3 s), not inside a page's time
+
 _SPACES = re.compile(r"\s+")
 _ISO_DATE = re.compile(r"((?:19|20)\d\d)-([01]\d)-([0-3]\d)")
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]([01]?\d)[/-]([0-3]?\d)(?:/|[-_]|$)")
@@ -49,10 +51,37 @@ def _clean(s: str | None, limit: int = 300) -> str | None:
     return s[:limit] if s else None
 
 
-def _meta_tags(tree) -> dict[str, str]:
+_SELECTOR = ('meta, script[type="application/ld+json"], title, h1, time[datetime], [itemprop="author"], '
+             '[rel="author"]')
+
+
+def _scan(tree) -> tuple[list, list, dict]:
+    """One pass over the tree (one CSS query): the <meta> elements, the JSON-LD
+    scripts, and the first <title>, <h1>, <time datetime> and author element."""
+    metas, scripts, first = [], [], {}
+    for node in tree.css(_SELECTOR):
+        tag = node.tag
+        if tag == "meta":
+            metas.append(node)
+        elif tag == "script":
+            scripts.append(node)
+        else:
+            a = node.attributes
+            if tag == "time" and "datetime" in a:
+                first.setdefault("time", node)
+            elif tag in ("title", "h1"):
+                first.setdefault(tag, node)
+            if a.get("itemprop") == "author":
+                first.setdefault("itemprop_author", node)
+            if a.get("rel") == "author":
+                first.setdefault("rel_author", node)
+    return metas, scripts, first
+
+
+def _meta_tags(metas) -> dict[str, str]:
     """name/property/itemprop (lowercased) -> content of the first such <meta>."""
     out: dict[str, str] = {}
-    for m in tree.css("meta"):
+    for m in metas:
         a = m.attributes
         content = a.get("content")
         if not content:
@@ -64,10 +93,10 @@ def _meta_tags(tree) -> dict[str, str]:
     return out
 
 
-def _json_ld(tree) -> list[dict]:
+def _json_ld(scripts) -> list[dict]:
     """The JSON-LD objects of the page (flattened @graph lists); bad JSON skipped."""
     objs: list[dict] = []
-    for s in tree.css('script[type="application/ld+json"]'):
+    for s in scripts:
         raw = s.text(deep=True) or ""
         if len(raw) > 500_000:
             continue
@@ -133,25 +162,25 @@ def date_from_url(url: str | None) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-def _title(tree, meta: dict[str, str], ld: list[dict]) -> str | None:
+def _title(first: dict, meta: dict[str, str], ld: list[dict]) -> str | None:
     for k in TITLE_META:
         if meta.get(k):
             return _clean(meta[k])
     for d in ld:
         if isinstance(d.get("headline"), str):
             return _clean(d["headline"])
-    node = tree.css_first("title")
+    node = first.get("title")
     title = _clean(node.text()) if node is not None else None
     if title:
         parts = _TITLE_SEP.split(title)
         if len(parts) > 1:  # "Article title | Site" -> the longest part
             return max(parts, key=len)
         return title
-    h1 = tree.css_first("h1")
+    h1 = first.get("h1")
     return _clean(h1.text()) if h1 is not None else None
 
 
-def _author(tree, meta: dict[str, str], ld: list[dict]) -> str | None:
+def _author(first: dict, meta: dict[str, str], ld: list[dict]) -> str | None:
     for k in AUTHOR_META:
         v = meta.get(k)
         if v and not v.startswith("http") and not v.startswith("@"):
@@ -160,8 +189,8 @@ def _author(tree, meta: dict[str, str], ld: list[dict]) -> str | None:
         name = _ld_name(d.get("author"))
         if name:
             return _clean(name, 200)
-    for sel in ('[itemprop="author"]', '[rel="author"]'):
-        node = tree.css_first(sel)
+    for key in ("itemprop_author", "rel_author"):
+        node = first.get(key)
         if node is not None:
             name = _clean(node.text(), 200)
             if name and len(name) < 100:
@@ -169,7 +198,7 @@ def _author(tree, meta: dict[str, str], ld: list[dict]) -> str | None:
     return None
 
 
-def _date(tree, meta: dict[str, str], ld: list[dict], html: str | None, url: str | None) -> str | None:
+def _date(first: dict, meta: dict[str, str], ld: list[dict], html: str | None, url: str | None) -> str | None:
     for k in DATE_META:
         d = normalise_date(meta.get(k))
         if d:
@@ -179,7 +208,7 @@ def _date(tree, meta: dict[str, str], ld: list[dict], html: str | None, url: str
             v = d.get(k)
             if isinstance(v, str) and normalise_date(v):
                 return normalise_date(v)
-    node = tree.css_first("time[datetime]")
+    node = first.get("time")
     if node is not None:
         d = normalise_date(node.attributes.get("datetime"))
         if d:
@@ -188,17 +217,21 @@ def _date(tree, meta: dict[str, str], ld: list[dict], html: str | None, url: str
     if d:
         return d
     if html:
-        try:
-            from htmldate import find_date
-
-            return normalise_date(find_date(html[:2_000_000], url=url, extensive_search=False))
-        except Exception:  # htmldate on broken markup: no date rather than no page
-            return None
+        return date_by_htmldate(html, url)
     return None
 
 
+def date_by_htmldate(html: str, url: str | None = None) -> str | None:
+    """htmldate's fast (non-extensive) search of a page's source for its date
+    (the whole source: without its scripts htmldate finds a quarter fewer)."""
+    try:
+        return normalise_date(find_date(html[:2_000_000], url=url, extensive_search=False))
+    except Exception:  # htmldate on broken markup: no date rather than no page
+        return None
+
+
 def _language(tree, meta: dict[str, str]) -> str | None:
-    node = tree.css_first("html")
+    node = tree.root
     for v in ((node.attributes.get("lang") if node is not None else None),
               (node.attributes.get("xml:lang") if node is not None else None),
               meta.get("content-language"), meta.get("og:locale"), meta.get("language")):
@@ -212,8 +245,10 @@ def _language(tree, meta: dict[str, str]) -> str | None:
 def page_metadata(tree, url: str | None = None, html: str | None = None) -> PageMetadata:
     """Metadata of a parsed page (a selectolax Lexbor tree, scripts still in).
 
-    `html` is the page's source, for htmldate's fallback search for a date."""
-    meta = _meta_tags(tree)
-    ld = _json_ld(tree)
-    return PageMetadata(_title(tree, meta, ld), _author(tree, meta, ld), _date(tree, meta, ld, html, url),
+    `html` is the page's source, for htmldate's fallback search for a date
+    (None: no fallback)."""
+    metas, scripts, first = _scan(tree)
+    meta = _meta_tags(metas)
+    ld = _json_ld(scripts)
+    return PageMetadata(_title(first, meta, ld), _author(first, meta, ld), _date(first, meta, ld, html, url),
                         _language(tree, meta))
