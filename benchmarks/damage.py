@@ -29,7 +29,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     py = sys.executable
     subprocess.run([py, str(SHARED / "bench" / "damage" / "gen.py"), str(args.truth), str(args.out),
-                    "--seed", str(args.seed)], check=True)
+                    "--seed", str(args.seed)], check=True, stdout=sys.stderr)
     mended = args.out / "mended.jsonl"
     subprocess.run([py, "-m", "webmend.cli", "clean", str(args.out / "corpus.jsonl"), "-o", str(mended),
                     "--workers", str(args.workers)], check=True)

@@ -18,8 +18,9 @@ from collections import Counter
 from webmend.annotate.language import sample_of
 from webmend.boilerplate.blocks import Block, remove_blocks, text_blocks
 from webmend.boilerplate.classify import Decision, classify_blocks
-from webmend.boilerplate.features import MAX_BLOCK_CHARS
+from webmend.boilerplate.features import MAX_BLOCK_CHARS, Features, block_features
 from webmend.boilerplate.stopwords import guess_language
+from webmend.boilerplate.templates import TEMPLATE_REASON
 from webmend.document import Document
 from webmend.pipeline import Resources, Step
 
@@ -62,6 +63,41 @@ def repeated_heading(blocks: list[Block], decisions: list[Decision], first_kept:
     return False
 
 
+MIN_CHROME_EVIDENCE = 3  # a page showing less of site chrome than this is left whole
+MENU_RUN = 3             # consecutive short unpunctuated lines that make a menu
+MENU_LINE_WORDS = 4
+
+
+def chrome_evidence(feats: list[Features], repeats: list[int], templated: bool) -> int:
+    """How much a page shows of a site's chrome: the blocks made of chrome
+    phrases (skip links, share buttons, copyright ...), plus one for lines the
+    site repeats on its pages (removed by the templates step), plus one for a
+    run of short unpunctuated lines (a menu) or a short line the page repeats
+    — but those two only count beside a chrome phrase, since an article's own
+    lists and tables look just like them.
+
+    A page that shows less than MIN_CHROME_EVIDENCE is a bare article: an
+    article's own lists, captions and headings look like chrome one by one, and
+    with no chrome around them there is nothing to remove (do no harm).
+
+    >>> fs = block_features(["Home", "News", "Sport", "Log in", "A sentence of the text."], "en")
+    >>> chrome_evidence(fs, [1] * 5, False)  # 'Home' and 'Log in' are chrome phrases, and a menu run
+    3
+    >>> fs = block_features(["Results", "Smith 12", "Jones 10", "Brown 9", "A sentence of the text."], "en")
+    >>> chrome_evidence(fs, [1] * 5, False)  # a list in an article
+    0
+    """
+    phrases = sum(1 for f in feats if f.chrome)
+    run = 0
+    listing = False
+    for f, n in zip(feats, repeats):
+        short = f.words <= MENU_LINE_WORDS
+        listing = listing or (short and n > 1)
+        run = run + 1 if short and not f.end_punct else 0
+        listing = listing or run >= MENU_RUN
+    return phrases + int(templated) + int(listing and phrases > 0)
+
+
 def remove_chrome(doc: Document, res: Resources) -> None:
     """Chrome out of a text page (an HTML page's extractor already judged its blocks)."""
     if doc.source_kind == "html":
@@ -75,7 +111,15 @@ def remove_chrome(doc: Document, res: Resources) -> None:
         doc.language = lang  # provisional: the language step judges the final text
     texts = [b.text for b in blocks]
     counts = Counter(texts)
-    decisions = classify_blocks(texts, lang=lang, repeats=[counts[t] for t in texts])
+    repeats = [counts[t] for t in texts]
+    feats = block_features(texts, lang)
+    templated = any(r.reason == TEMPLATE_REASON for r in doc.removed)
+    evidence = chrome_evidence(feats, repeats, templated)
+    doc.signals["chrome_evidence"] = evidence
+    if evidence < MIN_CHROME_EVIDENCE and any(f.alpha_words for f in feats):
+        doc.signals["chrome_blocks"] = 0
+        return  # a bare article (a page with no word at all is judged below)
+    decisions = classify_blocks(texts, lang=lang, repeats=repeats, feats=feats)
     kept = [i for i, d in enumerate(decisions) if d.keep]
     drops = [(b, d.reason) for b, d in zip(blocks, decisions) if not d.keep]
     if kept and repeated_heading(blocks, decisions, kept[0]):
