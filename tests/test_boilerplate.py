@@ -193,6 +193,24 @@ def test_site_template_lines_are_removed_across_a_host(ground_truth):
                                                 for l in r.text.split("\n")}
 
 
+def test_teasers_inside_the_template_frame_go_too(ground_truth):
+    """Titles of other stories that change from page to page, set between the
+    site's share buttons and its footer, are outside the page's own text."""
+    pages, _, footer = _host_pages(ground_truth)
+    titles = [t["articleBody"].split("\n")[0][:80] for t in list(ground_truth.values())[20:30]]
+    for i, p in enumerate(pages):  # each page shows two other stories' titles before its footer
+        lines = p.source.split("\n")
+        k = lines.index(footer[0])
+        lines[k:k] = ["Share this", titles[i], titles[i + 3]]
+        pages[i] = Document(id=p.id, url=p.url, source="\n".join(lines))
+    for d in mend_all(pages, NO_REPAIR):
+        framed = [r.text for r in d.removed if r.reason == "outside the site template's frame"]
+        assert framed, d.id
+        assert not any(t in d.text for t in titles), d.id
+        body = ground_truth[list(ground_truth)[int(d.id[1:])]]["articleBody"]
+        assert body.split("\n")[-1].strip() in d.text  # the article's last paragraph stays
+
+
 def test_site_template_needs_enough_pages(ground_truth):
     pages, header, _ = _host_pages(ground_truth, n=2)
     for d in mend_all(pages, NO_REPAIR):

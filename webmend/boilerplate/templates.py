@@ -9,6 +9,12 @@ pages (and on `MIN_PAGES` pages or more) is removed as a site template, unless
 it is the page's own heading: the last template line right above the page's
 first paragraph, a heading the site may well share between pages (a series,
 a thread's pages).
+
+The template lines also frame the page: its own text is the longest stretch
+between them. A stretch outside it with no paragraph of prose (the related
+titles a site shows between its share buttons and its footer, which change
+from page to page and so are not templates themselves) goes too, as
+`FRAME_REASON`.
 """
 from __future__ import annotations
 
@@ -28,6 +34,7 @@ MIN_SHARE = 0.3
 HEADING_MAX_WORDS = 25
 PARAGRAPH_MIN_WORDS = 12
 TEMPLATE_REASON = "site template"
+FRAME_REASON = "outside the site template's frame"
 
 
 def line_hash(text: str) -> int:
@@ -98,6 +105,34 @@ def _own_heading(doc: Document, templates: list[tuple[Block, int]]) -> Block | N
     return None
 
 
+def _is_prose(text: str, lang: str | None) -> bool:
+    f = features_of(text, lang)
+    return f.words >= PARAGRAPH_MIN_WORDS and f.end_punct
+
+
+def outside_frame(blocks: list[Block], template_starts: set[int], lang: str | None) -> list[Block]:
+    """Blocks of the stretches between template lines other than the page's own
+    (the stretch with the most text), when a stretch holds no prose paragraph.
+
+    >>> bs = text_blocks("Menu\\nThe article's one long paragraph, with enough words to count as prose here.\\n"
+    ...                  "Share\\nAnother story's title\\nFooter")
+    >>> [b.text for b in outside_frame(bs, {bs[0].start, bs[2].start, bs[4].start}, "en")]
+    ["Another story's title"]
+    """
+    stretches: list[list[Block]] = [[]]
+    for b in blocks:
+        if b.start in template_starts:
+            if stretches[-1]:
+                stretches.append([])
+        else:
+            stretches[-1].append(b)
+    stretches = [s for s in stretches if s]
+    if len(stretches) < 2:
+        return []
+    own = max(stretches, key=lambda s: sum(len(b.text) for b in s))
+    return [b for s in stretches if s is not own and not any(_is_prose(b.text, lang) for b in s) for b in s]
+
+
 def remove_templates(doc: Document, res: Resources) -> None:
     """Site-template lines out of a text page (HTML pages are left to their extractor)."""
     if doc.source_kind == "html":
@@ -109,7 +144,9 @@ def remove_templates(doc: Document, res: Resources) -> None:
     heading = _own_heading(doc, templates)
     drops = [(b, TEMPLATE_REASON) for b, n in templates if heading is None or b.start != heading.start]
     doc.signals["template_lines"] = len(drops)
-    remove_blocks(doc, drops)
+    blocks = text_blocks(doc.text)
+    framed = outside_frame(blocks, {b.start for b, _ in drops}, doc.language)
+    remove_blocks(doc, drops + [(b, FRAME_REASON) for b in framed], blocks)
 
 
 STEP = Step("templates", remove_templates,
