@@ -9,7 +9,7 @@ SAMPLE := examples/kancc-reminiscences.txt
 $(BIN)/webmend: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,ray]'
+	$(BIN)/python -m pip install --quiet -e '.[test,ray,bench]'
 	touch $(BIN)/webmend
 
 setup: $(BIN)/webmend
