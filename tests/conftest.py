@@ -1,7 +1,9 @@
 """Shared fixtures: paths to the real inputs the tests run on."""
 from __future__ import annotations
 
+import functools
 import gzip
+import importlib.util
 import json
 import os
 import subprocess
@@ -45,3 +47,12 @@ def read_jsonl(path: Path) -> list[dict]:
     opener = gzip.open if str(path).endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+@functools.lru_cache(maxsize=1)
+def score_module():
+    """The shared benchmark scorer (../shared/bench/score.py), loaded as a module."""
+    spec = importlib.util.spec_from_file_location("bench_score", SHARED / "bench" / "score.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod

@@ -3,7 +3,6 @@ Crawl capture of an.wikipedia.org/wiki/Escopete, metadata, awkward markup."""
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import time
 
@@ -13,17 +12,10 @@ from webmend.extract.dom_blocks import walk_blocks
 from webmend.extract.html import extract_html
 from webmend.io.decode import decode_bytes
 
-from conftest import BENCH, SHARED, run_cli
+from conftest import BENCH, SHARED, run_cli, score_module
 
 WARC = SHARED / "samples" / "commoncrawl" / "whirlwind.warc.gz"
 ESCOPETE = "https://an.wikipedia.org/wiki/Escopete"
-
-
-def score_module():
-    spec = importlib.util.spec_from_file_location("score", SHARED / "bench" / "score.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.fixture(scope="module")

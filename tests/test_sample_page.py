@@ -2,23 +2,15 @@
 facts of the repair and structure issues on the bundled sample page."""
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import pytest
 
-from conftest import ROOT, SHARED
+from conftest import ROOT, score_module
 
 import webmend
 
 HAND_REPAIR = (ROOT / "tests" / "data" / "kancc-hand-repair.txt").read_text(encoding="utf-8")
-
-
-def _score_module():
-    spec = importlib.util.spec_from_file_location("bench_score", SHARED / "bench" / "score.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +27,7 @@ def test_no_damage_mark_is_left(mended):
 
 
 def test_body_is_within_a_tenth_of_a_percent_of_the_hand_repair(mended):
-    score = _score_module()
+    score = score_module()
     gold = score.tokens(HAND_REPAIR)
     errors = score.edit_distance(score.tokens(mended.text), gold)
     assert errors / len(gold) <= 0.001, f"{errors} token errors in {len(gold)} tokens"
