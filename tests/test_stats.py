@@ -78,3 +78,14 @@ def test_duplicate_clusters_are_counted_from_signals():
     for i, cluster in enumerate(["c1", "c1", "c2", None, "c3", "c3", "c3"]):
         st.add({"id": str(i), "text": "x", "signals": {"dup_cluster": cluster}, "edits": [], "removed": []})
     assert st.clusters() == (2, 5)  # c1 (2 pages) and c3 (3 pages); c2 alone is no cluster
+
+
+def test_pages_marked_duplicate_follow_the_dedup_signals():
+    st = stats.RunStats()
+    pages = [{"dup_cluster": "a", "dup_kept": True, "exact_dup": False, "near_dup": False},
+             {"dup_cluster": "a", "dup_kept": False, "exact_dup": True, "near_dup": False},
+             {"dup_cluster": "a", "dup_kept": False, "exact_dup": False, "near_dup": True},
+             {"dup_cluster": "b", "dup_kept": True, "exact_dup": False, "near_dup": False}]
+    for i, sig in enumerate(pages):
+        st.add({"id": str(i), "text": "x", "signals": sig, "edits": [], "removed": []})
+    assert st.duplicate_pages == 2 and st.clusters() == (1, 3)

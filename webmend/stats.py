@@ -8,8 +8,9 @@ Figures: pages, pages with errors (and the commonest error kinds), languages,
 the share of text removed as page chrome (characters of `removed` blocks over
 those plus the kept text) and, where pages have `signals.kept_share`, the share
 of their input text that is not in the output, edits by kind, learned rules by family, flags, and
-duplicate clusters (from any `signals` field whose name says cluster, or
-duplicate flags).
+duplicate clusters (from any `signals` field whose name says cluster, such as
+dedup's `dup_cluster`: clusters of two or more pages) and pages marked duplicate
+(`exact_dup`, `near_dup`, `dup_kept` false, or a duplicate flag).
 """
 from __future__ import annotations
 
@@ -62,6 +63,18 @@ def error_kind(message: str) -> str:
     return _NUMBER.sub("N", _PATH_PREFIX.sub("", message.strip(), count=1))[:120]
 
 
+def is_duplicate(signals: dict[str, Any], flags: Iterable[str] = ()) -> bool:
+    """A page the dedup step found to copy an earlier one (docs/signals.md:
+    `exact_dup`, `near_dup`, `dup_kept` false), or flagged as a duplicate.
+
+    >>> is_duplicate({"dup_kept": True, "exact_dup": False}), is_duplicate({"near_dup": True})
+    (False, True)
+    """
+    if signals.get("exact_dup") or signals.get("near_dup") or signals.get("dup_kept") is False:
+        return True
+    return any("duplicate" in str(f).lower() for f in flags)
+
+
 @dataclass
 class RunStats:
     files: int = 0
@@ -106,14 +119,11 @@ class RunStats:
         self.rules.update(r.get("family", "?") for r in rec.get("rules") or () if isinstance(r, dict))
         flags = rec.get("flags") or ()
         self.flags.update(_NUMBER.sub("N", str(f))[:80] for f in flags)
-        dup = False
-        for k, v in (rec.get("signals") or {}).items():
+        signals = rec.get("signals") or {}
+        for k, v in signals.items():
             if "cluster" in k and v not in (None, "", -1, False):
                 self.cluster_sizes[f"{k}={v}"] += 1
-            if ("duplicate" in k or k.startswith("dup")) and "cluster" not in k and v not in (None, "", 0, False):
-                dup = True
-        dup = dup or any("duplicate" in str(f).lower() for f in flags)
-        self.duplicate_pages += dup
+        self.duplicate_pages += is_duplicate(signals, flags)
 
     @property
     def removed_share(self) -> float:
