@@ -33,8 +33,9 @@ def _bench_pages(n: int, ground_truth: dict) -> list[tuple[str, bytes]]:
 
 
 # ------------------------------------------------------------ Common Crawl
-def test_commoncrawl_warc_gives_the_escopete_page_without_menus():
-    out = read_jsonl_from_cli(CC / "whirlwind.warc.gz")
+@pytest.mark.parametrize("name", ["whirlwind.warc.gz", "whirlwind.warc.wet.gz"])
+def test_commoncrawl_warc_and_wet_give_the_escopete_page_without_menus(name):
+    out = read_jsonl_from_cli(CC / name)
     assert [r["url"] for r in out] == [ESCOPETE]
     page = out[0]
     assert page["id"] == "2aabeff2-67f5-4608-8466-e87c6296e2b6" and page["error"] is None
