@@ -146,10 +146,13 @@ def find_dates(text: str, lang: str | None = None) -> list[DateMatch]:
         taken.append((start, end))
         found.append(DateMatch(start, end, iso))
 
-    for mt in _ISO.finditer(t):
-        add(mt.start(), mt.end(), (int(mt["y"]), int(mt["m"]), int(mt["d"])))
-    for mt in _CJK.finditer(t):
-        add(mt.start(), mt.end(), (int(mt["y"]), int(mt["m"]), int(mt["d"])))
+    # each pattern only where the separator it needs is there
+    if "-" in t:
+        for mt in _ISO.finditer(t):
+            add(mt.start(), mt.end(), (int(mt["y"]), int(mt["m"]), int(mt["d"])))
+    if "." in t or "년" in t or "年" in t:
+        for mt in _CJK.finditer(t):
+            add(mt.start(), mt.end(), (int(mt["y"]), int(mt["m"]), int(mt["d"])))
     if _YEAR4.search(t):
         names = _month_names(lang)
         for pat in (_DAY_FIRST, _MONTH_FIRST):
@@ -158,8 +161,9 @@ def find_dates(text: str, lang: str | None = None) -> list[DateMatch]:
                 month = names.get(name)
                 if month:
                     add(mt.start(), mt.end(), (int(mt["y"]), month, int(mt["d"])))
-    for mt in _NUMERIC.finditer(t):
-        add(mt.start(), mt.end(), _numeric(mt["a"], mt["b"], mt["c"], lang))
+    if "." in t or "/" in t or "-" in t:
+        for mt in _NUMERIC.finditer(t):
+            add(mt.start(), mt.end(), _numeric(mt["a"], mt["b"], mt["c"], lang))
     found.sort(key=lambda m: m.start)
     return found
 

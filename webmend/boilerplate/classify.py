@@ -182,24 +182,42 @@ def best_path(scores: Sequence[float], barriers: Sequence[float] | None = None,
     c = SWITCH_COST if switch_cost is None else switch_cost
     p = PAUSE_COST if pause_cost is None else pause_cost
     gap_cost = GAP_LINE_COST if gap_cost is None else gap_cost
-    v = [0.0, scores[0] - c, neg, neg]
-    back: list[tuple[int, int, int, int]] = [(PRE, PRE, PRE, PRE)]
+    resume = max(0.0, c - p)  # leaving from a pause: the pause already paid part of it
+    pre, keep, gap, post = 0.0, scores[0] - c, neg, neg
+    # back pointers of KEEP, GAP, POST at each block, packed as kp | gp << 2 | pp << 4 (PRE comes from PRE)
+    back = [0] * n
     for i in range(1, n):
-        pre, keep, gap, post = v
-        s, g = scores[i], -(gap_cost + barriers[i])
-        # best predecessor for each state
-        bk = (keep, KEEP) if keep >= pre - c and keep >= gap - p else (
-            (pre - c, PRE) if pre - c >= gap - p else (gap - p, GAP))
-        bg = (keep - p, KEEP) if keep - p >= gap else (gap, GAP)
-        bp = max((post, POST), (keep - c, KEEP), (gap - max(0.0, c - p), GAP))
-        v = [pre, bk[0] + s - KEEP_BARRIER * barriers[i], bg[0] + g, bp[0]]
-        back.append((PRE, bk[1], bg[1], bp[1]))
-    ends = [(v[PRE], PRE), (v[KEEP] - c, KEEP), (v[GAP] - max(0.0, c - p), GAP), (v[POST], POST)]
+        s, b = scores[i], barriers[i]
+        # best predecessor of each state; on a tie the order of the original tuples' comparisons
+        k_pre, k_gap = pre - c, gap - p
+        if keep >= k_pre and keep >= k_gap:
+            new_keep, kp = keep, KEEP
+        elif k_pre >= k_gap:
+            new_keep, kp = k_pre, PRE
+        else:
+            new_keep, kp = k_gap, GAP
+        g_keep = keep - p
+        if g_keep >= gap:
+            new_gap, gp = g_keep, KEEP
+        else:
+            new_gap, gp = gap, GAP
+        p_keep, p_gap = keep - c, gap - resume  # max() of (value, state): a tie goes to the higher state
+        new_post, pp = post, POST
+        if p_gap > new_post:
+            new_post, pp = p_gap, GAP
+        if p_keep > new_post:
+            new_post, pp = p_keep, KEEP
+        keep = new_keep + s - KEEP_BARRIER * b
+        gap = new_gap - (gap_cost + b)
+        post = new_post
+        back[i] = kp | gp << 2 | pp << 4
+    ends = [(pre, PRE), (keep - c, KEEP), (gap - resume, GAP), (post, POST)]
     state = max(ends)[1]
     path = [False] * n
     for i in range(n - 1, -1, -1):
         path[i] = state == KEEP
-        state = back[i][state]
+        if state != PRE:
+            state = back[i] >> (2 * (state - 1)) & 3
     return path
 
 

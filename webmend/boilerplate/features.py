@@ -100,6 +100,9 @@ _INITIAL = re.compile(r"(?<!\w)\w")
 _FIRST_UNSPACED = "\u0e00"  # any character from here on may be of an unspaced script
 SCRIPT_SAMPLE_WORDS = 16
 CASE_MIN_WORDS, CASE_MAX_WORDS = 3, 20  # where capitalisation is judged (title-like lines)
+# str.translate tables deleting ASCII letters / capitals: what a count of them leaves
+_ASCII_LETTERS_OUT = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_ASCII_UPPER_OUT = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def _word_stats(text: str, stops: frozenset[str], suffixes: frozenset[str]):
@@ -107,19 +110,42 @@ def _word_stats(text: str, stops: frozenset[str], suffixes: frozenset[str]):
     lowercased words) of a text.
 
     Scripts are voted by the first letters of the first words; capitals are
-    counted where they can tell (blocks of 3 to 40 words); a text with words
-    of an unspaced script is counted character by character."""
+    counted where they can tell (blocks of 3 to 20 words); a text with words
+    of an unspaced script is counted character by character.
+
+    >>> _word_stats("The Cat sat on 2 mats", stopwords("en"), frozenset())[:4]
+    (6.0, 5, 2, 2)
+    """
+    if text.isascii():
+        # one regex pass: ASCII words are the same tokens in either case
+        toks = _WORD.findall(text)
+        if not toks:
+            return 0.0, 0, 0, 0, {}, 0, toks
+        ltoks = " ".join(toks).lower().split(" ")
+        initials = "".join([w[0] for w in ltoks[:SCRIPT_SAMPLE_WORDS]])
+        letters = len(initials) - len(initials.translate(_ASCII_LETTERS_OUT))
+        scripts: dict[str, int] = {"latin": letters} if letters else {}
+        caps = cased = 0
+        if CASE_MIN_WORDS <= len(toks) <= CASE_MAX_WORDS:
+            firsts = "".join([w[0] for w in toks])
+            caps = len(firsts) - len(firsts.translate(_ASCII_UPPER_OUT))
+            cased = len(firsts) - len(firsts.translate(_ASCII_LETTERS_OUT))
+        if suffixes:
+            stop = len([w for w in ltoks if w in stops or (len(w) > 1 and w[-1] in suffixes)])
+        else:
+            stop = sum(map(stops.__contains__, ltoks)) if stops else 0
+        return float(len(ltoks)), letters, stop, caps, scripts, cased, ltoks
     ltoks = _WORD.findall(text.lower())
     if not ltoks:
         return 0.0, 0, 0, 0, {}, 0, ltoks
     initials = "".join([w[0] for w in ltoks[:SCRIPT_SAMPLE_WORDS]])
-    scripts: dict[str, int] = {}
+    scripts = {}
     if initials.isascii():
         letters = sum(map(str.isalpha, initials))
         if letters:
             scripts["latin"] = letters
     else:
-        for ch in set(initials):
+        for ch in dict.fromkeys(initials):  # first met first: a tie goes to the first word's script
             sc = _script(ch)
             if sc != "digit":
                 scripts[sc] = scripts.get(sc, 0) + initials.count(ch)
@@ -133,7 +159,7 @@ def _word_stats(text: str, stops: frozenset[str], suffixes: frozenset[str]):
         if suffixes:
             stop = len([w for w in ltoks if w in stops or (len(w) > 1 and w[-1] in suffixes)])
         else:
-            stop = len([w for w in ltoks if w in stops]) if stops else 0
+            stop = sum(map(stops.__contains__, ltoks)) if stops else 0
         return float(len(ltoks)), alpha, stop, caps, scripts, cased, ltoks
     words = 0.0
     stop = 0.0
@@ -151,9 +177,6 @@ def _word_stats(text: str, stops: frozenset[str], suffixes: frozenset[str]):
     return words, alpha, stop, caps, scripts, cased, ltoks
 
 
-_LEADING_WORDS = re.compile(r"\S+")
-
-
 def _headline_words(text: str, limit: int = 12) -> int:
     """How many words at the start are capitalised (or numbers), as in a
     headline written in title case.
@@ -162,13 +185,11 @@ def _headline_words(text: str, limit: int = 12) -> int:
     7
     """
     n = 0
-    for m in _LEADING_WORDS.finditer(text, 0, 200):
-        w = m.group().lstrip("\"'“‘(")
+    for w in text[:200].split(None, limit)[:limit]:  # the words of the first 200 characters
+        w = w.lstrip("\"'“‘(")
         if not w or not (w[0].isupper() or w[0].isdigit()):
             break
         n += 1
-        if n >= limit:
-            break
     return n
 
 
@@ -181,7 +202,17 @@ def features_of(text: str, lang: str | None = None) -> Features:
 
 _STRIP_END = _CLOSERS + " "
 _DIGIT = re.compile(r"\d")
-_DATE_LIKE = re.compile(r"\d{4}|\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{2}|[년年]")
+# four digits, a numeric date (1.3.21, 12/31/2021) or a CJK year: worth asking find_date
+_DATE_DIGITS = re.compile(r"\d(?:\d{3}|\d?\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{2})")
+
+
+def _date_like(t: str) -> bool:
+    """Whether a text may hold a date (a cheap test before `find_date`).
+
+    >>> _date_like("Jan 3, 2021"), _date_like("3.1.21"), _date_like("2021년"), _date_like("Call 555 12")
+    (True, True, True, False)
+    """
+    return "년" in t or "年" in t or _DATE_DIGITS.search(t) is not None
 HEADLINE_MIN_WORDS = 12  # shorter blocks are headings, not teasers
 
 
@@ -195,7 +226,7 @@ def _features(text: str, stops: frozenset[str], suffixes: frozenset[str], lang: 
     end = last in _SENTENCE_END
     if _DIGIT.search(t):
         digits = sum(map(str.isdigit, t if n <= 400 else t[:400]))
-        date = words <= MAX_DATE_LINE_WORDS and _DATE_LIKE.search(t) is not None and find_date(t, lang) is not None
+        date = words <= MAX_DATE_LINE_WORDS and _date_like(t) and find_date(t, lang) is not None
     else:
         digits, date = 0, False
     nonspace = n - t.count(" ")

@@ -123,9 +123,15 @@ SHORT_BLOCK_CHARS = 160
 MAX_NGRAM = 4
 
 _WORD = re.compile(r"\w+")
-_PAGE_OF = re.compile(r"\bpage \d+ of \d+\b|^\d+(?:\s+\d+){2,}(?:\s*(?:…|\.\.\.)\s*\d+)?$|^\(c\)\s*\d{4}|^[‹«<]+\s|\s[›»>]+$")
-_MAY_PAGINATE = re.compile(r"\d|[‹«<›»>]")
+# Pagination ("Page 2 of 7", "1 2 3 … 9", "‹ Older", "Newer ›") and "(c) 2021", each
+# pattern tried only when the characters it starts or ends with are there.
+_PAGE_N_OF = re.compile(r"\bpage \d+ of \d+\b")
+_PAGE_NUMBERS = re.compile(r"\d+(?:\s+\d+){2,}(?:\s*(?:…|\.\.\.)\s*\d+)?$")
+_PAGE_ARROW_LEFT = re.compile(r"[‹«<]+\s")
+_PAGE_ARROW_RIGHT = re.compile(r"\s[›»>]+$")
+_COPYRIGHT_C = re.compile(r"\(c\)\s*\d{4}")
 _COOKIE_WORD = re.compile(r"\bcookies?\b|куки|쿠키|クッキー")
+_COOKIE_HINTS = ("cookie", "куки", "쿠키", "クッキー")  # one of them is in any text _COOKIE_WORD matches
 COOKIE_BANNER_MAX_WORDS = 80  # a banner is a sentence or two; an article about cookies is longer
 
 
@@ -144,6 +150,8 @@ PHRASE_MAX_WORDS = 12  # longer blocks are sentences; only banners and notices a
 def _phrase_kind(words: list[str]) -> str | None:
     """The kind of the first listed phrase among the words' n-grams."""
     n = len(words)
+    if _FIRST_WORDS.isdisjoint(words):
+        return None
     for i, w in enumerate(words):
         if w not in _FIRST_WORDS:
             continue
@@ -162,13 +170,33 @@ def _phrase_kind(words: list[str]) -> str | None:
 def _long_kind(t: str) -> str | None:
     """Cookie banner or copyright notice, the chrome that comes in sentences."""
     head, tail = t[:SHORT_BLOCK_CHARS], t[-SHORT_BLOCK_CHARS:]
-    if len(t) < 1000 and _COOKIE_WORD.search(t.lower()) and len(t.split()) <= COOKIE_BANNER_MAX_WORDS:
-        return "cookie banner"
+    if len(t) < 1000:
+        low = t.lower()
+        if (any(h in low for h in _COOKIE_HINTS) and _COOKIE_WORD.search(low)
+                and len(t.split()) <= COOKIE_BANNER_MAX_WORDS):
+            return "cookie banner"
     if "©" in head or "©" in tail or "ⓒ" in head or "ⓒ" in tail:
         return "copyright"
     low = head.lower()
     if low.startswith("copyright") or "rights reserved" in low or "rights reserved" in tail.lower():
         return "copyright"
+    return None
+
+
+def _pagination_kind(t: str) -> str | None:
+    """'pagination' for page links, 'copyright' for a line opening with '(c) YEAR'
+    (`t` lowercased and stripped, not empty).
+
+    >>> _pagination_kind("page 2 of 7"), _pagination_kind("1 2 3 … 9"), _pagination_kind("(c) 2021 acme")
+    ('pagination', 'pagination', 'copyright')
+    >>> _pagination_kind("newer posts ›"), _pagination_kind("« back"), _pagination_kind("chapter 3") is None
+    ('pagination', 'pagination', True)
+    """
+    if t.startswith("(c)") and _COPYRIGHT_C.match(t):
+        return "copyright"
+    if (("page " in t and _PAGE_N_OF.search(t)) or (t[0].isdigit() and _PAGE_NUMBERS.match(t))
+            or (t[0] in "‹«<" and _PAGE_ARROW_LEFT.match(t)) or (t[-1] in "›»>" and _PAGE_ARROW_RIGHT.search(t))):
+        return "pagination"
     return None
 
 
@@ -199,10 +227,9 @@ def chrome_kind(text: str, words: list[str] | None = None) -> str | None:
                 return kind
         if words[-1] in _PAST_SAY and any(ch.isdigit() for ch in t):  # "NAME on DATE said:"
             return "comments"
-    if _MAY_PAGINATE.search(t):
-        m = _PAGE_OF.search(t)
-        if m:
-            return "copyright" if m.group().startswith("(c)") else "pagination"
+    kind = _pagination_kind(t) if t else None
+    if kind:
+        return kind
     kind = _phrase_kind(words)
     if kind:
         return kind

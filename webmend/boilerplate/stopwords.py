@@ -19,6 +19,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections import Counter
+from itertools import chain, repeat
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data") / "stopwords.json"
@@ -89,11 +91,9 @@ def guess_language(text: str) -> str | None:
         for pattern, lang in _SCRIPT_LANGS:
             if len(pattern.findall(head)) >= SCRIPT_SHARE * letters:
                 return lang
-    votes: dict[str, int] = {}
+    # each word votes for the languages listing it (counted in C, first voted first listed)
     table = _votes()
-    for w in _WORD.findall(text.lower()):
-        for lang in table.get(w, ()):
-            votes[lang] = votes.get(lang, 0) + 1
+    votes = Counter(chain.from_iterable(map(table.get, _WORD.findall(text.lower()), repeat(()))))
     if not votes:
         return None
     best = max(votes, key=votes.__getitem__)

@@ -49,10 +49,19 @@ def line_hash(text: str) -> int:
 
 
 def _page_hashes(doc: Document) -> set[int]:
+    """The hashes of a page's distinct lines (at most MAX_LINES_PER_PAGE, each
+    of at most MAX_LINE_CHARS): `line_hash` of each, with the page lowercased once."""
     out: set[int] = set()
-    for b in text_blocks(doc.text):
-        if len(b.text) <= MAX_LINE_CHARS:
-            out.add(line_hash(b.text))
+    seen: set[str] = set()
+    text = doc.text
+    for line, low in zip(text.split("\n"), text.lower().split("\n")):  # lower() keeps the newlines
+        if line in seen:
+            continue  # a line met before gave its hash already
+        seen.add(line)
+        stripped = line.strip()
+        if stripped and len(stripped) <= MAX_LINE_CHARS:
+            key = " ".join(low.split()).encode("utf-8", "surrogatepass")
+            out.add(zlib.crc32(key) << 32 | zlib.adler32(key))
             if len(out) >= MAX_LINES_PER_PAGE:
                 break
     return out
