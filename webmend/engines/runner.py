@@ -138,9 +138,12 @@ def command_fingerprint(paths: Sequence[Source], options: Options, shard_pages: 
     listed = json.dumps(_input_fingerprint(paths)).encode("utf-8")
     inputs = {"files": len(paths), "sha1": hashlib.sha1(listed).hexdigest(),
               "first": str(paths[0]) if paths else None}
-    return {"webmend": ver, "inputs": inputs, "skip": sorted(options.skip),
-            "with_input": options.with_input, "explain": options.explain, "shard_pages": shard_pages,
-            "suffix": suffix, **(extra or {})}
+    import dataclasses
+
+    opts = {k: sorted(v) if isinstance(v, (set, frozenset)) else v for k, v in dataclasses.asdict(options).items()}
+    fingerprint = {"webmend": ver, "inputs": inputs, "options": opts, "shard_pages": shard_pages,
+                   "suffix": suffix, **(extra or {})}
+    return json.loads(json.dumps(fingerprint, default=str))  # as the manifest will hold it
 
 
 class ShardedOutput:
