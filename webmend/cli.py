@@ -132,9 +132,10 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
     if engine == "ray":
         try:
             from webmend.engines.ray_engine import RayEngine
+
+            eng = RayEngine(workers, address=ray_address, fields=fields)
         except ImportError as exc:
             raise click.UsageError(f"--engine ray needs Ray: pip install 'webmend[ray]' ({exc})") from None
-        eng = RayEngine(workers, address=ray_address, fields=fields)
     else:
         from webmend.engines.local import LocalEngine
 

@@ -96,6 +96,7 @@ class RayEngine:
         self.max_bytes = max_bytes
         self.fields = fields
         self._started = False
+        import ray.data  # noqa: F401 - fail here, at the start, when Ray is not installed
 
     def _ray(self):
         import ray
