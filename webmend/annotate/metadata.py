@@ -30,7 +30,6 @@ MAX_BYLINE_CHARS = 160
 MAX_TITLE_WORDS = 40
 BYLINE_REASON = "by-line"
 
-_SPACES = re.compile(r"\s+")
 
 # "By NAME", "Posted by NAME", "Autor: NAME", "작성자 NAME" ...
 _BY_PREFIX = re.compile(
@@ -40,6 +39,7 @@ _BY_PREFIX = re.compile(
     r"작성자|글쓴이|기자명|글|著者|作者|投稿者|筆者)\s*[:：]?)\s*[:：]?\s*", re.I)
 _BY_LABEL_ALONE = re.compile(
     r"^(?:by|von|por|par|author|authors|autor|autorin|auteur|autore|автор|작성자|글쓴이|著者|作者)\s*[:：]?$", re.I)
+_BY_LATER = re.compile(r"(?:^|[\s|·•])(?:by|von|por|par)\s+", re.I)
 _KO_REPORTER = re.compile(r"(?:^|[\s/=])(?P<name>[가-힣]{2,4})\s*(?:기자|특파원|논설위원|편집위원)(?![가-힣])")
 # where a name ends: a separator, a date label, a digit, a role
 _NAME_STOP = re.compile(
@@ -53,6 +53,7 @@ _DATE_LABEL = re.compile(
     r"(?:posted|published|publiziert|veröffentlicht|publicado|publié|pubblicato|опубликовано|date|datum|fecha|"
     r"дата|작성일|등록일|입력|날짜|投稿日|公開日|发布)", re.I)
 _UPDATED = re.compile(r"(?:updated|aktualisiert|actualizado|mis à jour|aggiornato|обновлено|수정)", re.I)
+_NOT_ALNUM = re.compile(r"[\W_]+")
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|>|»|::|·|/|:)\s+")
 _END_SENTENCE = re.compile(r"[.!?。]['\"”’»)]*$")
 
@@ -71,7 +72,7 @@ def normalize_space(text: str) -> str:
     >>> normalize_space(" Chapter\\u00a021  6. ")
     'Chapter 21 6.'
     """
-    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+    return " ".join(text.split())  # str.split's whitespace is the regex \s, no-break space included
 
 
 _HANGUL = re.compile(r"[가-힣]")
@@ -129,7 +130,7 @@ def author_in(text: str) -> str | None:
             return name
     if m is None:
         # "... | By NAME" or "Posted on DATE by NAME" further on
-        for m2 in re.finditer(r"(?:^|[\s|·•])(?:by|von|por|par)\s+", t, re.I):
+        for m2 in _BY_LATER.finditer(t):
             name = _name_from(t[m2.end():])
             if name:
                 return name
@@ -154,10 +155,10 @@ def title_without_site(title: str, page_lines: set[str], host: str) -> str:
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
-    host_key = re.sub(r"[\W_]+", "", host.lower().split(".")[0]) if host else ""
+    host_key = _NOT_ALNUM.sub("", host.lower().split(".")[0]) if host else ""
 
     def is_site(part: str) -> bool:
-        key = re.sub(r"[\W_]+", "", part.lower())
+        key = _NOT_ALNUM.sub("", part.lower())
         return bool(key) and (part in page_lines or (len(host_key) >= 3 and (host_key in key or key in host_key)))
 
     seps = _TITLE_SEPARATORS.findall(title)

@@ -55,27 +55,28 @@ def remove_blocks(doc: Document, drops: Iterable[tuple[Block, str]], blocks: lis
             groups[-1][3].append(block.text)
         else:
             groups.append([block.start, block.end, reason, [block.text]])
+    to_input = doc.to_input
     for start, end, reason, texts in groups:
-        s, e = doc.to_input(start, end)
+        s, e = to_input(start, end)
         doc.removed.append(Removed("\n".join(texts), reason, s, e))
-    # runs of dropped blocks with nothing kept between them, each cut as one change
+    # runs of dropped blocks with nothing kept between them, each cut as one change;
+    # `k` walks the kept blocks' starts along (both lists are in text order)
     changes: list[Change] = []
+    n_kept = len(kept_starts)
+    k = 0
     run_start = run_end = None
     for block, _ in drops:
-        if run_start is not None and not _kept_between(kept_starts, run_end, block.start):
-            run_end = block.end
-            continue
         if run_start is not None:
+            while k < n_kept and kept_starts[k] < run_end:
+                k += 1
+            if not (k < n_kept and kept_starts[k] < block.start):  # nothing kept in between
+                run_end = block.end
+                continue
             changes.append(_cut(text, run_start, run_end, kept_starts))
         run_start, run_end = block.start, block.end
     changes.append(_cut(text, run_start, run_end, kept_starts))
     doc.replace(changes, record=False)
     return len(drops)
-
-
-def _kept_between(kept_starts: list[int], a: int, b: int) -> bool:
-    i = bisect.bisect_left(kept_starts, a)
-    return i < len(kept_starts) and kept_starts[i] < b
 
 
 def _cut(text: str, start: int, end: int, kept_starts: list[int]) -> Change:

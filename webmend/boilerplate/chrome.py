@@ -12,6 +12,7 @@ saying why.
 """
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 
@@ -45,7 +46,7 @@ LANGUAGE_SAMPLE_CHARS = 1000
 def page_language(blocks: list[Block]) -> str | None:
     """The language of a page's function words, judged on its longest blocks
     (most likely its own text); the `language` step judges the final text."""
-    longest = sorted(blocks, key=lambda b: len(b.text), reverse=True)[:8]
+    longest = heapq.nlargest(8, blocks, key=lambda b: len(b.text))  # as sorted(..., reverse=True)[:8]
     return guess_language(sample_of((b.text for b in longest), LANGUAGE_SAMPLE_CHARS))
 
 
@@ -57,6 +58,8 @@ def repeated_heading(blocks: list[Block], decisions: list[Decision], first_kept:
     if len(key) < MIN_TITLE_KEY or decisions[first_kept].score > 6:
         return False
     for b in blocks[:first_kept]:
+        if len(b.text) < MIN_TITLE_KEY:
+            continue  # its key, no longer than the text, is too short
         k = heading_key(b.text)
         if len(k) >= MIN_TITLE_KEY and (k.startswith(key) or key.startswith(k)):
             return True
