@@ -9,7 +9,6 @@ expects, and accept a rule only when the difference is large and consistent.
 from __future__ import annotations
 
 import bisect
-import functools
 import math
 import re
 from collections import Counter
@@ -18,9 +17,6 @@ from webmend.lexicon.words import Lexicon, lexicon
 
 # Punctuation that may stick to a word's edges in a whitespace-split token.
 EDGE_PUNCT = "\"'`.,;:!?()[]{}<>«»‹›“”„‘’‚…–—-*_/\\|+#%&@=~^$"
-LANG_SAMPLE = 6000      # characters of a page judged for its language
-LANG_ID_SAMPLE = 1200   # of which py3langid reads this many (enough to tell languages apart)
-COVERAGE = 0.35         # share of tokens among English's 150 commonest words that makes a page English
 HOST_CAP = 20000        # distinct keys one host counter may hold
 
 
@@ -49,45 +45,20 @@ _CAPS = re.compile(r"\b[A-ZÀ-ÖØ-Þ]{2,}\b")
 
 
 def page_language(doc: Document, counts: Counter | None = None) -> str | None:
-    """The page's language (cached on the document: the language step proper
-    runs after the repairs). `counts`, the page's words if already counted,
-    make the check cheaper."""
-    cached = doc.meta.get("_learned_lang", "?")
-    if cached != "?":
-        return cached
-    lang = doc.language or guess_language(doc.text, counts)
-    doc.meta["_learned_lang"] = lang
-    return lang
-
-
-def guess_language(text: str, counts: Counter | None = None) -> str | None:
-    """The language of a text: English when English's commonest words cover a
-    large share of its words (a lexicon-coverage check, cheap), else py3langid
-    on a sample.
-
-    >>> guess_language("The cat sat on the mat and looked at the birds in the garden for a while.")
-    'en'
-    """
-    if counts is None:
-        counts = words_of(text[:LANG_SAMPLE])
-    total = sum(counts.values())
-    if total >= 8:
-        top = _top_words("en")
-        if sum(n for w, n in counts.items() if w in top) >= COVERAGE * total:
-            return "en"
-    from webmend.annotate.language import identify
-
-    return identify(text[:LANG_ID_SAMPLE])[0]
-
-
-@functools.lru_cache(maxsize=8)
-def _top_words(lang: str) -> frozenset:
-    lex = lexicon(lang)
-    return frozenset(lex.top(150)) if lex is not None else frozenset()
+    """The page's language, guessed once per document and shared by every
+    repair step (see `page_words.page_language`); `counts` is accepted for
+    callers that have the page's words at hand, and not needed."""
+    return _page_words().page_language(doc)
 
 
 def page_lexicon(doc: Document) -> Lexicon | None:
     return lexicon(page_language(doc))
+
+
+def _page_words():
+    from webmend.repair import page_words
+
+    return page_words
 
 
 def poisson_deficit(observed: float, expected: float) -> float:
@@ -122,6 +93,9 @@ def add_capped(stats, name: str, items: dict | Counter, cap: int = HOST_CAP) -> 
     known keys keep counting, new keys enter while there is room."""
     c = stats.counter(name)
     room = cap - len(c)
+    if len(items) <= room:  # everything fits: one C-speed update
+        c.update(items)
+        return
     for k, v in items.items():
         if k in c:
             c[k] += v

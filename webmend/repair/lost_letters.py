@@ -19,6 +19,7 @@ flagged. Upper-case occurrences (ROM) are never edited.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -28,6 +29,7 @@ from webmend.document import Change, Document
 from webmend.lexicon.words import Lexicon
 from webmend.pipeline import HostStats, Resources, Step
 from webmend.repair import evidence as ev
+from webmend.repair.page_words import rough_words
 
 FAMILY = "lost_letters"
 MIN_DEFICIT = 3.0        # nats: w missing
@@ -93,8 +95,26 @@ def deletions(w: str) -> list[str]:
     return out
 
 
-def infer_rules(counts: Counter, tokens: int, lex: Lexicon, scope: str) -> list[LostRule]:
-    """Lost-letter rules supported by strong evidence in `counts`.
+@functools.lru_cache(maxsize=16)
+def frequent_words(lex: Lexicon) -> tuple[tuple[str, float, tuple[tuple[str, float, bool], ...]], ...]:
+    """The words a lost letter is looked for in, most frequent first: each
+    with its frequency and its one-letter-short forms (with their frequency
+    and whether they are common words themselves). Made once per language."""
+    out = []
+    for w in lex.ranked:
+        f_w = lex.freq(w)
+        if f_w < 10 ** (MIN_WORD_ZIPF - 9):
+            break
+        if len(w) < 2 or not w.isalpha():
+            continue
+        forms = tuple((d, lex.freq(d), lex.zipf(d) >= COMMON_ZIPF) for d in deletions(w) if len(d) >= 2)
+        out.append((w, f_w, forms))
+    return tuple(out)
+
+
+def infer_rules(counts, tokens: int, lex: Lexicon, scope: str) -> list[LostRule]:
+    """Lost-letter rules supported by strong evidence in `counts` (a Counter,
+    or anything with `get(word, 0)`).
 
     Walks the language's words from the most frequent down to those expected
     fewer than MIN_EXPECTED times here; a missing one whose one-letter-short
@@ -103,22 +123,21 @@ def infer_rules(counts: Counter, tokens: int, lex: Lexicon, scope: str) -> list[
         return []
     min_freq = max(MIN_EXPECTED / tokens, 10 ** (MIN_WORD_ZIPF - 9))
     rules: dict[str, LostRule] = {}
-    for w in lex.ranked:
-        f_w = lex.freq(w)
+    get = counts.get
+    for w, f_w, forms in frequent_words(lex):
         if f_w < min_freq:
             break
-        if len(w) < 2 or not w.isalpha():
-            continue
         e_w = tokens * f_w
-        k_w = counts.get(w, 0)
+        k_w = get(w, 0)
+        if k_w >= e_w:
+            continue
         deficit = ev.poisson_deficit(k_w, e_w)
         if deficit < MIN_DEFICIT:
             continue
-        for d in deletions(w):
-            k = counts.get(d, 0)
-            if k < 2 or len(d) < 2:
+        for d, f_d, common in forms:
+            k = get(d, 0)
+            if k < 2:
                 continue
-            f_d = lex.freq(d)
             e_d = tokens * f_d
             excess = ev.poisson_excess(k, e_d)
             extra = k - e_d
@@ -129,14 +148,14 @@ def infer_rules(counts: Counter, tokens: int, lex: Lexicon, scope: str) -> list[
                 continue
             if k_w > 0.25 * (k_w + extra):   # w mostly intact: not lost "everywhere"
                 continue
-            if lex.zipf(d) >= COMMON_ZIPF and (deficit < MIN_DEFICIT_COMMON or extra > 3 * missing + 3):
+            if common and (deficit < MIN_DEFICIT_COMMON or extra > 3 * missing + 3):
                 continue  # a common word's surplus may be the page's topic or voice ('our')
             if deficit + excess < MIN_EVIDENCE or foreign_common_word(d, lex.lang):
                 continue
             gain = extra * (math.log(f_w) - math.log(max(f_d, 1e-9)))
             rule = LostRule(d, w, k, k_w, round(e_w, 1), round(gain, 1), extra / k, scope)
             rule.evidence = round(deficit + excess, 1)
-            rule.common = lex.zipf(d) >= COMMON_ZIPF
+            rule.common = common
             # one damaged form per word: a rare form explains a deficit better
             # than a common word that happens to abound ('tis', not 'his', for 'this')
             rank = (not rule.common, rule.evidence)
@@ -149,39 +168,166 @@ def infer_rules(counts: Counter, tokens: int, lex: Lexicon, scope: str) -> list[
     return sorted(by_form.values(), key=lambda r: -r.gain)
 
 
-def deglued(text: str) -> str:
-    """The text with escaping-damage symbols turned into spaces, so glued
-    words count as words (for the first pass, which sees unrepaired text)."""
-    from webmend.repair.escaping import SITE_RE
+# ------------------------------------------------------------ first pass
+# A host's word counts pool its pages' rough counts (page_words.rough_words:
+# C-speed, case kept, so acronyms stay apart). A line that recurs across its
+# pages (menus, related links, footers: template text, not the author's)
+# counts once: the host keeps its long lines with the number of pages showing
+# each, and the rules subtract the repeats. A page whose own counts show a
+# possible rule (necessary conditions, loosened) records the damaged form, so
+# the second pass counts words exactly only on pages that contain one.
+TEMPLATE_LINE = (24, 300)  # lines this long are checked for recurring on other pages
+LINES_CAP = 1000         # lines a host keeps
+FORMS_CAP = 64           # candidate damaged forms a host keeps
+ROUGH_SLACK = 0.5        # the page-level candidate test asks this share of the rule's evidence
 
-    if not SITE_RE.search(text):
-        return text
-    return SITE_RE.sub(lambda m: " " + m.group("word"), text)
+
+class CaseFolded:
+    """A view of rough counts (`rough_words`: UTF-8 keys, case kept) that
+    reads a lower-case word as its lower and Capitalised forms (an
+    all-capitals form is an acronym: left out), less the counts in `minus`.
+
+    >>> CaseFolded({b"from": 2, b"From": 1, b"FROM": 5}, {b"from": 1}).get("from")
+    2
+    """
+
+    def __init__(self, counts, minus=None):
+        self.counts = counts
+        self.minus = minus or {}
+
+    def get(self, word: str, default: int = 0) -> int:
+        low, cap = _utf8_forms(word)
+        c, m = self.counts, self.minus
+        n = c.get(low, 0) + c.get(cap, 0)
+        if m:
+            n = max(n - m.get(low, 0) - m.get(cap, 0), 0)
+        return n or default
+
+
+def _long_lines(text: str) -> dict[str, int]:
+    lo, hi = TEMPLATE_LINE
+    return {line: 1 for line in text.split("\n") if lo <= len(line) <= hi}
+
+
+def template_repeats(stats: HostStats) -> Counter:
+    """Rough word counts of the host's recurring lines beyond their first page."""
+    out: Counter = Counter()
+    for line, n in stats.counter("lost_letters.lines").items():
+        if n >= 2:
+            for word, k in rough_words(line).items():
+                out[word] += k * (n - 1)
+    return out
+
+
+def host_rules(stats: HostStats, lex: Lexicon) -> list[LostRule]:
+    """Rules from the host's pooled counts, its template lines counted once."""
+    repeats = template_repeats(stats)
+    tokens = stats.counter("lost_letters.tokens")[lex.lang] - sum(repeats.values())
+    return infer_rules(CaseFolded(stats.counter(f"lost_letters.words.{lex.lang}"), repeats),
+                       max(tokens, 1), lex, "host")
+
+
+def _utf8_forms(word: str) -> tuple[bytes, bytes]:
+    """The lower-case and Capitalised forms of a word, in UTF-8."""
+    return word.encode("utf-8", "surrogatepass"), (word[:1].upper() + word[1:]).encode("utf-8", "surrogatepass")
+
+
+@functools.lru_cache(maxsize=16)
+def _form_index(lex: Lexicon) -> dict[bytes, tuple]:
+    """Every one-letter-short form of a frequent word, lower-case and
+    Capitalised, in UTF-8 (the keys of `rough_words`) -> (the form, its
+    frequency, whether it is a common word, its UTF-8 forms, and its words
+    with their frequency and UTF-8 forms)."""
+    index: dict[str, list] = {}
+    for w, f_w, forms in frequent_words(lex):
+        for d, f_d, common in forms:
+            index.setdefault(d, [f_d, common, []])[2].append((w, f_w, *_utf8_forms(w)))
+    out = {}
+    for d, (f_d, common, ws) in index.items():
+        low, cap = _utf8_forms(d)
+        entry = (d, f_d, common, low, cap, tuple(ws))
+        out[low] = entry
+        out.setdefault(cap, entry)
+    return out
+
+
+def candidate_forms(counts, tokens: int, lex: Lexicon, slack: float = ROUGH_SLACK) -> set[str]:
+    """Damaged forms the rough counts (`rough_words`) might support a rule
+    for: `infer_rules`' tests with every evidence threshold times `slack` and
+    the count ratios loosened (a cheap test of one page, never an edit).
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> sorted(candidate_forms(rough_words("He came rom the town and went rom there. " * 20), 400, lexicon("en")))
+    ['rom']
+    """
+    if tokens <= 0:
+        return set()
+    index = _form_index(lex)
+    get = counts.get
+    out, done = set(), set()
+    for key in index.keys() & counts.keys():
+        d, f_d, common, low, cap, words = index[key]
+        k = get(low, 0) + get(cap, 0)
+        e_d = tokens * f_d
+        if k < 2 or k < 1.5 * e_d + 2 or d in done:
+            continue
+        done.add(d)
+        excess = ev.poisson_excess(k, e_d)
+        if excess < MIN_EXCESS * slack:
+            continue
+        extra = k - e_d
+        for w, f_w, w_low, w_cap in words:
+            e_w = tokens * f_w
+            if e_w < MIN_EXPECTED * slack:
+                continue
+            k_w = get(w_low, 0) + get(w_cap, 0)
+            deficit = ev.poisson_deficit(k_w, e_w)
+            if (deficit >= (MIN_DEFICIT_COMMON if common else MIN_DEFICIT) * slack
+                    and deficit + excess >= MIN_EVIDENCE * slack and k_w <= 0.5 * (k_w + extra)):
+                out.add(d)
+                break
+    return out
 
 
 def observe(doc: Document, stats: HostStats) -> None:
-    counts = ev.words_of(deglued(doc.text), caps=False)
-    lang = ev.page_language(doc, counts)
-    if not lang:
+    lex = ev.page_lexicon(doc)
+    if lex is None or len(lex.alphabet) > MAX_ALPHABET:
         return
-    ev.add_capped(stats, f"lost_letters.words.{lang}", counts)
-    stats.counter("lost_letters.tokens")[lang] += sum(counts.values())
+    counts = rough_words(doc.text)
+    tokens = sum(counts.values())
+    ev.add_capped(stats, f"lost_letters.words.{lex.lang}", counts)
+    ev.add_capped(stats, "lost_letters.lines", _long_lines(doc.text), LINES_CAP)
+    stats.counter("lost_letters.tokens")[lex.lang] += tokens
+    forms = candidate_forms(counts, tokens, lex)
+    if forms:
+        ev.add_capped(stats, f"lost_letters.forms.{lex.lang}", dict.fromkeys(forms, 1), FORMS_CAP)
 
 
+# ------------------------------------------------------------ second pass
 def learn(doc: Document, res: Resources | None) -> list[LostRule]:
-    counts = ev.words_of(doc.text, caps=False)
-    lex = ev.lexicon(ev.page_language(doc, counts))
-    if lex is None:
+    """The rules for this page: its own (counted exactly, when the first pass
+    saw a candidate on the host that the page contains, or when there was no
+    first pass), then its host's for the forms the page has."""
+    lex = ev.page_lexicon(doc)
+    if lex is None or len(lex.alphabet) > MAX_ALPHABET:
         return []
-    rules = infer_rules(counts, sum(counts.values()), lex, "page")
     stats = res.host_stats(doc) if res is not None else None
-    if stats is not None and stats.pages > 1:
-        hc = stats.counter(f"lost_letters.words.{lex.lang}")
-        host_rules = _HOST_RULES.get(stats, lambda: infer_rules(
-            hc, stats.counter("lost_letters.tokens")[lex.lang], lex, "host"), lex.lang)
+    observed = stats is not None and f"lost_letters.words.{lex.lang}" in stats.counters
+    rules: list[LostRule] = []
+    if not observed or any(d in doc.text for d in stats.counter(f"lost_letters.forms.{lex.lang}")):
+        counts = ev.words_of(doc.text, caps=False)
+        rules = infer_rules(counts, sum(counts.values()), lex, "page")
+    if observed and stats.pages > 1:
+        pooled = _HOST_RULES.get(stats, lambda: host_rules(stats, lex), lex.lang)
         have = {r.damaged for r in rules}
-        rules += [r for r in host_rules if r.damaged not in have and counts.get(r.damaged)]
+        rules += [r for r in pooled if r.damaged not in have and _occurs(doc.text, r.damaged)]
     return rules
+
+
+def _occurs(text: str, word: str) -> bool:
+    """Whether `word` stands in the text other than in capitals ('rom', 'Rom', not 'ROM')."""
+    return word in text.lower() and any(not m.group(0).isupper() or len(word) == 1
+                                        for m in ev.find_word(text, word))
 
 
 _HOST_RULES = ev.HostCache()

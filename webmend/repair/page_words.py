@@ -1,11 +1,16 @@
-"""What the line repairs ask about a page's words: its lexicon (by the page's
-own language, guessed here because the language step runs later) and whether a
-frequent word is one the page never lets end a sentence ('at', 'the': a
-paragraph or a page ending on it was cut)."""
+"""What the repairs ask about a page's words, answered once per page: its
+language and lexicon (guessed here because the language step runs later),
+cheap word counts, and whether a frequent word is one the page never lets end
+a sentence ('at', 'the': a paragraph or a page ending on it was cut).
+
+Every repair step asks `page_lexicon(doc)`; the guess is made once per
+document and kept in `doc.meta`, so the steps of a pass share it.
+"""
 from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 
 from webmend.document import Document
 from webmend.lexicon.words import Lexicon, lexicon
@@ -45,28 +50,55 @@ def looks_english(sample: str) -> bool:
     words = _LATIN_WORD.findall(sample.lower())[:400]
     if len(words) < 8:
         return False
-    common = _english_commonest()
-    return sum(w in common for w in words) >= ENGLISH_SHARE * len(words)
+    return sum(map(_english_commonest().__contains__, words)) >= ENGLISH_SHARE * len(words)
+
+
+def guess_language(text: str) -> str | None:
+    """The language of a text: English when English's commonest words cover
+    much of a sample of it (cheap), else py3langid on a short sample.
+
+    >>> guess_language("The cat sat on the mat and looked at the birds in the garden for a while.")
+    'en'
+    """
+    sample = _sample(text)
+    if looks_english(sample):
+        return "en"
+    from webmend.annotate.language import identify
+
+    try:
+        return identify(sample[:IDENTIFY_CHARS])[0]
+    except Exception:
+        return None
+
+
+def page_language(doc: Document) -> str | None:
+    """The page's language, guessed once per document (kept in doc.meta: the
+    language step proper runs after the repairs)."""
+    if _KEY not in doc.meta:
+        doc.meta[_KEY] = doc.language or guess_language(doc.text)
+    return doc.meta[_KEY]
 
 
 def page_lexicon(doc: Document) -> Lexicon | None:
-    """The lexicon of the page's language (cached on the document), or None.
+    """The lexicon of the page's language, or None."""
+    return lexicon(page_language(doc))
 
-    English is recognised by its commonest words (cheap); other pages go to the
-    language identifier, on a short sample."""
-    if _KEY not in doc.meta:
-        sample = _sample(doc.text)
-        if looks_english(sample):
-            lang = "en"
-        else:
-            from webmend.annotate.language import identify
 
-            try:
-                lang, _ = identify(sample[:IDENTIFY_CHARS])
-            except Exception:
-                lang = None
-        doc.meta[_KEY] = lang
-    return lexicon(doc.meta[_KEY])
+# ASCII letters and the apostrophe stay, every other ASCII byte becomes a
+# space; the bytes of other characters stay (mostly letters, in UTF-8).
+_ROUGH_TABLE = bytes(c if (65 <= c <= 90 or 97 <= c <= 122 or c == 39 or c >= 128) else 32 for c in range(256))
+
+
+def rough_words(text: str) -> Counter:
+    """The words of a text as UTF-8 bytes, case kept, and how often each
+    occurs: a word is what lies between spaces, ASCII marks and digits.
+    C-speed counts (no regex over the text) for statistics pooled over many
+    pages; a word touching a non-ASCII mark (a curly quote, a dash) is missed.
+
+    >>> sorted(rough_words("The cat, the hat. (The) 3 well-known cats").items())
+    [(b'The', 2), (b'cat', 1), (b'cats', 1), (b'hat', 1), (b'known', 1), (b'the', 1), (b'well', 1)]
+    """
+    return Counter(text.encode("utf-8", "surrogatepass").translate(_ROUGH_TABLE).split())
 
 
 def never_ends_sentence(text: str, word: str, lex: Lexicon, *, min_zipf: float = 6.2, min_seen: int = 3) -> bool:
