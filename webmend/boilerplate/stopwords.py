@@ -86,7 +86,7 @@ def guess_language(text: str) -> str | None:
     'de'
     """
     head = text[:2000]
-    if not head.isascii():
+    if not head.isascii() and max(head) >= "\u0e00":  # a letter of one of these scripts may be there
         letters = sum(map(str.isalpha, head)) or 1
         for pattern, lang in _SCRIPT_LANGS:
             if len(pattern.findall(head)) >= SCRIPT_SHARE * letters:

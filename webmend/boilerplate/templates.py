@@ -49,19 +49,17 @@ def line_hash(text: str) -> int:
 
 
 def _page_hashes(doc: Document) -> set[int]:
-    """The hashes of a page's distinct lines (at most MAX_LINES_PER_PAGE, each
-    of at most MAX_LINE_CHARS): `line_hash` of each, with the page lowercased once."""
+    """The hashes of a page's distinct lines (each of at most MAX_LINE_CHARS; the
+    first MAX_LINES_PER_PAGE of them on a longer page)."""
+    lines = doc.text.split("\n")
+    distinct = set(lines)
+    if len(distinct) > MAX_LINES_PER_PAGE:
+        distinct = dict.fromkeys(lines)  # in page order, for the cap
     out: set[int] = set()
-    seen: set[str] = set()
-    text = doc.text
-    for line, low in zip(text.split("\n"), text.lower().split("\n")):  # lower() keeps the newlines
-        if line in seen:
-            continue  # a line met before gave its hash already
-        seen.add(line)
+    for line in distinct:
         stripped = line.strip()
         if stripped and len(stripped) <= MAX_LINE_CHARS:
-            key = " ".join(low.split()).encode("utf-8", "surrogatepass")
-            out.add(zlib.crc32(key) << 32 | zlib.adler32(key))
+            out.add(line_hash(line))
             if len(out) >= MAX_LINES_PER_PAGE:
                 break
     return out
