@@ -10,6 +10,7 @@ each paragraph line is a block just the same.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from typing import Iterable, NamedTuple
 
@@ -22,6 +23,9 @@ class Block(NamedTuple):
     text: str   # the line without its edge whitespace
 
 
+_new_block = functools.partial(tuple.__new__, Block)  # Block((start, end, text)) without a Python frame
+
+
 def text_blocks(text: str) -> list[Block]:
     """The non-empty lines of `text`, with their spans."""
     out = []
@@ -30,7 +34,7 @@ def text_blocks(text: str) -> list[Block]:
         end = pos + len(line)
         stripped = line.strip()
         if stripped:
-            out.append(Block(pos, end, stripped))
+            out.append(_new_block((pos, end, stripped)))
         pos = end + 1
     return out
 

@@ -97,6 +97,9 @@ def _script(ch: str) -> str:
 
 _WORD = re.compile(r"\w+")
 _INITIAL = re.compile(r"(?<!\w)\w")
+# bytes.translate table: every ASCII character that is not a word character (\w) becomes a space
+_ASCII_NON_WORD = bytes(range(128)).translate(None, b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_ASCII_NON_WORD_TO_SPACE = bytes.maketrans(_ASCII_NON_WORD, b" " * len(_ASCII_NON_WORD))
 _FIRST_UNSPACED = "\u0e00"  # any character from here on may be of an unspaced script
 SCRIPT_SAMPLE_WORDS = 16
 CASE_MIN_WORDS, CASE_MAX_WORDS = 3, 20  # where capitalisation is judged (title-like lines)
@@ -117,8 +120,8 @@ def _word_stats(text: str, stops: frozenset[str], suffixes: frozenset[str]):
     (6.0, 5, 2, 2)
     """
     if text.isascii():
-        # one regex pass: ASCII words are the same tokens in either case
-        toks = _WORD.findall(text)
+        # ASCII words are the same tokens in either case; split in C, no regex
+        toks = text.encode("ascii").translate(_ASCII_NON_WORD_TO_SPACE).decode("ascii").split()
         if not toks:
             return 0.0, 0, 0, 0, {}, 0, toks
         ltoks = " ".join(toks).lower().split(" ")
