@@ -74,8 +74,10 @@ def observe_lines(doc: Document, stats: HostStats) -> None:
         stats.add(COUNTER, _page_hashes(doc))
 
 
-def template_lines(doc: Document, stats: HostStats | None) -> list[tuple[Block, int]]:
-    """The page's lines that are its host's template, with the pages they are on."""
+def template_lines(doc: Document, stats: HostStats | None,
+                   blocks: list[Block] | None = None) -> list[tuple[Block, int]]:
+    """The page's lines that are its host's template, with the pages they are on
+    (`blocks`: the text's blocks, if the caller has them)."""
     if stats is None or stats.pages < MIN_PAGES:
         return []
     c = stats.counters.get(COUNTER)
@@ -83,7 +85,7 @@ def template_lines(doc: Document, stats: HostStats | None) -> list[tuple[Block, 
         return []
     need = max(MIN_PAGES, MIN_SHARE * stats.pages)
     out = []
-    for b in text_blocks(doc.text):
+    for b in blocks if blocks is not None else text_blocks(doc.text):
         if len(b.text) <= MAX_LINE_CHARS:
             n = c.get(line_hash(b.text), 0)
             if n >= need:
@@ -91,22 +93,22 @@ def template_lines(doc: Document, stats: HostStats | None) -> list[tuple[Block, 
     return out
 
 
-def _own_heading(doc: Document, templates: list[tuple[Block, int]]) -> Block | None:
+def _own_heading(blocks: list[Block], templates: list[tuple[Block, int]], lang: str | None) -> Block | None:
     """The template line that heads the page's first paragraph of its own, if any."""
     tset = {b.start for b, _ in templates}
     last_template = None
-    for b in text_blocks(doc.text):
+    for b in blocks:
         if b.start in tset:
             last_template = b
             continue
-        f = features_of(b.text, doc.language)
+        f = features_of(b.text, lang)
         if f.words >= PARAGRAPH_MIN_WORDS and f.end_punct:
             break
     else:
         return None
     if last_template is None:
         return None
-    f = features_of(last_template.text, doc.language)
+    f = features_of(last_template.text, lang)
     if f.words <= HEADING_MAX_WORDS and not f.chrome and not f.end_punct:
         return last_template
     return None
@@ -145,13 +147,15 @@ def remove_templates(doc: Document, res: Resources) -> None:
     if doc.source_kind == "html":
         return
     stats = res.host_stats(doc)
-    templates = template_lines(doc, stats)
+    if stats is None or stats.pages < MIN_PAGES:
+        return
+    blocks = text_blocks(doc.text)
+    templates = template_lines(doc, stats, blocks)
     if not templates:
         return
-    heading = _own_heading(doc, templates)
+    heading = _own_heading(blocks, templates, doc.language)
     drops = [(b, TEMPLATE_REASON) for b, n in templates if heading is None or b.start != heading.start]
     doc.signals["template_lines"] = len(drops)
-    blocks = text_blocks(doc.text)
     framed = outside_frame(blocks, {b.start for b, _ in drops}, doc.language)
     remove_blocks(doc, drops + [(b, FRAME_REASON) for b in framed], blocks)
 
