@@ -252,3 +252,79 @@ def test_bare_articles_come_through_whole(ground_truth):
         words_in = re.findall(r"\w+", doc.input_text)
         assert re.findall(r"\w+", doc.text) == words_in or doc.removed
     assert not changed, changed
+
+
+# ---------------------------------------------------------------- fast paths agree with the plain definitions
+def _path_value(states, scores, barriers, c, p, gap_cost):
+    """The objective of one state sequence (0 PRE, 1 KEEP, 2 GAP, 3 POST) as
+    docs/structure.md states it; None for a sequence the model forbids."""
+    allowed = {0: {0, 1}, 1: {1, 2, 3}, 2: {1, 2, 3}, 3: {3}}
+    cost = {(0, 1): c, (1, 2): p, (2, 1): p, (1, 3): c, (2, 3): max(0.0, c - p)}
+    if states[0] not in (0, 1):
+        return None
+    v = scores[0] - c if states[0] == 1 else 0.0
+    for i in range(1, len(states)):
+        a, b = states[i - 1], states[i]
+        if b not in allowed[a]:
+            return None
+        v -= cost.get((a, b), 0.0)
+        if b == 1:
+            v += scores[i] - barriers[i]
+        elif b == 2:
+            v -= gap_cost + barriers[i]
+    return v - {1: c, 2: max(0.0, c - p)}.get(states[-1], 0.0)
+
+
+def test_best_path_is_the_best_of_all_paths():
+    """The Viterbi path keeps what the best of all state sequences keeps
+    (checked by trying every sequence on short random pages)."""
+    import itertools
+    import random
+
+    from webmend.boilerplate.classify import best_path
+    rng = random.Random(4)
+    for _ in range(300):
+        n = rng.randint(1, 6)
+        scores = [rng.choice([-4, -1.5, -0.5, 0, 0.5, 1, 3, 5]) + rng.choice([0, 0.25]) for _ in range(n)]
+        barriers = [rng.choice([0, 0, 1.5, 4]) for _ in range(n)]
+        c, p, g = rng.choice([(1.0, 3.0, 0.5), (2.0, 0.5, 0.0), (0.5, 0.5, 1.0)])
+        values = {}
+        for states in itertools.product(range(4), repeat=n):
+            v = _path_value(states, scores, barriers, c, p, g)
+            if v is not None:
+                keep = tuple(s == 1 for s in states)
+                values[keep] = max(values.get(keep, v), v)
+        best = max(values.values())
+        got = tuple(best_path(scores, barriers, switch_cost=c, pause_cost=p, gap_cost=g))
+        assert abs(values[got] - best) < 1e-9, (scores, barriers, c, p, g, got)
+
+
+def test_block_words_are_the_regex_words(wet_rows):
+    """The fast word split (ASCII lines split in C) gives exactly `\\w+` of the
+    lowercased line, on every line of a spread of benchmark pages."""
+    from webmend.boilerplate.features import _word_stats
+    from webmend.boilerplate.stopwords import stopwords
+    lines = [l.strip() for r in wet_rows[::5] for l in r["text"].split("\n") if l.strip()]
+    lines += ["snake_case and CamelCase, 3x4=12!", "x\x1fy\x0bz", "İstanbul ΟΔΟΣ. Straße"]
+    for line in lines:
+        assert _word_stats(line, stopwords("en"), frozenset())[6] == re.findall(r"\w+", line.lower()), line
+
+
+def test_script_of_a_mixed_line_is_its_first_words():
+    """A line with as many words of two scripts takes its first word's script,
+    whatever the process's hash seed (it used to follow set order)."""
+    from webmend.boilerplate.features import features_of
+    assert features_of("Entermedia 주요뉴스", "en").script == "latin"
+    assert features_of("주요뉴스 Entermedia", "en").script == "hangul"
+
+
+def test_line_hashes_keep_the_first_lines_of_a_long_page():
+    """A page's distinct lines give one hash each, case and spacing aside; past
+    MAX_LINES_PER_PAGE the first lines of the page count, not any others."""
+    lines = [f"Line {i} of a long listing" for i in range(templates.MAX_LINES_PER_PAGE + 500)]
+    page = Document(id="long", source="\n".join(["Menu", "menu", "  MENU  "] + lines + ["Menu"]))
+    stats = HostStats()
+    templates.observe_lines(page, stats)
+    got = set(stats.counter(templates.COUNTER))
+    want = {templates.line_hash(t) for t in (["Menu"] + lines)[:templates.MAX_LINES_PER_PAGE]}
+    assert got == want
