@@ -61,6 +61,8 @@ def test_sentences_starting_like_a_by_line_name_nobody(line):
     ("2021년 1월 3일 오후 3:20", "ko", "2021-01-03T15:20"),
     ("2021年1月3日", "ja", "2021-01-03"),
     ("Nov. 19, 2019 8:03 am ET", "en", "2019-11-19T08:03"),
+    ("2021.01.03 10:05", "ko", "2021-01-03T10:05"),   # a CJK-ordered date with dots
+    ("Posted 2021/01/03", "en", "2021-01-03"),
 ])
 def test_dates_in_many_forms(line, lang, iso):
     assert find_date(line, lang).iso == iso
@@ -69,6 +71,15 @@ def test_dates_in_many_forms(line, lang, iso):
 @pytest.mark.parametrize("text", ["Call 555-1234 now", "Rooms 12-14", "Version 2.3.1", "99/100 people agree"])
 def test_numbers_that_are_not_dates(text):
     assert find_date(text, "en") is None
+
+
+def test_spaces_normalised_like_the_regex(sample_text):
+    """normalize_space folds every whitespace the regex \\s knows (no-break,
+    em and thin spaces, tabs) into one space."""
+    from webmend.annotate.metadata import normalize_space
+    lines = sample_text.splitlines() + ["\u00a0By\u2003Jane\tDoe \u2009| 3\u00a0Jan 2021\u3000"]
+    for line in lines:
+        assert normalize_space(line) == re.sub(r"\s+", " ", line).strip()
 
 
 def test_title_loses_the_site_name():
