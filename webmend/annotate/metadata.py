@@ -87,6 +87,8 @@ def line_language(text: str, page_lang: str | None) -> str | None:
     >>> line_language("작성일20-09-18 19:23", "en"), line_language("Jan 3, 2021", "de")
     ('ko', 'de')
     """
+    if text.isascii() or max(text) < "\u3040":  # no kana, han or hangul
+        return page_lang
     if _HANGUL.search(text):
         return "ko"
     if _KANA.search(text):
