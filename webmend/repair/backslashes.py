@@ -26,7 +26,6 @@ from webmend.pipeline import Resources, Step
 # ---------------------------------------------------------------- slash quotes
 
 _QUOTE_RUN = re.compile(r"\\+['\"]|\\{2,}")
-_RAW_QUOTE = re.compile(r"(?<!\\)['\"]")
 _STRIP_ONE = re.compile(r"\\([\\'\"])")
 
 
@@ -59,7 +58,7 @@ def find_slash_quotes(text: str) -> tuple[list[Change], dict | None]:
     quoted = [m for m in runs if m.group()[-1] in "'\"" and (len(m.group()) & (len(m.group()) - 1)) == 0]
     if not quoted:
         return [], None
-    raw = len(_RAW_QUOTE.findall(text))
+    raw = text.count("'") + text.count('"') - text.count("\\'") - text.count('\\"')  # quotes without a backslash
     if raw * 4 > len(quoted):
         return [], None
     # n backslashes before a quote after k rounds: 2**k - 1; the page's depth is the least seen.
@@ -131,8 +130,8 @@ def find_literal_escapes(text: str) -> tuple[list[Change], dict | None]:
     """
     if "\\" not in text:
         return [], None
-    structural = len(_STRUCTURAL_NL.findall(text))
     total_nl = text.count("\\n")
+    structural = len(_STRUCTURAL_NL.findall(text)) if total_nl else 0
     literal_mode = structural >= 2 and ("\n" not in text or structural * 2 >= total_nl)
     unicode_hits = 0
     changes = []

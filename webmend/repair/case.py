@@ -20,6 +20,7 @@ Otherwise the word stays as the repair left it (lower-case).
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -156,15 +157,18 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper() and not (len(word) > 1 and word.isupper())
 
 
-def suffix_forms(text: str, skip: set[int] = frozenset()) -> dict[str, Counter]:
+def suffix_forms(text: str, skip: set[int] = frozenset(), suffixes: frozenset[str] | None = None) -> dict[str, Counter]:
     """How words of 6+ letters are written mid-sentence on the page, by their
     last letters: a language that capitalises nouns shows it ('-ität', '-ung').
+    With `suffixes` (lower-case), only words with those endings are looked at.
 
     >>> suffix_forms("die Universität, eine Kapazität und Qualität; die Zeit")["ität"]
     Counter({'capital': 3})
+    >>> list(suffix_forms("die Universität, eine Kapazität und Qualität; die Zeitung", suffixes=frozenset({"tung"})))
+    ['tung']
     """
     out: dict[str, Counter] = {}
-    for m in _MID_WORD.finditer(text):
+    for m in (_MID_WORD if suffixes is None else _ending_in(suffixes)).finditer(text):
         if m.start(1) in skip or not m.start() or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in ",;"):
             continue
         w = m.group(1)
@@ -179,6 +183,13 @@ def suffix_forms(text: str, skip: set[int] = frozenset()) -> dict[str, Counter]:
 _MID_WORD = re.compile(r" ([^\W\d_]{%d,})" % SUFFIX_MIN_WORD)
 
 
+@functools.lru_cache(maxsize=256)
+def _ending_in(suffixes: frozenset[str]) -> re.Pattern:
+    """_MID_WORD for the words with one of these endings only (one scan, few matches)."""
+    ends = "|".join(map(re.escape, sorted(suffixes)))
+    return re.compile(r" ([^\W\d_]{%d,}(?i:%s))(?![^\W\d_])" % (SUFFIX_MIN_WORD - SUFFIX_LEN, ends))
+
+
 def restore_case(doc: Document, res: Resources) -> None:
     spans = doc.meta.get(ev.TRACK) or []
     text = doc.text
@@ -188,7 +199,8 @@ def restore_case(doc: Document, res: Resources) -> None:
         skip = {s for s, *_ in spans}
         forms = page_forms(text, words, skip)
         pairs = Counter((_prev_word(text, s)[0].lower(), text[s:e].lower()) for s, e, *_ in spans)
-        suffixes = suffix_forms(text[:SUFFIX_SAMPLE], skip)
+        endings = frozenset(text[s:e][-SUFFIX_LEN:].lower() for s, e, *_ in spans if e - s >= SUFFIX_MIN_WORD)
+        suffixes = suffix_forms(text[:SUFFIX_SAMPLE], skip, endings) if endings else {}
         changes = []
         for s, e, *_ in spans:
             if not (0 <= s < e <= len(text)):

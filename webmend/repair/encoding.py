@@ -30,7 +30,7 @@ _CP1252_HIGH = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š�
 _CONT = "[\x80-\xbf" + _CP1252_HIGH + "]"
 # A UTF-8 sequence read one byte per character: lead + 1, 2 or 3 continuations.
 _SEQUENCE = re.compile(rf"(?:[\xc2-\xdf]{_CONT}|[\xe0-\xef]{_CONT}{{2}}|[\xf0-\xf4]{_CONT}{{3}})+")
-_ANY_LEAD = re.compile(r"[\xc2-\xf4]")
+_ANY_LEAD = re.compile(rf"[\xc2-\xf4]{_CONT}")  # the cheap detector: a lead and one continuation
 # Leads that stand alone in ordinary Latin text (accented lower-case letters,
 # ß, ×, Ø ...) are trusted only with support elsewhere on the page; 'Â', 'Ã',
 # 'Ä', 'Å', 'Ð', 'Ñ' followed by a continuation are the classic mojibake.
@@ -49,6 +49,7 @@ def _ftfy_config():
                            normalization=None, explain=False)
 
 
+@functools.lru_cache(maxsize=4096)
 def decode_mojibake(span: str) -> str:
     """The text a mojibake span stood for, or the span itself if ftfy sees no fix.
 
@@ -79,8 +80,8 @@ def find_mojibake(text: str) -> list[Change]:
     >>> find_mojibake("Fuß» und Åre")
     []
     """
-    if not _ANY_LEAD.search(text):
-        return []
+    if text.isascii() or b"\xc3" not in text.encode("utf-8", "surrogatepass") or not _ANY_LEAD.search(text):
+        return []  # no character of U+00C0-U+00FF (UTF-8 lead 0xC3), so no lead
     spans = [m for m in _SEQUENCE.finditer(text)]
     if not spans:
         return []
@@ -118,7 +119,7 @@ _INVISIBLE = re.compile(
     r"(?<=\w)\u00ad\n(?=\w)"
     r"|(?<=\w)[\u00ad\u2060\ufeff]+(?=\w)"
     rf"|(?<=[{_LATIN_ISH}])[\u200b\u200c\u200d\u00ad\u2060\ufeff]+(?=[{_LATIN_ISH}])")
-_ANY_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 
 
 def find_invisible(text: str) -> list[Change]:
@@ -127,7 +128,7 @@ def find_invisible(text: str) -> list[Change]:
     >>> [(c.start, c.end) for c in find_invisible("Not\\u00adfall da\\u200bta 🏳\\ufe0f\\u200d🌈")]
     [(3, 4), (11, 12)]
     """
-    if not _ANY_INVISIBLE.search(text):
+    if text.isascii() or not any(ch in text for ch in _INVISIBLE_CHARS):
         return []
     return [Change(m.start(), m.end(), "", kind="invisible",
                    evidence=f"U+{ord(m.group()[0]):04X} inside a word")
@@ -158,17 +159,21 @@ def _in_url(text: str, pos: int) -> bool:
     return any(mark in token for mark in _URL_MARKS)
 
 
-def lossy_evidence(text: str) -> int:
-    """How many places show a character lost to '?' or U+FFFD (URLs excluded).
+def lossy_evidence(text: str, enough: int | None = None) -> int:
+    """How many places show a character lost to '?' or U+FFFD (URLs excluded);
+    with `enough`, counting stops once that many are found.
 
     >>> lossy_evidence("The caf? didn?t open ? it was ?closed?.")  # 'caf?' reads as a question
     3
     >>> lossy_evidence("Visit index.php?id=3 now? Yes? Maybe? x = a ? b : c")
     0
     """
-    hits = text.count("\ufffd")
+    hits = 0 if text.isascii() else text.count("\ufffd")
     if "?" in text:
-        hits += sum(1 for m in _QUESTION_RUN.finditer(text) if _lost_char(text, m.start(), m.end()))
+        for m in _QUESTION_RUN.finditer(text):
+            if enough is not None and hits >= enough:
+                break
+            hits += _lost_char(text, m.start(), m.end())
     return hits
 
 
@@ -196,7 +201,7 @@ def _has_non_ascii_letters(text: str) -> bool:
 
 def observe_lossy(doc: Document, stats: HostStats) -> None:
     """Per host: pages showing lost characters, and pages that are plain ASCII."""
-    hits = lossy_evidence(doc.text)
+    hits = lossy_evidence(doc.text, LOSSY_MIN_HITS)
     stats.add("lossy_pages", ["lossy" if hits >= LOSSY_MIN_HITS else "intact" if _has_non_ascii_letters(doc.text) else "ascii"])
 
 
@@ -207,9 +212,10 @@ def flag_lossy(doc: Document, res: Resources) -> None:
     its host's other pages show the loss and none of them kept a non-ASCII
     letter: the same lossy export served them all, so whatever non-ASCII the
     page had is gone too (the flag says the text may be lossy, nothing is edited)."""
-    hits = lossy_evidence(doc.text)
+    hits = lossy_evidence(doc.text, LOSSY_MIN_HITS)
     reason = None
     if hits >= LOSSY_MIN_HITS or "\ufffd" in doc.text:
+        hits = lossy_evidence(doc.text)
         reason = f"{hits} characters replaced by '?' or U+FFFD"
     else:
         stats = res.host_stats(doc)

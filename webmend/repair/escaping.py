@@ -26,6 +26,7 @@ whose word has no consistent key are flagged, not edited.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections import Counter, defaultdict
@@ -140,15 +141,17 @@ def _chunk(text: str, start: int, end: int) -> str:
 
 def glue_points(text: str) -> list[int]:
     """Where a letter follows a symbol unit, in text order: the word starts
-    every site must have. Found by C-speed scans for one symbol before a
-    letter (plus '_' and '%XX', searched only when the text has them); a page
-    without any has no sites at all.
+    every site must have. The page's symbol characters are found first (at
+    C speed: its UTF-8 bytes less the ASCII that is no symbol), then only
+    those are searched for before a letter; '_' and '%XX' are searched only
+    when the text has them. A page without any has no sites at all.
 
     >>> t = "workers\\\\and the%20union, A_b, see 3/4"
     >>> [t[i] for i in glue_points(t)]
     ['a', 'u', 'b']
     """
-    points = [m.end() for m in _GLUE.finditer(text)]
+    symbols = symbol_chars(text)
+    points = [m.end() for m in _glue_before(symbols).finditer(text)] if symbols else []
     extra = []
     if "_" in text:
         extra += [m.end() for m in _GLUE_UNDERSCORE.finditer(text)]
@@ -160,10 +163,32 @@ def glue_points(text: str) -> list[int]:
 
 
 _SYMBOL_CHAR = r"[^\w\s\-'’‘`.,:;!?\"“”„«»‹›()\[\]{}…–—‐‑]"
+_SYMBOL = re.compile(_SYMBOL_CHAR)
+# ASCII bytes that are never symbols: letters, digits, whitespace and the punctuation excluded above.
+_NO_SYMBOL_ASCII = bytes(c for c in range(128) if not _SYMBOL.match(chr(c)))
 _LETTER_AHEAD = r"(?=[^\W\d_])"
-_GLUE = re.compile(_SYMBOL_CHAR + _LETTER_AHEAD)
 _GLUE_UNDERSCORE = re.compile("_" + _LETTER_AHEAD)
 _GLUE_PERCENT = re.compile("%[0-9A-Fa-f]{2}" + _LETTER_AHEAD)
+
+
+def symbol_chars(text: str) -> frozenset[str]:
+    """The symbol characters of a text (what SYMBOL's one-character class matches).
+
+    >>> sorted(symbol_chars("AT&T, 3/4 – “quoted” ©"))
+    ['&', '/', '©']
+    """
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _NO_SYMBOL_ASCII)
+    if not rest:
+        return frozenset()
+    return frozenset(_SYMBOL.findall(rest.decode("utf-8", "surrogatepass")))
+
+
+@functools.lru_cache(maxsize=512)
+def _glue_before(symbols: frozenset[str]) -> re.Pattern:
+    """One of these symbols right before a letter (a small class: a fast scan)."""
+    return re.compile("[%s]" % "".join(re.escape(ch) for ch in sorted(symbols)) + _LETTER_AHEAD)
+
+
 _RUN_REACH = 8 * 3  # the longest symbol run a site may have: 8 units of up to 3 characters
 
 
@@ -252,8 +277,10 @@ class Evidence:
         return cls(c, space, n)
 
 
-def _prefix_counter(space: Counter):
-    words = sorted(space)
+def _prefix_counter(space: Counter, starts: set[str] | None = None):
+    """Counts of the space-words that are, or begin with, a prefix; with
+    `starts`, only prefixes beginning with one of those two letters are asked."""
+    words = sorted(space if starts is None else (w for w in space if w[:2] in starts))
     cum = [0]
     for w in words:
         cum.append(cum[-1] + space[w])
@@ -275,14 +302,23 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str) -> tuple[list[R
         groups[(unit, mode)].append((word, left, n))
     if not groups:
         return [], []
-    count_space = _prefix_counter(evid.space)
     rules, rejected = [], []
-    for (unit, mode), items in groups.items():
+    viable = {}
+    for group, items in groups.items():
+        if could_be_rule(Counter({(*group, word, left): n for word, left, n in items})):
+            viable[group] = items
+        elif sum(n for _, _, n in items) >= MIN_HITS:
+            rejected.append(dict(symbol=group[0], mode=group[1], hits=0, counterexamples=0, gain=0.0,
+                                 contexts=0, keys=[]))  # no key can gather enough hits
+    if not viable:
+        return rules, rejected
+    count_space = _prefix_counter(evid.space, {w[:2] for items in viable.values() for w, _, _ in items})
+    for (unit, mode), items in viable.items():
         total = sum(n for _, _, n in items)
         g = min(max(total / evid.tokens, 1e-4), 0.5)
         keys: dict[tuple[str, bool], Key] = {}
         for word, left, n in items:
-            for k in range(1, len(word) + 1):
+            for k in range(2, len(word) + 1):  # a one-letter key never covers a word
                 for whole in ((False, True) if k == len(word) else (False,)):
                     key = keys.get((word[:k], whole))
                     if key is None:
@@ -294,7 +330,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str) -> tuple[list[R
             h, c = key.hits, key.counter
             gain = h * math.log((1 - EPS) / g) + c * math.log(EPS / (1 - g))
             if lex is not None:
-                f = lex.freq(key.prefix) if key.whole else lex.prefix_freq(key.prefix)
+                f = lex.freq(key.prefix) if key.whole else _prefix_freq(lex, key.prefix)
                 key.expected = evid.tokens * f
                 gain += ev.poisson_deficit(c, key.expected)
             key.gain = gain
@@ -330,6 +366,11 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str) -> tuple[list[R
         elif total >= MIN_HITS:
             rejected.append(entry)
     return rules, rejected
+
+
+@functools.lru_cache(maxsize=65536)
+def _prefix_freq(lex: Lexicon, prefix: str) -> float:
+    return lex.prefix_freq(prefix)
 
 
 # ------------------------------------------------------------ the step
@@ -376,12 +417,27 @@ _HOST_RULES = ev.HostCache()
 
 
 def could_be_rule(sites: Counter) -> bool:
-    """Cheap gate: does some symbol have enough hits in enough contexts?"""
+    """Cheap gate: does some symbol have enough hits in enough contexts,
+    counting only the sites a key could cover (a key has two letters or more
+    and two hits or more, so its words share their first two letters with
+    another site's)?
+
+    >>> s = lambda *words: Counter(("\\\\", "replace", w, f"x{i}") for i, w in enumerate(words))
+    >>> could_be_rule(s("and", "and", "union")), could_be_rule(s("and", "and", "andes")), could_be_rule(s("s", "s", "t"))
+    (False, True, False)
+    """
+    buckets: dict = {}
+    for (unit, mode, word, left), n in sites.items():
+        if len(word) >= 2:
+            b = buckets.setdefault((unit, mode, word[:2]), [0, set()])
+            b[0] += n
+            b[1].add(left)
     hits: Counter = Counter()
     contexts: dict = {}
-    for (unit, mode, _, left), n in sites.items():
-        hits[(unit, mode)] += n
-        contexts.setdefault((unit, mode), set()).add(left)
+    for (unit, mode, _), (n, lefts) in buckets.items():
+        if n >= MIN_KEY_HITS:
+            hits[(unit, mode)] += n
+            contexts.setdefault((unit, mode), set()).update(lefts)
     return any(n >= MIN_HITS and len(contexts[g]) >= MIN_CONTEXTS for g, n in hits.items())
 
 

@@ -25,7 +25,7 @@ from webmend.repair.page_words import page_lexicon
 
 # Found from the hyphen (a literal: fast to scan for), the left part read backwards.
 _RIGHT = re.compile(r"-(?<=[^\W\d_]{2}-)( ?|\n)([^\W\d_]{2,})(?![\w-]|['’]\w\w)")
-_LEFT = re.compile(r"(?<![\w-])[^\W\d_]{2,}\Z")
+_LETTERS_AHEAD = re.compile(r"[^\W\d_]{2,}")
 _LEFT_WINDOW = 64
 
 
@@ -48,10 +48,14 @@ def find_splits(text: str) -> list[Split]:
     for m in _RIGHT.finditer(text):
         i = m.start()
         lo = max(0, i - _LEFT_WINDOW)
-        left = _LEFT.search(text, lo, i)
-        if left is None or (left.start() == lo and lo > 0):
+        window = text[lo:i][::-1]  # the letters before the hyphen, read backwards
+        left = _LETTERS_AHEAD.match(window)
+        if left is None:
             continue
-        out.append(Split(left.start(), m.end(), left.group(), m.group(1), m.group(2)))
+        n = left.end()
+        if n == len(window) and lo > 0 or n < len(window) and (window[n].isalnum() or window[n] in "_-"):
+            continue  # the left part runs past the window, or is glued to digits or another hyphen
+        out.append(Split(i - n, m.end(), text[i - n:i], m.group(1), m.group(2)))
     return out
 SURE_MIN_ZIPF = 2.0     # the joined form must be a real word
 SURE_MARGIN = 1.0       # ... clearly more usual than the rarer part

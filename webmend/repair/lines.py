@@ -205,8 +205,20 @@ def join_hard_wraps(doc: Document, res: Resources) -> None:
 
 # ---------------------------------------------------------------- page breaks
 
-_BREAK = re.compile(r"\n\n(?=[^\n])")
-_LAST_WORD = re.compile(r"([^\W\d_]+)(-?)$")
+# A paragraph break after a letter, ',' or '-' (found from the literal break: a fast scan).
+_BREAK = re.compile(r"\n\n(?<=(?:[^\W\d_]|[,-])\n\n)(?=[^\n])")
+_LAST_WORD_REVERSED = re.compile(r"(-?)([^\W\d_]+)")
+
+
+def _last_word(line: str) -> tuple[str, str] | None:
+    """(the last word of a line, '-' if a hyphen follows it, else ''), within
+    its last 100 characters, or None when the line does not end on a word.
+
+    >>> _last_word("broken at cir-"), _last_word("the end."), _last_word("at")
+    (('cir', '-'), None, ('at', ''))
+    """
+    m = _LAST_WORD_REVERSED.match(line[-100:][::-1])
+    return (m.group(2)[::-1], m.group(1)) if m else None
 _FIRST_WORD = re.compile(r"[^\W\d_]+(?=[\s,;:.!?'’)]|$)")
 
 
@@ -225,15 +237,15 @@ def page_break_join(before: str, after: str, text: str, lex, cache: dict, at_end
     if not (last.isalpha() or last in ",-"):
         return None
     first = _FIRST_WORD.match(after)
-    m = _LAST_WORD.search(before, max(0, len(before) - 100))  # anchored at the end: look only there
-    if m and m.group(2):  # 'cir-' + 'cumstances': a word broken at a page end
+    m = _last_word(before)
+    if m and m[1]:  # 'cir-' + 'cumstances': a word broken at a page end
         return "" if first and after[0].islower() else None
     if first and after[0].islower() and first.group().islower() and (_words(before) >= 3 or _words(after) >= 4):
         return " "
     if last == "," and _words(before) >= 5:
         return " "
-    if m and _words(after) >= 3 and m.group(1).islower():
-        word = m.group(1)
+    if m and _words(after) >= 3 and m[0].islower():
+        word = m[0]
         if word not in cache:
             lx = lex() if callable(lex) else lex
             cache[word] = lx is not None and never_ends_sentence(text, word, lx)

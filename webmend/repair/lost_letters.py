@@ -307,11 +307,15 @@ def observe(doc: Document, stats: HostStats) -> None:
 def learn(doc: Document, res: Resources | None) -> list[LostRule]:
     """The rules for this page: its own (counted exactly, when the first pass
     saw a candidate on the host that the page contains, or when there was no
-    first pass), then its host's for the forms the page has."""
+    first pass), then its host's for the forms the page has. A host whose
+    first pass found nothing in any language is done without even guessing
+    the page's language."""
+    stats = res.host_stats(doc) if res is not None else None
+    if stats is not None and _HOST_QUIET.get(stats, lambda: host_is_quiet(stats)):
+        return []
     lex = ev.page_lexicon(doc)
     if lex is None or len(lex.alphabet) > MAX_ALPHABET:
         return []
-    stats = res.host_stats(doc) if res is not None else None
     observed = stats is not None and f"lost_letters.words.{lex.lang}" in stats.counters
     rules: list[LostRule] = []
     if not observed or any(d in doc.text for d in stats.counter(f"lost_letters.forms.{lex.lang}")):
@@ -322,6 +326,28 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
         have = {r.damaged for r in rules}
         rules += [r for r in pooled if r.damaged not in have and _occurs(doc.text, r.damaged)]
     return rules
+
+
+def host_is_quiet(stats: HostStats) -> bool:
+    """Whether a host observed in the first pass shows no candidate form on
+    any page and, pooled, no rule in any of its languages."""
+    langs = stats.counter("lost_letters.tokens")
+    if not langs:
+        return False  # not observed: each page is judged on its own
+    if any(stats.counters.get(f"lost_letters.forms.{lang}") for lang in langs):
+        return False
+    if stats.pages <= 1:
+        return True
+    from webmend.lexicon.words import lexicon
+
+    for lang in langs:
+        lex = lexicon(lang)
+        if lex is not None and _HOST_RULES.get(stats, lambda: host_rules(stats, lex), lang):
+            return False
+    return True
+
+
+_HOST_QUIET = ev.HostCache()
 
 
 def _occurs(text: str, word: str) -> bool:

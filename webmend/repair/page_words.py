@@ -30,13 +30,14 @@ def _sample(text: str) -> str:
     return text[:SAMPLE // 2] + "\n" + text[mid:mid + SAMPLE // 2]
 
 
-_LATIN_WORD = re.compile(r"[a-z]+")
 ENGLISH_SHARE = 0.3   # English prose has ~40-50% of its tokens among the 100 commonest words
+# Bytes a-z stay, every other byte becomes a space: the runs of [a-z] of a UTF-8 text.
+_LATIN_TABLE = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
 
 
 @functools.lru_cache(maxsize=1)
-def _english_commonest() -> frozenset[str]:
-    return frozenset(lexicon("en").top(100))
+def _english_commonest() -> frozenset[bytes]:
+    return frozenset(w.encode() for w in lexicon("en").top(100))
 
 
 def looks_english(sample: str) -> bool:
@@ -47,7 +48,7 @@ def looks_english(sample: str) -> bool:
     >>> looks_english("Nesta página você terá sempre a classificação atualizada da NASCAR.")
     False
     """
-    words = _LATIN_WORD.findall(sample.lower())[:400]
+    words = sample.lower().encode("utf-8", "surrogatepass").translate(_LATIN_TABLE).split()[:400]  # runs of [a-z]
     if len(words) < 8:
         return False
     return sum(map(_english_commonest().__contains__, words)) >= ENGLISH_SHARE * len(words)
