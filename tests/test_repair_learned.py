@@ -195,6 +195,36 @@ def test_unseen_damage_variants_are_repaired(i):
 
 
 @needs_bench
+@pytest.mark.parametrize("word", ["from", "which"])
+def test_host_template_line_does_not_hide_lost_letters(word):
+    """Every page of a host repeats a template line with the word intact (a
+    related-links line, as page chrome keeps it); each page is observed into
+    its own HostStats and merged, as the engines do. The line counts once
+    for the host, so the host's rule still reaches pages too short to show
+    the loss on their own."""
+    pool = articles(min_words=150)
+    clean = [t for t in pool if len(re.findall(rf"\b{word}\b", t, re.I)) in (1, 2, 3)][:12]
+    line = f"Related: what witnesses heard {word} the people on the ground, and {word} the police"
+    damaged = [variant_damage(t, "", [], lost=(word, 0)) + "\n\n" + line for t in clean]
+    docs = [Document(id=f"p{i}", url=f"https://tmpl.example/{i}", source=t) for i, t in enumerate(damaged)]
+    stats = HostStats()
+    for d in docs:
+        own = HostStats()
+        own.pages = 1
+        for s in STEPS:
+            if s.observe:
+                s.observe(d, own)
+        stats.merge(own)
+    res = Resources(hosts={docs[0].host_key: stats})
+    out = [run_steps(Document(id=d.id, url=d.url, source=d.source), res, STEPS) for d in docs]
+    short = word[1:]
+    assert len(clean) >= 8
+    left = [o.id for o in out if re.search(rf"\b{short}\b", o.text[:-len(line)], re.I)]
+    assert not left, left
+    assert any(r["scope"] == "host" and r["family"] == "lost_letters" for o in out for r in o.rules)
+
+
+@needs_bench
 def test_single_page_is_repaired_on_its_own():
     text = max(articles(), key=len)
     damaged = variant_damage(text, "\\", ["and", "or", "union", "where", "order"], lost=("from", 0))

@@ -176,8 +176,8 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str) -> list[LostRule]
 # each, and the rules subtract the repeats. A page whose own counts show a
 # possible rule (necessary conditions, loosened) records the damaged form, so
 # the second pass counts words exactly only on pages that contain one.
-TEMPLATE_LINE = (24, 300)  # lines this long are checked for recurring on other pages
-LINES_CAP = 1000         # lines a host keeps
+TEMPLATE_LINE = (24, 200)  # lines this long are checked for recurring on other pages
+LINES_CAP = 500          # lines a host keeps
 FORMS_CAP = 64           # candidate damaged forms a host keeps
 ROUGH_SLACK = 0.5        # the page-level candidate test asks this share of the rule's evidence
 
