@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from itertools import chain, repeat
 
 from webmend.document import Document
 from webmend.lexicon.words import Lexicon, lexicon
@@ -54,9 +55,53 @@ def looks_english(sample: str) -> bool:
     return sum(map(_english_commonest().__contains__, words)) >= ENGLISH_SHARE * len(words)
 
 
+SURE_VOTES = 12    # function words of the leading language, at least...
+SURE_MARGIN = 1.5  # ...and this many times the runner-up's (close languages: 'id'/'ms', 'ru'/'uk')
+
+
+@functools.lru_cache(maxsize=1)
+def _function_word_votes() -> dict[str, tuple[str, ...]]:
+    """word -> the languages listing it among their function words
+    (boilerplate/stopwords.py; languages written without spaces left out)."""
+    from webmend.boilerplate import stopwords
+
+    out: dict[str, list[str]] = {}
+    for lang in stopwords.available():
+        if lang not in ("zh", "ja"):
+            for w in stopwords.stopwords(lang):
+                out.setdefault(w, []).append(lang)
+    return {w: tuple(ls) for w, ls in out.items()}
+
+
+_WORD = re.compile(r"\w+")
+
+
+def function_word_language(sample: str) -> str | None:
+    """The language whose function words a sample is full of, when it leads
+    clearly (else None: the identifier decides). Counted in C: each word votes
+    for the languages listing it. On the benchmark pages it agrees with
+    py3langid wherever it is sure, at a fraction of the cost.
+
+    >>> function_word_language("Die Stadtwerke wollen bis zum Ende des Jahrzehnts die Hälfte der Haushalte "
+    ...                        "mit Strom aus Wind und Sonne versorgen, sagte der Bürgermeister am Montag in der Stadt.")
+    'de'
+    >>> function_word_language("Kuala Lumpur") is None
+    True
+    """
+    table = _function_word_votes()
+    votes = Counter(chain.from_iterable(map(table.get, _WORD.findall(sample.lower()), repeat(()))))
+    top = votes.most_common(2)
+    if not top or top[0][1] < SURE_VOTES:
+        return None
+    if len(top) > 1 and top[0][1] < SURE_MARGIN * top[1][1]:
+        return None
+    return top[0][0]
+
+
 def guess_language(text: str) -> str | None:
     """The language of a text: English when English's commonest words cover
-    much of a sample of it (cheap), else py3langid on a short sample.
+    much of a sample of it (cheap), else the language whose function words
+    clearly lead (cheap), else py3langid on a short sample.
 
     >>> guess_language("The cat sat on the mat and looked at the birds in the garden for a while.")
     'en'
@@ -64,6 +109,9 @@ def guess_language(text: str) -> str | None:
     sample = _sample(text)
     if looks_english(sample):
         return "en"
+    sure = function_word_language(sample)
+    if sure is not None:
+        return sure
     from webmend.annotate.language import identify
 
     try:
