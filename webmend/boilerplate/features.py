@@ -100,6 +100,8 @@ _INITIAL = re.compile(r"(?<!\w)\w")
 # bytes.translate table: every ASCII character that is not a word character (\w) becomes a space
 _ASCII_NON_WORD = bytes(range(128)).translate(None, b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _ASCII_NON_WORD_TO_SPACE = bytes.maketrans(_ASCII_NON_WORD, b" " * len(_ASCII_NON_WORD))
+_ASCII_WORDS_LOWERCASED = bytes.maketrans(_ASCII_NON_WORD + b"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                                          b" " * len(_ASCII_NON_WORD) + b"abcdefghijklmnopqrstuvwxyz")
 _FIRST_UNSPACED = "\u0e00"  # any character from here on may be of an unspaced script
 SCRIPT_SAMPLE_WORDS = 16
 CASE_MIN_WORDS, CASE_MAX_WORDS = 3, 20  # where capitalisation is judged (title-like lines)
@@ -120,16 +122,16 @@ def _word_stats(text: str, stops: frozenset[str], suffixes: frozenset[str]):
     (6.0, 5, 2, 2)
     """
     if text.isascii():
-        # ASCII words are the same tokens in either case; split in C, no regex
-        toks = text.encode("ascii").translate(_ASCII_NON_WORD_TO_SPACE).decode("ascii").split()
-        if not toks:
-            return 0.0, 0, 0, 0, {}, 0, toks
-        ltoks = " ".join(toks).lower().split(" ")
+        # ASCII words split in C (no regex): non-word characters become spaces, capitals lowercase
+        ltoks = text.encode("ascii").translate(_ASCII_WORDS_LOWERCASED).decode("ascii").split()
+        if not ltoks:
+            return 0.0, 0, 0, 0, {}, 0, ltoks
         initials = "".join([w[0] for w in ltoks[:SCRIPT_SAMPLE_WORDS]])
         letters = len(initials) - len(initials.translate(_ASCII_LETTERS_OUT))
         scripts: dict[str, int] = {"latin": letters} if letters else {}
         caps = cased = 0
-        if CASE_MIN_WORDS <= len(toks) <= CASE_MAX_WORDS:
+        if CASE_MIN_WORDS <= len(ltoks) <= CASE_MAX_WORDS:
+            toks = text.encode("ascii").translate(_ASCII_NON_WORD_TO_SPACE).decode("ascii").split()
             firsts = "".join([w[0] for w in toks])
             caps = len(firsts) - len(firsts.translate(_ASCII_UPPER_OUT))
             cased = len(firsts) - len(firsts.translate(_ASCII_LETTERS_OUT))

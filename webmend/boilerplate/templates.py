@@ -57,9 +57,12 @@ def _page_hashes(doc: Document) -> set[int]:
         distinct = dict.fromkeys(lines)  # in page order, for the cap
     out: set[int] = set()
     for line in distinct:
-        stripped = line.strip()
-        if stripped and len(stripped) <= MAX_LINE_CHARS:
-            out.add(line_hash(line))
+        if len(line) > MAX_LINE_CHARS and len(line.strip()) > MAX_LINE_CHARS:
+            continue
+        words = line.lower().split()
+        if words:  # line_hash, inline
+            key = " ".join(words).encode("utf-8", "surrogatepass")
+            out.add(zlib.crc32(key) << 32 | zlib.adler32(key))
             if len(out) >= MAX_LINES_PER_PAGE:
                 break
     return out
