@@ -380,10 +380,11 @@ def observe(doc: Document, stats: HostStats) -> None:
     stats.counter("escaping.tokens")["n"] += max(doc.text.count(" "), 1)
     if not sites:
         return
-    evid = Evidence.of_text(doc.text, sites)
-    ev.add_capped(stats, "escaping.sites", Counter({"\x1f".join(k): v for k, v in evid.sites.items()}), 5000)
-    ev.add_capped(stats, "escaping.space", evid.space)
-    stats.counter("escaping.tokens")["with_sites"] += evid.tokens
+    sites_seen = Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)
+    ev.add_capped(stats, "escaping.sites", Counter({"\x1f".join(k): v for k, v in sites_seen.items()}), 5000)
+    low = doc.text.lower()
+    ev.add_all_capped(stats, "escaping.space", _SPACE_LEAD.findall(low))
+    stats.counter("escaping.tokens")["with_sites"] += low.count(" ") + 1
 
 
 def host_evidence(stats: HostStats) -> Evidence:

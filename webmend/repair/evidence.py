@@ -104,6 +104,23 @@ def add_capped(stats, name: str, items: dict | Counter, cap: int = HOST_CAP) -> 
             room -= 1
 
 
+def add_all_capped(stats, name: str, items: list, cap: int = HOST_CAP) -> None:
+    """`add_capped` for a list of keys, each counting once: counted into the
+    host counter in C (`Counter.update` of an iterable) when they all fit,
+    which a mapping's update (a Python loop) is not.
+
+    >>> from webmend.pipeline import HostStats
+    >>> s = HostStats(); add_all_capped(s, "w", ["a", "b", "a"]); add_all_capped(s, "w", ["c", "a"], cap=2)
+    >>> sorted(s.counter("w").items())
+    [('a', 3), ('b', 1)]
+    """
+    c = stats.counter(name)
+    if len(items) <= cap - len(c):
+        c.update(items)
+    else:
+        add_capped(stats, name, Counter(items), cap)
+
+
 # ------------------------------------------------------------ tracked words
 # Steps that rewrite a word whose case the damage destroyed list its span
 # (working-text coordinates) in doc.meta; later edits shift them.

@@ -182,28 +182,6 @@ FORMS_CAP = 64           # candidate damaged forms a host keeps
 ROUGH_SLACK = 0.5        # the page-level candidate test asks this share of the rule's evidence
 
 
-class CaseFolded:
-    """A view of rough counts (`rough_words`: UTF-8 keys, case kept) that
-    reads a lower-case word as its lower and Capitalised forms (an
-    all-capitals form is an acronym: left out), less the counts in `minus`.
-
-    >>> CaseFolded({b"from": 2, b"From": 1, b"FROM": 5}, {b"from": 1}).get("from")
-    2
-    """
-
-    def __init__(self, counts, minus=None):
-        self.counts = counts
-        self.minus = minus or {}
-
-    def get(self, word: str, default: int = 0) -> int:
-        low, cap = _utf8_forms(word)
-        c, m = self.counts, self.minus
-        n = c.get(low, 0) + c.get(cap, 0)
-        if m:
-            n = max(n - m.get(low, 0) - m.get(cap, 0), 0)
-        return n or default
-
-
 def _long_lines(text: str) -> dict[str, int]:
     lo, hi = TEMPLATE_LINE
     return {line: 1 for line in text.split("\n") if lo <= len(line) <= hi}
@@ -223,8 +201,43 @@ def host_rules(stats: HostStats, lex: Lexicon) -> list[LostRule]:
     """Rules from the host's pooled counts, its template lines counted once."""
     repeats = template_repeats(stats)
     tokens = stats.counter("lost_letters.tokens")[lex.lang] - sum(repeats.values())
-    return infer_rules(CaseFolded(stats.counter(f"lost_letters.words.{lex.lang}"), repeats),
+    return infer_rules(case_folded(stats.counter(f"lost_letters.words.{lex.lang}"), repeats, lex),
                        max(tokens, 1), lex, "host")
+
+
+def case_folded(counts, minus, lex: Lexicon) -> dict[str, int]:
+    """Rough counts (`rough_words`: UTF-8 keys, case kept) of the words a rule
+    may ask about (the frequent words and their one-letter-short forms), each
+    read as its lower and Capitalised forms (an all-capitals form is an
+    acronym: left out), less the counts in `minus`; made in one walk over the
+    keys the counts share with them.
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> case_folded({b"from": 2, b"From": 1, b"FROM": 5, b"zzz": 3}, {b"from": 1}, lexicon("en"))["from"]
+    2
+    """
+    words = _key_words(lex)
+    out: dict[str, int] = {}
+    for k in counts.keys() & words.keys():
+        w = words[k]
+        out[w] = out.get(w, 0) + counts[k]
+    if minus:
+        for k in minus.keys() & words.keys():
+            w = words[k]
+            out[w] = out.get(w, 0) - minus[k]
+    return {w: n for w, n in out.items() if n > 0}
+
+
+@functools.lru_cache(maxsize=16)
+def _key_words(lex: Lexicon) -> dict[bytes, str]:
+    """The lower-case and Capitalised UTF-8 forms (`rough_words` keys) of the
+    frequent words and their one-letter-short forms -> the word."""
+    out: dict[bytes, str] = {}
+    for w, _, forms in frequent_words(lex):
+        for word in (w, *(d for d, _, _ in forms)):
+            for key in _utf8_forms(word):
+                out.setdefault(key, word)
+    return out
 
 
 def _utf8_forms(word: str) -> tuple[bytes, bytes]:
@@ -295,7 +308,10 @@ def observe(doc: Document, stats: HostStats) -> None:
         return
     counts = rough_words(doc.text)
     tokens = sum(counts.values())
-    ev.add_capped(stats, f"lost_letters.words.{lex.lang}", counts)
+    # the host keeps only the words a rule may ask about (some 10,000 keys per
+    # language, under HOST_CAP: the pooled counts never drop one)
+    words = _key_words(lex)
+    ev.add_capped(stats, f"lost_letters.words.{lex.lang}", {k: counts[k] for k in counts.keys() & words.keys()})
     ev.add_capped(stats, "lost_letters.lines", _long_lines(doc.text), LINES_CAP)
     stats.counter("lost_letters.tokens")[lex.lang] += tokens
     forms = candidate_forms(counts, tokens, lex)
