@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from operator import itemgetter
 from typing import Iterable, NamedTuple
 
 from webmend.document import Change, Document, Removed
@@ -46,7 +47,7 @@ def remove_blocks(doc: Document, drops: Iterable[tuple[Block, str]], blocks: lis
     Neighbouring blocks with the same reason become one `Removed` entry. Each
     run of removed blocks is cut up to the next kept block, so no empty lines
     are left (layout only: no Edit is recorded). Returns blocks removed."""
-    drops = sorted(drops, key=lambda d: d[0].start)
+    drops = sorted(drops, key=itemgetter(0))  # by block: by start (a block's end and text follow from it)
     if not drops:
         return 0
     text = doc.text

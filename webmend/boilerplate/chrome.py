@@ -27,6 +27,7 @@ from webmend.pipeline import Resources, Step
 
 TITLE_REASON = "title"
 _KEY = re.compile(r"[\W_]+")
+_FIRST_ALNUM = re.compile(r"[^\W_]")
 MIN_TITLE_KEY = 12  # alphanumeric characters a repeated heading must have
 
 
@@ -60,6 +61,9 @@ def repeated_heading(blocks: list[Block], decisions: list[Decision], first_kept:
     for b in blocks[:first_kept]:
         if len(b.text) < MIN_TITLE_KEY:
             continue  # its key, no longer than the text, is too short
+        first = _FIRST_ALNUM.search(b.text)
+        if first is None or (first.group() not in "Σİ" and first.group().lower() != key[0]):
+            continue  # its key starts with another letter (Σ and İ lowercase by context or to two)
         k = heading_key(b.text)
         if len(k) >= MIN_TITLE_KEY and (k.startswith(key) or key.startswith(k)):
             return True
