@@ -100,7 +100,14 @@ def test_cli_filter_leaves_pages_out(tmp_path, ground_truth):
     proc = run_cli("clean", inp, "-o", out, "--workers", "1", "--skip", "repair", "--filter", "gopher_words>=50")
     kept = [json.loads(x)["id"] for x in out.read_text().splitlines()]
     assert "short" not in kept and len(kept) == 6
-    assert "1 pages filtered out" in proc.stderr
+    assert "1 filtered out" in proc.stderr.splitlines()[-1]
+    # sharded (resumable) output leaves the same page out
+    shards = tmp_path / "shards"
+    proc = run_cli("clean", inp, "-o", f"{shards}/", "--workers", "1", "--skip", "repair",
+                   "--filter", "gopher_words>=50", "--shard-pages", "3", "--shard-format", "jsonl")
+    kept_sharded = [json.loads(x)["id"] for p in sorted(shards.glob("part-*.jsonl")) for x in p.read_text().splitlines()]
+    assert kept_sharded == kept
+    assert "1 filtered out" in proc.stderr.splitlines()[-1]
     run_cli("clean", inp, "-o", out, "--workers", "1", "--skip", "repair", "--filter", "gopher_words>=50",
             "--keep-filtered")
     recs = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}

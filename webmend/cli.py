@@ -103,7 +103,7 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
     if unknown:
         raise click.UsageError(f"--skip: unknown step or family {', '.join(unknown)} (see `webmend steps`)")
     skipped = set(skip) | ({"repair"} if no_repair else set())
-    from webmend.annotate.quality import FilterError, FilteringWriter, parse_filter
+    from webmend.annotate.quality import FilterError, parse_filter
 
     try:
         parse_filter(quality_filter)
@@ -115,13 +115,12 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
     fields = {k: v for k, v in (("id", id_field), ("url", url_field), ("text", text_field),
                                 ("html", html_field)) if k != v} or None
     sharded = runner.is_sharded_output(output)
+    drop_filtered = bool(quality_filter) and not keep_filtered
     writer = None
     try:
         paths = expand_inputs(inputs, report)
         if not sharded:
             writer = open_writer(output)
-            if quality_filter and not keep_filtered:
-                writer = FilteringWriter(writer)
     except (UnsupportedInput, UnsupportedOutput) as exc:
         raise click.UsageError(str(exc)) from None
     except OSError as exc:
@@ -160,10 +159,12 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
             summary = runner.run_sharded(eng, paths, output, options=options, shard_pages=shard_pages,
                                          suffix="." + shard_format, restart=restart, report=report,
                                          progress=progress, on_doc=_explain if explain else None,
-                                         fingerprint_extra={"fields": fields})
+                                         fingerprint_extra={"fields": fields, "keep_filtered": keep_filtered},
+                                         drop_filtered=drop_filtered)
         else:
             summary = runner.run_to_writer(eng, paths, writer, options=options, report=report,
-                                           progress=progress, on_doc=_explain if explain else None)
+                                           progress=progress, on_doc=_explain if explain else None,
+                                           drop_filtered=drop_filtered)
     except runner.RunMismatch as exc:
         raise click.UsageError(str(exc)) from None
     except BaseException:
@@ -182,10 +183,6 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
         sys.exit(EXIT_OUTPUT)
     if not quiet:
         click.echo(summary.line(), err=True)
-        if isinstance(writer, FilteringWriter):
-            click.echo(f"webmend: {writer.summary()}", err=True)
-        elif quality_filter and sharded and not keep_filtered:
-            click.echo("webmend: sharded output keeps pages failing --filter, marked in signals.filtered", err=True)
     if strict and summary.errors:
         sys.exit(EXIT_PAGE_ERRORS)
 

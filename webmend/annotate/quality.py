@@ -309,28 +309,3 @@ def annotate_quality(doc: Document, res: Resources) -> None:
 
 STEP = Step("quality", annotate_quality,
             "quality signals (Gopher quality and repetition, C4 line rules, FineWeb); --filter applies them")
-
-
-class FilteringWriter:
-    """Wraps an output writer: records whose `signals.filtered` lists failed
-    rules are left out and counted (`dropped`, and by rule in `by_rule`)."""
-
-    def __init__(self, writer) -> None:
-        self.writer = writer
-        self.dropped = 0
-        self.by_rule: Counter = Counter()
-
-    def write(self, record: dict) -> None:
-        failed = (record.get("signals") or {}).get("filtered")
-        if failed:
-            self.dropped += 1
-            self.by_rule.update(failed)
-            return
-        self.writer.write(record)
-
-    def summary(self) -> str:
-        top = ", ".join(f"{r} ({n})" for r, n in self.by_rule.most_common(5))
-        return f"{self.dropped} pages filtered out" + (f"; commonest failed rules: {top}" if top else "")
-
-    def __getattr__(self, name):  # close, abort, path ... of the wrapped writer
-        return getattr(self.writer, name)

@@ -21,8 +21,9 @@ import sys
 import tempfile
 import threading
 import uuid
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import partial
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -40,10 +41,27 @@ class Summary:
     pages: int = 0
     errors: int = 0
     seconds: float = 0.0
+    filtered: int = 0  # pages left out by --filter
+    filtered_rules: Counter = field(default_factory=Counter)  # failed rule -> pages
 
     def line(self) -> str:
         rate = self.pages / self.seconds if self.seconds > 0 else 0.0
-        return f"webmend: {self.pages} pages, {self.errors} with errors, {self.seconds:.1f} s, {rate:.1f} pages/s"
+        out = f"webmend: {self.pages} pages, {self.errors} with errors, {self.seconds:.1f} s, {rate:.1f} pages/s"
+        if self.filtered:
+            top = ", ".join(f"{r} ({n})" for r, n in self.filtered_rules.most_common(5))
+            out += f"; {self.filtered} filtered out (commonest failed rules: {top})"
+        return out
+
+    def count(self, doc: Document, *, drop_filtered: bool) -> bool:
+        """Count a finished page; False when --filter leaves it out of the output."""
+        self.pages += 1
+        self.errors += bool(doc.error)
+        failed = doc.signals.get("filtered")
+        if failed and drop_filtered:
+            self.filtered += 1
+            self.filtered_rules.update(failed)
+            return False
+        return True
 
 
 # ------------------------------------------------------------ worker side

@@ -81,14 +81,15 @@ def mend_stream(engine, paths: Sequence[Source], *, options: Options, report: Re
 
 
 def run_to_writer(engine, paths: Sequence[Source], writer, *, options: Options, report: Report = lambda m: None,
-                  progress: Progress | None = None, on_doc: Callable[[Document], None] | None = None) -> Summary:
-    """Mend `paths` into one `writer` (which has write(record)); returns the summary."""
+                  progress: Progress | None = None, on_doc: Callable[[Document], None] | None = None,
+                  drop_filtered: bool = False) -> Summary:
+    """Mend `paths` into one `writer` (which has write(record)); returns the summary.
+    With `drop_filtered`, pages failing --filter are counted, not written."""
     summary = Summary()
     t0 = time.perf_counter()
     for _, doc in mend_stream(engine, paths, options=options, report=report, progress=progress):
-        writer.write(doc.to_record(with_input=options.with_input, with_evidence=options.explain))
-        summary.pages += 1
-        summary.errors += bool(doc.error)
+        if summary.count(doc, drop_filtered=drop_filtered):
+            writer.write(doc.to_record(with_input=options.with_input, with_evidence=options.explain))
         if on_doc:
             on_doc(doc)
     summary.seconds = time.perf_counter() - t0
@@ -284,9 +285,10 @@ def run_sharded(engine, paths: Sequence[Source], out_dir: str | Path, *, options
                 shard_pages: int = 10_000, suffix: str = ".jsonl.gz", restart: bool = False,
                 report: Report = lambda m: None, progress: Progress | None = None,
                 on_doc: Callable[[Document], None] | None = None,
-                fingerprint_extra: dict[str, Any] | None = None) -> Summary:
+                fingerprint_extra: dict[str, Any] | None = None, drop_filtered: bool = False) -> Summary:
     """Mend `paths` into shards of `shard_pages` pages in `out_dir`, resuming a
-    killed run of the same command where it stopped (see the module's doc)."""
+    killed run of the same command where it stopped (see the module's doc).
+    With `drop_filtered`, pages failing --filter are counted, not written."""
     from webmend.io.writers import open_writer
 
     if suffix not in SHARD_SUFFIXES:
@@ -325,11 +327,10 @@ def run_sharded(engine, paths: Sequence[Source], out_dir: str | Path, *, options
                 writer = open_writer(str(out.dir / name))
                 n, errors = 0, 0
             finish(doc)
-            writer.write(doc.to_record(with_input=options.with_input, with_evidence=options.explain))
+            if summary.count(doc, drop_filtered=drop_filtered):
+                writer.write(doc.to_record(with_input=options.with_input, with_evidence=options.explain))
             n += 1
             errors += bool(doc.error)
-            summary.pages += 1
-            summary.errors += bool(doc.error)
             if on_doc:
                 on_doc(doc)
             tick()
