@@ -17,6 +17,7 @@ sentence ('at', 'the').
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -83,22 +84,25 @@ def wrap_width(lines: list[str], *, width: int | None = None) -> tuple[int, int,
     top = max(hi for _, hi in spans)
     if top > 100_000:  # a huge line: not a wrapped page
         return 0, 0, len(spans)
-    diff = [0] * (top + 2)
-    at_least = [0] * (top + 2)  # at_least[n]: inner lines of length >= n
+    # The number of spans covering W (`run`) is constant between events; within
+    # such a stretch the judged lines only get fewer as W grows, so its widest W
+    # is the one the sweep over every width would keep: only those are tried.
+    diff: Counter = Counter()
     for lo, hi in spans:
         diff[lo] += 1
         diff[hi + 1] -= 1
-        at_least[lo] += 1
-    for n in range(top, -1, -1):
-        at_least[n] += at_least[n + 1]
+    los = sorted(lo for lo, _ in spans)
+    n_spans = len(los)
+    events = sorted(diff)
     best = (0, 0, 0)
     fallback = (0, 0, 0)
     run = 0
-    for w in range(top + 1):
-        run += diff[w]
+    for k, w0 in enumerate(events[:-1]):
+        run += diff[w0]
         if not run:
             continue
-        judged = at_least[math.ceil(LONG_SHARE * w)]
+        w = events[k + 1] - 1  # the widest W of the stretch [w0, next event)
+        judged = n_spans - bisect.bisect_left(los, math.ceil(LONG_SHARE * w))
         if run >= fallback[1]:
             fallback = (w, run, judged)
         if run >= MIN_SHARE * judged and run >= best[1]:
