@@ -53,25 +53,25 @@ def remove_blocks(doc: Document, drops: Iterable[tuple[Block, str]], blocks: lis
     text = doc.text
     dropped = {b.start for b, _ in drops}
     kept_starts = [b.start for b in (blocks if blocks is not None else text_blocks(text)) if b.start not in dropped]
-    groups: list[list] = []  # [start, end, reason, [texts]]
-    for block, reason in drops:
-        if groups and groups[-1][2] == reason and not text[groups[-1][1]:block.start].strip():
-            groups[-1][1] = block.end
-            groups[-1][3].append(block.text)
-        else:
-            groups.append([block.start, block.end, reason, [block.text]])
-    to_input = doc.to_input
-    for start, end, reason, texts in groups:
-        s, e = to_input(start, end)
-        doc.removed.append(Removed("\n".join(texts), reason, s, e))
-    # runs of dropped blocks with nothing kept between them, each cut as one change;
-    # `k` walks the kept blocks' starts along (both lists are in text order)
+    # one walk: neighbouring blocks with one reason become one Removed entry, and
+    # runs of dropped blocks with nothing kept between them are cut as one change
+    # (`k` walks the kept blocks' starts along; both lists are in text order)
+    to_input, removed = doc.to_input, doc.removed
     changes: list[Change] = []
     n_kept = len(kept_starts)
     k = 0
-    run_start = run_end = None
-    for block, _ in drops:
-        if run_start is not None:
+    g_start = g_end = run_start = run_end = -1
+    g_reason = ""
+    g_texts: list[str] = []
+    for block, reason in drops:
+        if g_texts and g_reason == reason and not text[g_end:block.start].strip():
+            g_end = block.end
+            g_texts.append(block.text)
+        else:
+            if g_texts:
+                removed.append(Removed("\n".join(g_texts), g_reason, *to_input(g_start, g_end)))
+            g_start, g_end, g_reason, g_texts = block.start, block.end, reason, [block.text]
+        if run_start >= 0:
             while k < n_kept and kept_starts[k] < run_end:
                 k += 1
             if not (k < n_kept and kept_starts[k] < block.start):  # nothing kept in between
@@ -79,6 +79,7 @@ def remove_blocks(doc: Document, drops: Iterable[tuple[Block, str]], blocks: lis
                 continue
             changes.append(_cut(text, run_start, run_end, kept_starts))
         run_start, run_end = block.start, block.end
+    removed.append(Removed("\n".join(g_texts), g_reason, *to_input(g_start, g_end)))
     changes.append(_cut(text, run_start, run_end, kept_starts))
     doc.replace(changes, record=False)
     return len(drops)

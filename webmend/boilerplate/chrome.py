@@ -1,7 +1,8 @@
 """The `chrome` step: take page chrome out of a text page, keep the page's own text.
 
-Each non-empty line is a block; `classify.classify_blocks` decides which are
-the page's own text from what they show. Dropped blocks go to `doc.removed`
+Each non-empty line is a block; `classify.page_path` (the core of
+`classify_blocks`) decides which are the page's own text from what they show.
+Dropped blocks go to `doc.removed`
 with the reason (navigation, share buttons, comments, copyright ...). The
 page's heading, when the text repeats it right above the article, is taken
 out as `title` (the metadata step reads it from there), and so are lines of
@@ -18,7 +19,7 @@ from collections import Counter
 
 from webmend.annotate.language import sample_of
 from webmend.boilerplate.blocks import Block, remove_blocks, text_blocks
-from webmend.boilerplate.classify import Decision, classify_blocks
+from webmend.boilerplate.classify import page_path
 from webmend.boilerplate.features import MAX_BLOCK_CHARS, Features, block_features
 from webmend.boilerplate.stopwords import guess_language
 from webmend.boilerplate.templates import TEMPLATE_REASON
@@ -51,12 +52,13 @@ def page_language(blocks: list[Block]) -> str | None:
     return guess_language(sample_of((b.text for b in longest), LANGUAGE_SAMPLE_CHARS))
 
 
-def repeated_heading(blocks: list[Block], decisions: list[Decision], first_kept: int) -> bool:
-    """Whether the first kept block repeats a heading met above it: the page's
-    title written again over its text (the first occurrence, a browser title
-    with the site name, or one cut short with '…', does not count as text)."""
+def repeated_heading(blocks: list[Block], first_kept: int, score: float) -> bool:
+    """Whether the first kept block (`score`: its own, as classify's decisions
+    round it) repeats a heading met above it: the page's title written again
+    over its text (the first occurrence, a browser title with the site name, or
+    one cut short with '…', does not count as text)."""
     key = heading_key(blocks[first_kept].text)
-    if len(key) < MIN_TITLE_KEY or decisions[first_kept].score > 6:
+    if len(key) < MIN_TITLE_KEY or score > 6:
         return False
     for b in blocks[:first_kept]:
         if len(b.text) < MIN_TITLE_KEY:
@@ -126,10 +128,10 @@ def remove_chrome(doc: Document, res: Resources) -> None:
     if evidence < MIN_CHROME_EVIDENCE and any(f.alpha_words for f in feats):
         doc.signals["chrome_blocks"] = 0
         return  # a bare article (a page with no word at all is judged below)
-    decisions = classify_blocks(texts, lang=lang, repeats=repeats, feats=feats)
-    kept = [i for i, d in enumerate(decisions) if d.keep]
-    drops = [(b, d.reason) for b, d in zip(blocks, decisions) if not d.keep]
-    if kept and repeated_heading(blocks, decisions, kept[0]):
+    keep, scored = page_path(texts, feats, repeats)
+    kept = [i for i, k in enumerate(keep) if k]
+    drops = [(b, sc[1]) for b, k, sc in zip(blocks, keep, scored) if not k]
+    if kept and repeated_heading(blocks, kept[0], round(scored[kept[0]][0], 3)):
         drops.append((blocks[kept[0]], TITLE_REASON))
         kept = kept[1:]
     doc.signals["chrome_blocks"] = len(drops)

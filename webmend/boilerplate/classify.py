@@ -221,11 +221,10 @@ def best_path(scores: Sequence[float], barriers: Sequence[float] | None = None,
     return path
 
 
-def classify_blocks(texts: Sequence[str], *, lang: str | None = None, repeats: Sequence[int] | None = None,
-                    template: Sequence[bool] | None = None, feats: list[Features] | None = None) -> list[Decision]:
-    """Keep/drop each block of a page. `repeats[i]` is how many times block i's
-    text occurs on the page; `template[i]` whether it recurs across the site."""
-    feats = feats if feats is not None else block_features(list(texts), lang)
+def page_path(texts: Sequence[str], feats: list[Features], repeats: Sequence[int] | None = None,
+              template: Sequence[bool] | None = None) -> tuple[list[bool], list[tuple[float, str, float]]]:
+    """Whether each block is kept, and each block's (score, reason, barrier):
+    `classify_blocks` without building its decisions (the chrome step's way in)."""
     page_script, share = dominant_script(feats)
     memo: dict[tuple[int, int, bool], tuple[float, str, float]] = {}  # blocks a page repeats
     scored = []
@@ -237,5 +236,13 @@ def classify_blocks(texts: Sequence[str], *, lang: str | None = None, repeats: S
                                          repeats=key[1], template=key[2])
         scored.append(sc)
     _mark_comment_zone(scored, feats, texts)
-    path = best_path([s for s, _, _ in scored], [b for _, _, b in scored])
+    return best_path([s for s, _, _ in scored], [b for _, _, b in scored]), scored
+
+
+def classify_blocks(texts: Sequence[str], *, lang: str | None = None, repeats: Sequence[int] | None = None,
+                    template: Sequence[bool] | None = None, feats: list[Features] | None = None) -> list[Decision]:
+    """Keep/drop each block of a page. `repeats[i]` is how many times block i's
+    text occurs on the page; `template[i]` whether it recurs across the site."""
+    feats = feats if feats is not None else block_features(list(texts), lang)
+    path, scored = page_path(texts, feats, repeats, template)
     return [Decision(k, "" if k else r, round(s, 3)) for k, (s, r, _) in zip(path, scored)]
