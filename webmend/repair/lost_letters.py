@@ -29,7 +29,7 @@ from webmend.document import Change, Document
 from webmend.lexicon.words import Lexicon
 from webmend.pipeline import HostStats, Resources, Step
 from webmend.repair import evidence as ev
-from webmend.repair.page_words import rough_words
+from webmend.repair.page_words import rough_tokens, rough_words
 
 FAMILY = "lost_letters"
 MIN_DEFICIT = 3.0        # nats: w missing
@@ -306,12 +306,14 @@ def observe(doc: Document, stats: HostStats) -> None:
     lex = ev.page_lexicon(doc)
     if lex is None or len(lex.alphabet) > MAX_ALPHABET:
         return
-    counts = rough_words(doc.text)
-    tokens = sum(counts.values())
-    # the host keeps only the words a rule may ask about (some 10,000 keys per
-    # language, under HOST_CAP: the pooled counts never drop one)
-    words = _key_words(lex)
-    ev.add_capped(stats, f"lost_letters.words.{lex.lang}", {k: counts[k] for k in counts.keys() & words.keys()})
+    words = rough_tokens(doc.text)
+    # Only the words a rule may ask about are counted (the frequent words and
+    # their one-letter-short forms: some 10,000 keys per language, under
+    # HOST_CAP, so the host's pooled counts never drop one); filtered and
+    # counted in C.
+    asked = list(filter(_key_words(lex).__contains__, words))
+    ev.add_all_capped(stats, f"lost_letters.words.{lex.lang}", asked)
+    counts, tokens = Counter(asked), len(words)
     ev.add_capped(stats, "lost_letters.lines", _long_lines(doc.text), LINES_CAP)
     stats.counter("lost_letters.tokens")[lex.lang] += tokens
     forms = candidate_forms(counts, tokens, lex)

@@ -138,6 +138,15 @@ def page_lexicon(doc: Document) -> Lexicon | None:
 _ROUGH_TABLE = bytes(c if (65 <= c <= 90 or 97 <= c <= 122 or c == 39 or c >= 128) else 32 for c in range(256))
 
 
+def rough_tokens(text: str) -> list[bytes]:
+    """The words of a text as `rough_words` reads them, in text order (UTF-8, case kept).
+
+    >>> rough_tokens("The cat, the hat.")
+    [b'The', b'cat', b'the', b'hat']
+    """
+    return text.encode("utf-8", "surrogatepass").translate(_ROUGH_TABLE).split()
+
+
 def rough_words(text: str) -> Counter:
     """The words of a text as UTF-8 bytes, case kept, and how often each
     occurs: a word is what lies between spaces, ASCII marks and digits.
@@ -147,7 +156,7 @@ def rough_words(text: str) -> Counter:
     >>> sorted(rough_words("The cat, the hat. (The) 3 well-known cats").items())
     [(b'The', 2), (b'cat', 1), (b'cats', 1), (b'hat', 1), (b'known', 1), (b'the', 1), (b'well', 1)]
     """
-    return Counter(text.encode("utf-8", "surrogatepass").translate(_ROUGH_TABLE).split())
+    return Counter(rough_tokens(text))
 
 
 def never_ends_sentence(text: str, word: str, lex: Lexicon, *, min_zipf: float = 6.2, min_seen: int = 3) -> bool:
