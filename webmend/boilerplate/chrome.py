@@ -48,8 +48,8 @@ LANGUAGE_SAMPLE_CHARS = 1000
 def page_language(blocks: list[Block]) -> str | None:
     """The language of a page's function words, judged on its longest blocks
     (most likely its own text); the `language` step judges the final text."""
-    longest = heapq.nlargest(8, blocks, key=lambda b: len(b.text))  # as sorted(..., reverse=True)[:8]
-    return guess_language(sample_of((b.text for b in longest), LANGUAGE_SAMPLE_CHARS))
+    longest = heapq.nlargest(8, [b.text for b in blocks], key=len)  # as sorted(..., reverse=True)[:8]
+    return guess_language(sample_of(longest, LANGUAGE_SAMPLE_CHARS))
 
 
 def repeated_heading(blocks: list[Block], first_kept: int, score: float) -> bool:

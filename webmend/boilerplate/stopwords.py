@@ -70,6 +70,7 @@ def _votes() -> dict[str, tuple[str, ...]]:
 _WORD = re.compile(r"\w+")
 _SCRIPT_LANGS = [(re.compile(r"[\u3040-\u30ff]"), "ja"), (re.compile(r"[가-힣]"), "ko"),
                  (re.compile(r"[\u4e00-\u9fff]"), "zh"), (re.compile(r"[\u0e00-\u0e7f]"), "th")]
+_SCRIPT_LETTER = re.compile("|".join(p.pattern for p, _ in _SCRIPT_LANGS))
 MIN_VOTES = 3
 SCRIPT_SHARE = 0.3  # of the letters, for a script to tell the language
 
@@ -86,7 +87,7 @@ def guess_language(text: str) -> str | None:
     'de'
     """
     head = text[:2000]
-    if not head.isascii() and max(head) >= "\u0e00":  # a letter of one of these scripts may be there
+    if not head.isascii() and _SCRIPT_LETTER.search(head):  # a letter of one of these scripts is there
         letters = sum(map(str.isalpha, head)) or 1
         for pattern, lang in _SCRIPT_LANGS:
             if len(pattern.findall(head)) >= SCRIPT_SHARE * letters:
