@@ -84,12 +84,13 @@ def with_prose_links(bs, y: np.ndarray, seed: str):
     import copy
 
     rng = np.random.default_rng(int(hashlib.sha1(seed.encode()).hexdigest()[:8], 16))
-    out = copy.deepcopy(bs)
-    for b, t in zip(out.blocks, y):
-        words = len(b.text.split())
+    out = copy.copy(bs)
+    out.link_chars, out.links = list(bs.link_chars), list(bs.links)
+    for i, (text, t) in enumerate(zip(bs.texts, y)):
+        words = len(text.split())
         if t >= 0.5 and words >= 15:
-            b.link_chars = max(b.link_chars, int(len(b.text) * rng.uniform(0.2, 0.75)))
-            b.links = max(b.links, int(words * rng.uniform(0.05, 0.25)))
+            out.link_chars[i] = max(out.link_chars[i], int(len(text) * rng.uniform(0.2, 0.75)))
+            out.links[i] = max(out.links[i], int(words * rng.uniform(0.05, 0.25)))
     return out
 
 

@@ -12,7 +12,9 @@ Everything is vectorised per page with numpy; the cost is linear in blocks.
 """
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from math import log1p
 
 import numpy as np
@@ -21,13 +23,9 @@ from webmend.extract.dom_blocks import ANCESTOR_TAGS, GROUP_NAMES, HEADINGS, Blo
 
 _WORD = re.compile(r"\w+")
 TERMINAL_CHARS = ".!?。！？…:;\"'”’»)]"
-_SENTENCE_END = re.compile(r"[.!?。！？](?:\s|$)")
+_QUOTES = "\"“'‘«"  # a block that starts with one reads as starting a sentence
 COPYRIGHT_PHRASES = ("©", "(c)", "copyright", "all rights reserved", "terms of use", "terms of service",
                      "privacy policy")
-_SEPARATORS = re.compile(r"[|•·»›/]")
-_DATE_LIKE = re.compile(r"[12][09][0-9][0-9](?![0-9])|[0-9]{1,2}[:/.][0-9]{1,2}(?![0-9])")
-_CAPWORD = re.compile(r"[A-Z\u00c0-\u00de](?<!\w[A-Z\u00c0-\u00de])")
-_NON_DIGITS = re.compile(r"[^0-9]+")
 
 BLOCK_TAG_CLASSES = ("p", "div", "li", "h", "td", "blockquote", "pre", "figcaption", "dd", "section", "other")
 _TAG_CLASS = {"p": 0, "div": 1, "li": 2, "td": 4, "th": 4, "blockquote": 5, "pre": 6, "figcaption": 7,
@@ -39,49 +37,38 @@ PROSE_TAGS = frozenset(("p", "div", "td", "pre", "blockquote", "section", "artic
 LEAF_TAGS = frozenset(("p", "pre", "blockquote", "li", "td", "dd", "h1", "h2", "h3", "h4", "h5", "h6"))
 
 
-def container_scores(bs: BlockSet) -> np.ndarray:
+def container_scores(bs: BlockSet, nc: np.ndarray, link: np.ndarray, commas: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Readability-style score of every element: each prose-like block adds
     1 + commas + its length/100 (at most 3) to its container and half to the
     container's parent; an element's score is then scaled by its text's
-    non-link share. Returns the scores by element index."""
-    els = bs.elements
-    n = len(els)
-    score = np.zeros(n)
-    chars = np.zeros(n)
-    links = np.zeros(n)
-    for b in bs.blocks:
-        chars[b.element] += len(b.text)
-        links[b.element] += b.link_chars
-        own_chars = len(b.text) - b.link_chars  # prose is judged by its words outside links
-        if own_chars < 25 or b.link_chars > 0.75 * len(b.text):
-            continue
-        s = 1.0 + b.text.count(",") + b.text.count("，") + min(own_chars / 100.0, 3.0)
-        el = els[b.element]
-        cont = el.parent if el.tag in LEAF_TAGS and el.parent >= 0 else b.element
-        score[cont] += s
-        gp = els[cont].parent
-        if gp >= 0:
-            score[gp] += s / 2
-    for i in range(n - 1, 0, -1):  # subtree sums: parents come before children
-        p = els[i].parent
-        chars[p] += chars[i]
-        links[p] += links[i]
-    ld = np.divide(links, chars, out=np.zeros(n), where=chars > 0)
+    non-link share. `nc`, `link`, `commas`: each block's characters, link
+    characters and commas. Returns the scores and the characters of each
+    element's subtree, by element index."""
+    parent = bs.el_parent
+    ne = len(parent)
+    el = np.asarray(bs.element, dtype=np.int64)
+    own_chars = nc - link  # prose is judged by its words outside links
+    prose = (own_chars >= 25) & ~(link > 0.75 * nc)
+    s = (1.0 + commas + np.minimum(own_chars / 100.0, 3.0))[prose]
+    pel = el[prose]
+    leaf = np.fromiter((bs.el_tags[e] in LEAF_TAGS for e in pel.tolist()), dtype=bool, count=len(pel))
+    cont = np.where(leaf & (parent[pel] >= 0), parent[pel], pel)
+    score = np.bincount(cont, weights=s, minlength=ne)
+    gp = parent[cont]
+    up = gp >= 0
+    score += np.bincount(gp[up], weights=s[up] / 2, minlength=ne)
+    # subtree sums: elements are in document order, element i's subtree is i..el_end[i]
+    first = np.arange(ne)
+    end = bs.el_end + 1
+    cum_chars = np.concatenate([[0.0], np.cumsum(np.bincount(el, weights=nc, minlength=ne))])
+    cum_links = np.concatenate([[0.0], np.cumsum(np.bincount(el, weights=link, minlength=ne))])
+    chars = cum_chars[end] - cum_chars[first]
+    links = cum_links[end] - cum_links[first]
+    ld = np.divide(links, chars, out=np.zeros(ne), where=chars > 0)
     return score * (1 - ld), chars
 
 
-def subtree_ends(bs: BlockSet) -> np.ndarray:
-    """Index of the last element in each element's subtree (pre-order)."""
-    els = bs.elements
-    end = np.arange(len(els))
-    for i in range(len(els) - 1, 0, -1):
-        p = els[i].parent
-        if end[i] > end[p]:
-            end[p] = end[i]
-    return end
-
-
-def _bits(values: list[int], width: int) -> np.ndarray:
+def _bits(values, width: int) -> np.ndarray:
     arr = np.asarray(values, dtype=np.int64)[:, None]
     return ((arr >> np.arange(width)) & 1).astype(np.float32)
 
@@ -115,98 +102,179 @@ def phrase_counts(text: str, starts: np.ndarray, phrases: tuple[str, ...]) -> np
     return np.bincount(idx, minlength=len(starts)).astype(np.float64)
 
 
+# Character classes, one bit each, looked up for every character of a page
+# at once (numpy) instead of a regex pass per feature.
+_DIGIT, _SPACE, _COMMA, _SENT_PUNCT, _SEPARATOR, _CAPITAL, _TERMINAL, _DATE_SEP, _BLANK, _WORDCH, _UPPER_START = (
+    1 << i for i in range(11))
+
+
+@functools.lru_cache(maxsize=1)
+def _char_table() -> np.ndarray:
+    """Class bits of every code point of the Basic Multilingual Plane (built
+    once; characters beyond it have none but those of `_astral_bits`)."""
+    table = np.zeros(0x10000, dtype=np.uint16)
+    every = "".join(map(chr, range(0x10000)))
+
+    def mark(chars, bit: int) -> None:
+        table[[ord(c) for c in chars]] |= bit
+
+    mark("0123456789", _DIGIT)
+    mark(" ", _SPACE)
+    mark(",，", _COMMA)
+    mark(".!?。！？", _SENT_PUNCT)
+    mark("|•·»›/", _SEPARATOR)
+    table[0x41:0x5B] |= _CAPITAL  # [A-Z\u00c0-\u00de], as a capitalised word's first letter
+    table[0xC0:0xDF] |= _CAPITAL
+    mark(TERMINAL_CHARS, _TERMINAL)
+    mark(":/.", _DATE_SEP)
+    mark(" \n", _BLANK)
+    table[[m.start() for m in re.finditer(r"\w", every)]] |= _WORDCH
+    table[[i for i, c in enumerate(every) if c.isupper()]] |= _UPPER_START
+    mark(_QUOTES, _UPPER_START)
+    return table
+
+
+def _astral_bits(code: int) -> int:
+    c = chr(code)
+    return (_WORDCH if re.match(r"\w", c) else 0) | (_UPPER_START if c.isupper() else 0)
+
+
+def char_classes(codes: np.ndarray) -> np.ndarray:
+    """Class bits of each code point."""
+    cls = _char_table()[np.minimum(codes, 0xFFFF)]
+    astral = np.flatnonzero(codes > 0xFFFF)
+    if len(astral):
+        cls[astral] = [_astral_bits(c) for c in codes[astral].tolist()]
+    return cls
+
+
+def char_counts(codes: np.ndarray, cls: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per block (blocks begin at `starts` in the page's code points `codes`,
+    one '\\n' apart): digits, spaces, commas, sentence ends (. ! ? before a
+    space or the end), separators (| • · » › /), capitalised words (a capital
+    not after a word character), and date-like strings (1999, 2020, 12:30,
+    3/11 ...: 1 if any).
+
+    >>> t = "The year 2019. Done, OK|Yes\\nno 12:30\\nx"
+    >>> c = np.array([ord(ch) for ch in t], dtype=np.uint32)
+    >>> char_counts(c, char_classes(c), np.array([0, t.index("no"), len(t) - 1])).tolist()
+    [[4.0, 4.0, 1.0, 1.0, 1.0, 4.0, 1.0], [4.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]
+    """
+    size = len(codes)
+    marks = np.zeros((size, 7), dtype=np.int32)
+    pad = np.zeros(size + 5, dtype=np.uint16)  # classes with 5 empty characters after the end
+    pad[:size] = cls
+    digit = (pad & _DIGIT) != 0
+    marks[:, 0] = digit[:size]
+    marks[:, 1] = (cls & _SPACE) != 0
+    marks[:, 2] = (cls & _COMMA) != 0
+    # a sentence end: its punctuation before a space, a block's end or the page's
+    nxt = pad[1:size + 1]
+    marks[:, 3] = ((cls & _SENT_PUNCT) != 0) & (((nxt & _BLANK) != 0) | (np.arange(size) == size - 1))
+    marks[:, 4] = (cls & _SEPARATOR) != 0
+    caps = np.flatnonzero(cls & _CAPITAL)
+    if len(caps):
+        prev_word = np.zeros(len(caps), dtype=bool)
+        inner = caps > 0
+        prev_word[inner] = (cls[caps[inner] - 1] & _WORDCH) != 0
+        marks[caps[~prev_word], 5] = 1
+    # [12][09][0-9][0-9](?![0-9]) | [0-9]{1,2}[:/.][0-9]{1,2}(?![0-9]), at any start
+    c1 = np.zeros(size + 5, dtype=np.uint32)
+    c1[:size] = codes
+    year = (((c1[:size] == 49) | (c1[:size] == 50)) & ((c1[1:size + 1] == 48) | (c1[1:size + 1] == 57))
+            & digit[2:size + 2] & digit[3:size + 3] & ~digit[4:size + 4])
+    prev_digit = np.zeros(size, dtype=bool)
+    prev_digit[1:] = digit[:size - 1]
+    clock = (((cls & _DATE_SEP) != 0) & prev_digit & digit[1:size + 1] & ~(digit[2:size + 2] & digit[3:size + 3]))
+    marks[:, 6] = year | clock
+    counts = np.add.reduceat(marks, starts, axis=0).astype(np.float64)
+    counts[:, 6] = np.minimum(counts[:, 6], 1)
+    return counts
+
+
 def block_features(bs: BlockSet) -> np.ndarray:
     """The feature matrix of a page's blocks (float32, blocks x FEATURES)."""
-    blocks = bs.blocks
-    n = len(blocks)
+    texts = bs.texts
+    n = len(texts)
     if n == 0:
         return np.zeros((0, n_features()), dtype=np.float32)
-    els = bs.elements
-    score_a, chars_a = container_scores(bs)
-    best = int(np.argmax(score_a)) if score_a.max() > 0 else 0
-    best_score = max(float(score_a[best]), 1e-9)
-    ratio = (score_a / best_score).tolist()
-    log_chars = np.log1p(chars_a).tolist()
-    best_end = int(subtree_ends(bs)[best])
-
-    texts = [b.text for b in blocks]
-    nc = np.fromiter(map(len, texts), dtype=np.float64, count=n)
+    nc_i = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    nc = nc_i.astype(np.float64)
     total_chars = float(nc.sum()) or 1.0
     log_total = log1p(total_chars)
-    # regex counts over the whole page at once, assigned to blocks by offset
+    # counts over the whole page at once, assigned to blocks by offset
     big = "\n".join(texts)
-    starts = np.concatenate([[0], np.cumsum(nc[:-1] + 1)])
+    starts_i = np.zeros(n, dtype=np.int64)
+    np.cumsum(nc_i[:-1] + 1, out=starts_i[1:])
+    starts = starts_i
 
-    def per_block(rx: re.Pattern) -> np.ndarray:
-        pos = np.fromiter((m.start() for m in rx.finditer(big)), dtype=np.int64)
-        return np.bincount(np.searchsorted(starts, pos, side="right") - 1, minlength=n).astype(np.float64)
-
-    words = np.fromiter((len(t.split()) for t in texts), dtype=np.float64, count=n)
-    digits = np.fromiter((len(_NON_DIGITS.sub("", t)) for t in texts), dtype=np.float64, count=n)
-    capwords = np.fromiter((len(_CAPWORD.findall(t)) for t in texts), dtype=np.float64, count=n)
-    commas = np.fromiter((t.count(",") + t.count("，") for t in texts), dtype=np.float64, count=n)
-    word_chars = nc - np.fromiter((t.count(" ") for t in texts), dtype=np.float64, count=n)
-    text_counts: dict[str, int] = {}
-    for t in texts:
-        text_counts[t] = text_counts.get(t, 0) + 1
-    first_h1 = next((b.index for b in blocks if b.tag == "h1"), -1)
+    codes = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
+    cls = char_classes(codes)
+    digits, spaces, commas, sentence_ends, separators, capwords, date_like = char_counts(codes, cls, starts_i).T
+    words = spaces + 1  # block texts are words apart by single spaces
+    word_chars = nc - spaces
+    link = np.asarray(bs.link_chars, dtype=np.float64)
+    score_a, chars_a = container_scores(bs, nc, link, commas)
+    best = int(np.argmax(score_a)) if score_a.max() > 0 else 0
+    best_score = max(float(score_a[best]), 1e-9)
+    ratio_a = score_a / best_score
+    log_chars_a = np.log1p(chars_a)
+    best_end = int(bs.el_end[best])
+    counts = Counter(texts)
+    repeats = np.fromiter(map(counts.__getitem__, texts), dtype=np.float64, count=n)
+    tags = bs.block_tags()
+    first_h1 = tags.index("h1") if "h1" in tags else -1
 
     # per element: parent (the root its own), depth, best ancestor score ratio within 6 hops
-    ne = len(els)
-    up_el = np.fromiter((max(e.parent, 0) for e in els), dtype=np.int64, count=ne)
-    depth = np.fromiter((e.depth for e in els), dtype=np.float64, count=ne)
-    ratio_a = np.asarray(ratio)
+    up_el = np.maximum(bs.el_parent, 0)
+    depth = bs.el_depth
     anc = ratio_a.copy()
-    cur = np.arange(ne)
+    cur = np.arange(len(up_el))
     for _ in range(5):
         cur = up_el[cur]
         np.maximum(anc, ratio_a[cur], out=anc)
-    # per block, in one pass
-    rows = [(b.element, _TAG_CLASS.get(b.tag, 10), b.in_heading, len(b.lines), b.char_pos, b.link_chars,
-             t[-1:] in TERMINAL_CHARS, t[:1].isupper() or t[:1] in "\"“'‘«", text_counts[t])
-            for b, t in zip(blocks, texts)]
-    cols = np.array(rows, dtype=np.float64)
-    el_idx = cols[:, 0].astype(np.int64)
-    tag_class = cols[:, 1].astype(np.int64)
-    parent = up_el[el_idx]
-    parent = np.where(el_idx == 0, 0, parent)
-    log_chars_a = np.asarray(log_chars)
-    loop = np.column_stack([
-        cols[:, 6], cols[:, 7], cols[:, 2], np.log1p(cols[:, 3]), cols[:, 4] / total_chars,
-        ((el_idx >= best) & (el_idx <= best_end)).astype(np.float64), anc[el_idx],
-        log_chars_a[parent] - log_total, np.minimum(depth[el_idx], 40) / 40.0,
-        np.minimum(cols[:, 8] - 1, 3) / 3.0,
-        ((np.arange(n) > first_h1) & (first_h1 >= 0)).astype(np.float64),
-    ])
-    link = cols[:, 5]
+    el_idx = np.asarray(bs.element, dtype=np.int64)
+    parent = np.where(el_idx == 0, 0, up_el[el_idx])
+    ends = starts_i + nc_i - 1
+    terminal = ((cls[ends] & _TERMINAL) != 0).astype(np.float64)
+    starts_upper = ((cls[starts_i] & _UPPER_START) != 0).astype(np.float64)
+    n_lines = np.fromiter((len(ls) if ls else 1 for ls in bs.lines), dtype=np.float64, count=n)
+    char_pos = np.concatenate([[0.0], np.cumsum(nc[:-1])])
+    in_best = ((el_idx >= best) & (el_idx <= best_end)).astype(np.float64)
+    anc_ratio = anc[el_idx]
     w1 = words + 1
     own_m = np.column_stack([
-        np.log1p(nc), np.log1p(words), link / np.maximum(nc, 1), loop[:, 0],
-        per_block(_SENTENCE_END) / w1, commas / w1, digits / (nc + 1),
-        capwords / w1, word_chars / np.maximum(words, 1), loop[:, 1], loop[:, 2], loop[:, 3],
-        np.arange(n) / n, loop[:, 4], np.minimum(phrase_counts(big.lower(), starts, COPYRIGHT_PHRASES), 1), per_block(_SEPARATORS) / w1,
-        np.minimum(per_block(_DATE_LIKE), 1), loop[:, 5], loop[:, 6], loop[:, 7], loop[:, 8], loop[:, 9],
-        loop[:, 10], np.full(n, 1.0 if first_h1 < 0 else 0.0),
+        np.log1p(nc), np.log1p(words), link / np.maximum(nc, 1), terminal,
+        sentence_ends / w1, commas / w1, digits / (nc + 1),
+        capwords / w1, word_chars / np.maximum(words, 1), starts_upper, np.asarray(bs.in_heading, dtype=np.float64),
+        np.log1p(n_lines), np.arange(n) / n, char_pos / total_chars,
+        np.minimum(phrase_counts(big.lower(), starts, COPYRIGHT_PHRASES), 1), separators / w1,
+        date_like, in_best, anc_ratio, log_chars_a[parent] - log_total,
+        np.minimum(depth[el_idx], 40) / 40.0, np.minimum(repeats - 1, 3) / 3.0,
+        ((np.arange(n) > first_h1) & (first_h1 >= 0)).astype(np.float64), np.full(n, 1.0 if first_h1 < 0 else 0.0),
     ]).astype(np.float32)
-    tags = np.zeros((n, len(BLOCK_TAG_CLASSES)), dtype=np.float32)
-    tags[np.arange(n), tag_class] = 1
-    anc = _bits([b.tagbits for b in blocks], len(ANCESTOR_TAGS))
-    near = _bits([b.groups_near for b in blocks], len(GROUP_NAMES))
-    up = _bits([b.groups_up for b in blocks], len(GROUP_NAMES))
+    tag_class = np.fromiter((_TAG_CLASS.get(t, 10) for t in tags), dtype=np.int64, count=n)
+    tag_m = np.zeros((n, len(BLOCK_TAG_CLASSES)), dtype=np.float32)
+    tag_m[np.arange(n), tag_class] = 1
+    el_par = bs.el_parent[el_idx]
+    near_bits = bs.el_groups[el_idx] | np.where(el_par >= 0, bs.el_groups[np.maximum(el_par, 0)], 0)
+    anc_m = _bits(bs.el_tagbits[el_idx], len(ANCESTOR_TAGS))
+    near = _bits(near_bits, len(GROUP_NAMES))
+    up = _bits(bs.el_groups_up[el_idx], len(GROUP_NAMES))
     # the block against the rest of its page: length against the longest
     # block, link share against the page's, same container as the longest block
     longest = int(np.argmax(nc))
-    parents = parent_index(bs)
+    parents = up_el[el_idx]
     page_link = float(link.sum()) / total_chars
-    nlinks = np.fromiter((b.links for b in blocks), dtype=np.float64, count=n)
+    nlinks = np.asarray(bs.links, dtype=np.float64)
     rel = np.column_stack([
         np.log1p(np.maximum(nc - link, 0)), np.log1p(nlinks), link / np.maximum(nlinks, 1) / np.maximum(nc, 1),
         np.log1p(nc) - log1p(float(nc[longest])),
         link / np.maximum(nc, 1) - page_link,
         (parents == parents[longest]).astype(np.float64),
-        np.bincount(parents, minlength=len(els))[parents] / n,
+        np.bincount(parents, minlength=len(up_el))[parents] / n,
     ]).astype(np.float32)
-    base = np.hstack([own_m, tags, anc, near, up, rel])
+    base = np.hstack([own_m, tag_m, anc_m, near, up, rel])
     # neighbours: a few of their own features (length, link share, terminal
     # punctuation, in the best container, anc_ratio) at distances -2..2
     ctx_cols = own_m[:, [0, 2, 3, 17, 18]]
@@ -221,8 +289,7 @@ def block_features(bs: BlockSet) -> np.ndarray:
 
 def parent_index(bs: BlockSet) -> np.ndarray:
     """Each block's container: the parent of its nearest block element."""
-    els = bs.elements
-    return np.fromiter((max(els[b.element].parent, 0) for b in bs.blocks), dtype=np.int64, count=len(bs.blocks))
+    return np.maximum(bs.el_parent, 0)[np.asarray(bs.element, dtype=np.int64)]
 
 
 def context_features(bs: BlockSet, p: np.ndarray) -> np.ndarray:
@@ -232,16 +299,15 @@ def context_features(bs: BlockSet, p: np.ndarray) -> np.ndarray:
     the whole page. A line the first stage doubted, amid kept paragraphs of
     the same container, is read as part of them (and a lone 'good' block in a
     sidebar as what it is)."""
-    n = len(bs.blocks)
+    n = len(bs.texts)
     if n == 0:
         return np.zeros((0, 12), dtype=np.float32)
-    els = bs.elements
     logit = np.log(np.clip(p, 1e-4, 1 - 1e-4) / np.clip(1 - p, 1e-4, 1))
     cols = [logit] + [_shift(logit[:, None], k)[:, 0] for k in (3, 2, 1, -1, -2, -3)]
-    nc = np.fromiter((len(b.text) for b in bs.blocks), dtype=np.float64, count=n) + 1
+    nc = np.fromiter(map(len, bs.texts), dtype=np.float64, count=n) + 1
     key = parent_index(bs)
-    ne = len(els)
-    up = np.fromiter((max(e.parent, 0) for e in els), dtype=np.int64, count=ne)
+    up = np.maximum(bs.el_parent, 0)
+    ne = len(up)
     for _ in range(3):
         num = np.bincount(key, weights=p * nc, minlength=ne)
         den = np.bincount(key, weights=nc, minlength=ne)

@@ -22,10 +22,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 # Elements whose whole subtree is never page text.
 SKIP_TAGS = ("script", "style", "noscript", "template", "svg", "math", "iframe", "object", "embed",
              "canvas", "select", "button", "input", "textarea", "video", "audio", "map", "head",
              "title", "link", "meta", "source", "picture", "dialog")
+SKIP_SET = frozenset(SKIP_TAGS)
+BR = "\x00"  # a <br> in a block's text while it is collected (the parser drops NUL from text)
 
 # Elements that start and end a block of text.
 BLOCK_TAGS = frozenset("""p div section article main header footer nav aside li ul ol dl dt dd
@@ -75,22 +79,10 @@ _SPACES = re.compile(r"\s+")
 
 
 @dataclass(slots=True)
-class Element:
-    """An element on the walk's stack (kept for container scoring)."""
-
-    tag: str
-    parent: int  # index of the parent Element, -1 for the root
-    depth: int
-    tagbits: int  # own | ancestors' ANCESTOR_TAGS bits
-    groups: int  # bits of CLASS_GROUPS matched by this element's own class/id
-    groups_up: int  # bits matched by it or any ancestor
-    first_block: int = -1
-    last_block: int = -1
-    score: float = 0.0  # readability-style prose score collected from blocks below
-
-
-@dataclass(slots=True)
 class Block:
+    """One block, as a record (a view of a BlockSet's columns, for callers
+    and tests; the extractor itself reads the columns)."""
+
     text: str
     tag: str  # nearest block-level ancestor's tag
     element: int  # index of that element
@@ -107,9 +99,46 @@ class Block:
 
 @dataclass
 class BlockSet:
-    blocks: list[Block]
-    elements: list[Element]
+    """A page's blocks and block-level elements, by column (one list entry a
+    block, one array row an element; elements in document order, so the
+    subtree of element i is i..el_end[i])."""
+
+    texts: list[str]
+    lines: list  # a block's lines (<br>-broken), or None when the block is one line
+    element: list[int]  # the block's nearest block-level element
+    link_chars: list[int]
+    links: list[int]  # links that start in the block
+    in_heading: list[bool]
+    el_tags: list[str]
+    el_parent: np.ndarray  # -1 for the root
+    el_depth: np.ndarray
+    el_tagbits: np.ndarray  # own | ancestors' ANCESTOR_TAGS bits
+    el_groups: np.ndarray  # CLASS_GROUPS bits of the element's own class/id
+    el_groups_up: np.ndarray  # ... of it or any ancestor
+    el_end: np.ndarray  # the last element of its subtree
     title: str | None = None  # not filled by the walk; kept for callers that set it
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def block_tags(self) -> list[str]:
+        tags = self.el_tags
+        return [tags[e] for e in self.element]
+
+    def block_lines(self, i: int) -> list[str]:
+        return self.lines[i] or [self.texts[i]]
+
+    @property
+    def blocks(self) -> list[Block]:
+        """The blocks as records (built on each call)."""
+        out, pos = [], 0
+        par = self.el_parent
+        for i, (t, e) in enumerate(zip(self.texts, self.element)):
+            near = int(self.el_groups[e]) | (int(self.el_groups[par[e]]) if par[e] >= 0 else 0)
+            out.append(Block(t, self.el_tags[e], e, int(self.el_tagbits[e]), near, int(self.el_groups_up[e]),
+                             self.link_chars[i], i, pos, self.in_heading[i], self.block_lines(i), self.links[i]))
+            pos += len(t)
+        return out
 
 
 def _class_groups(cls: str) -> int:
@@ -134,8 +163,10 @@ def _class_groups(cls: str) -> int:
 
 
 def parse(html: str, *, strip: bool = True):
-    """A lexbor tree of the page, with never-text subtrees removed (unless
-    `strip` is False: then call `strip_never_text` once metadata is read)."""
+    """A lexbor tree of the page, with hidden subtrees removed (unless
+    `strip` is False: then call `strip_never_text` once metadata is read).
+    Scripts, styles and the other SKIP_TAGS stay in the tree: the walk
+    passes them by."""
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(html)
@@ -145,13 +176,12 @@ def parse(html: str, *, strip: bool = True):
 
 
 def strip_never_text(tree) -> None:
-    """Remove scripts, styles, widgets and other subtrees that are never text,
-    and elements hidden by the `hidden` attribute, aria-hidden or an inline
-    display:none / visibility:hidden (found by CSS in C, checked here), and
-    the widespread conventions for text meant for screen readers only or for
-    editors (Bootstrap's sr-only, WordPress's screen-reader-text, MediaWiki's
-    [edit] links)."""
-    tree.strip_tags(list(SKIP_TAGS))  # in C, faster than one query and a Python loop over the matches
+    """Remove the elements hidden by the `hidden` attribute, aria-hidden or
+    an inline display:none / visibility:hidden (found by CSS in C, checked
+    here), and the widespread conventions for text meant for screen readers
+    only or for editors (Bootstrap's sr-only, WordPress's screen-reader-text,
+    MediaWiki's [edit] links). Scripts, styles and widgets (SKIP_TAGS) are
+    not removed: `walk_blocks` skips them, which costs less."""
     try:
         found = tree.css(_NEVER_TEXT_SELECTOR)
     except Exception:  # selector engine trouble on odd markup: keep everything
@@ -175,47 +205,52 @@ _CLASS_CACHE: dict[str, int] = {}
 
 
 def walk_blocks(html_or_tree) -> BlockSet:
-    """Cut a page into text blocks (see the module docstring)."""
+    """Cut a page into text blocks (see the module docstring).
+
+    The per-node work is kept small (this loop is most of the extractor's
+    Python time): never-text subtrees are skipped here rather than removed
+    first, an element's class/id is read only for block-level elements, and
+    blocks and elements are collected as tuples and columns, not objects."""
     tree = parse(html_or_tree) if isinstance(html_or_tree, str) else html_or_tree
-    title = None
     root = tree.body or tree.root
-    blocks: list[Block] = []
-    elements: list[Element] = [Element("body", -1, 0, 0, 0, 0)]
+    e_tags = ["body"]
+    e_rows = [(-1, 0, 0, 0, 0)]  # parent, depth, tagbits, groups, groups_up
+    e_end = [0]
+    texts: list[str] = []
+    lines_of: list = []
+    b_el: list[int] = []
+    b_link: list[int] = []
+    b_links: list[int] = []
+    b_head: list[bool] = []
     if root is None:
-        return BlockSet(blocks, elements, title)
+        return _block_set(texts, lines_of, b_el, b_link, b_links, b_head, e_tags, e_rows, e_end)
 
     parts: list[str] = []
-    link_chars = 0
-    n_links = 0
-    in_link = 0
-    heading_depth = 0
-    # stack entries: (node, element index or -1 for inline, was_link)
-    block_stack: list[int] = [0]
-    char_pos = 0
+    link_chars = n_links = in_link = heading_depth = 0
+    # the current block-level element: (index, tagbits, groups, groups_up, depth)
+    cur = (0, 0, 0, 0, 0)
+    block_stack = [cur]
 
     def flush() -> None:
-        nonlocal parts, link_chars, char_pos, n_links
-        if not parts:
-            return
+        nonlocal link_chars, n_links
         raw = "".join(parts)
-        parts = []
-        lines = [" ".join(ln.split()) for ln in raw.split("\n")] if "\n" in raw else [" ".join(raw.split())]
-        lines = [ln for ln in lines if ln]
-        lc, nl = link_chars, n_links
+        parts.clear()
+        if BR in raw:
+            lines = [ln for ln in (" ".join(part.split()) for part in raw.split(BR)) if ln]
+            text = " ".join(lines)
+            if len(lines) < 2:
+                lines = None
+        else:
+            text = " ".join(raw.split())
+            lines = None
+        if text:
+            texts.append(text)
+            lines_of.append(lines)
+            b_el.append(cur[0])
+            b_link.append(min(link_chars, len(text)))
+            b_links.append(n_links)
+            b_head.append(heading_depth > 0)
         link_chars = n_links = 0
-        if not lines:
-            return
-        text = " ".join(lines)
-        ei = block_stack[-1]
-        el = elements[ei]
-        parent_groups = elements[el.parent].groups if el.parent >= 0 else 0
-        b = Block(text, el.tag, ei, el.tagbits, el.groups | parent_groups, el.groups_up,
-                  min(lc, len(text)), len(blocks), char_pos, heading_depth > 0, lines, nl)
-        char_pos += len(text)
-        if el.first_block < 0:
-            el.first_block = b.index
-        el.last_block = b.index
-        blocks.append(b)
 
     # the walk: enter a node, descend into its children, leave it when its
     # subtree is done; `kind` bits of an entered element: 1 block, 2 link, 4 heading
@@ -226,21 +261,21 @@ def walk_blocks(html_or_tree) -> BlockSet:
         if tag == "-text":
             t = node.text_content
             if t and (parts or not t.isspace()):
-                parts.append(t.replace("\n", " "))
+                parts.append(t)
                 if in_link:
                     link_chars += len(t.strip())
         elif tag == "br":
-            parts.append("\n")
-        elif tag and tag[0] not in "-_!":
+            parts.append(BR)
+        elif tag and tag[0] not in "-_!" and tag not in SKIP_SET:
             child = node.child
+            if child is not None and (tag in BLOCK_TAGS or tag == "a") and child.tag in SKIP_SET:
+                child = _first_kept(child)  # an element with nothing but scripts, icons ... is empty
             if child is not None:
-                kind = 0
                 if tag in BLOCK_TAGS:
                     kind = 1
                     if parts:
                         flush()
-                    pi = block_stack[-1]
-                    parent = elements[pi]
+                    pi, pbits, _, pup, pdepth = cur
                     attrs = node.attributes
                     g = 0
                     if attrs:
@@ -249,16 +284,22 @@ def walk_blocks(html_or_tree) -> BlockSet:
                             g = _CLASS_CACHE.get(cls)
                             if g is None:
                                 g = _class_groups(cls)
-                    elements.append(Element(tag, pi, parent.depth + 1, parent.tagbits | _TAG_BIT.get(tag, 0),
-                                            g, parent.groups_up | g))
-                    block_stack.append(len(elements) - 1)
+                    ei = len(e_tags)
+                    bits = pbits | _TAG_BIT.get(tag, 0)
+                    cur = (ei, bits, g, pup | g, pdepth + 1)
+                    e_tags.append(tag)
+                    e_rows.append((pi, pdepth + 1, bits, g, pup | g))
+                    e_end.append(ei)
+                    block_stack.append(cur)
                     if tag in HEADINGS:
-                        kind |= 4
+                        kind = 5
                         heading_depth += 1
                 elif tag == "a":
                     kind = 2
                     in_link += 1
                     n_links += 1
+                else:
+                    kind = 0
                 stack.append((node, kind))
                 node = child
                 continue
@@ -269,12 +310,29 @@ def walk_blocks(html_or_tree) -> BlockSet:
                 if kind & 1:
                     if parts:
                         flush()
+                    e_end[cur[0]] = len(e_tags) - 1
                     block_stack.pop()
-                if kind & 2:
+                    cur = block_stack[-1]
+                    if kind & 4:
+                        heading_depth -= 1
+                else:
                     in_link -= 1
-                if kind & 4:
-                    heading_depth -= 1
             nxt = node.next
         node = nxt
-    flush()
-    return BlockSet(blocks, elements, title)
+    if parts:
+        flush()
+    e_end[0] = len(e_tags) - 1
+    return _block_set(texts, lines_of, b_el, b_link, b_links, b_head, e_tags, e_rows, e_end)
+
+
+def _first_kept(node):
+    """`node` or its first later sibling that is not a SKIP_TAGS element (None if none)."""
+    while node is not None and node.tag in SKIP_SET:
+        node = node.next
+    return node
+
+
+def _block_set(texts, lines_of, b_el, b_link, b_links, b_head, e_tags, e_rows, e_end) -> BlockSet:
+    cols = np.array(e_rows, dtype=np.int64).reshape(-1, 5)
+    return BlockSet(texts, lines_of, b_el, b_link, b_links, b_head, e_tags, cols[:, 0], cols[:, 1], cols[:, 2],
+                    cols[:, 3], cols[:, 4], np.array(e_end, dtype=np.int64))

@@ -43,16 +43,17 @@ def assemble_text(bs: BlockSet, keep) -> str:
     """The kept blocks as text: paragraphs apart by a blank line, list items
     of one list and <br>-broken lines on lines of their own."""
     out: list[str] = []
-    prev = None
-    for b, k in zip(bs.blocks, keep):
+    prev = -1
+    tags, parent, element, lines, texts = bs.el_tags, bs.el_parent.tolist(), bs.element, bs.lines, bs.texts
+    for i, k in enumerate(keep.tolist() if hasattr(keep, "tolist") else keep):
         if not k:
             continue
-        if prev is not None:
-            same_list = b.tag == "li" and prev.tag == "li" and \
-                bs.elements[b.element].parent == bs.elements[prev.element].parent
+        if prev >= 0:
+            e, pe = element[i], element[prev]
+            same_list = tags[e] == "li" and tags[pe] == "li" and parent[e] == parent[pe]
             out.append("\n" if same_list else "\n\n")
-        out.append("\n".join(b.lines))
-        prev = b
+        out.append("\n".join(lines[i]) if lines[i] else texts[i])
+        prev = i
     return "".join(out)
 
 
@@ -75,10 +76,10 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     meta = page_metadata(tree, url, html)
     strip_never_text(tree)
     bs = walk_blocks(tree)
-    if not bs.blocks:
+    if not bs.texts:
         return Extracted(text="", title=meta.title, author=meta.author, date=meta.date, language=meta.language)
     model = default_model()
     keep = classify_blocks(bs, model) >= model.threshold
     return Extracted(text=assemble_text(bs, keep), title=meta.title or bs.title, author=meta.author,
                      date=meta.date, language=meta.language,
-                     removed=[b.text for b, k in zip(bs.blocks, keep) if not k])
+                     removed=[t for t, k in zip(bs.texts, keep.tolist()) if not k])
