@@ -110,6 +110,27 @@ _ASCII_LETTERS_OUT = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij
 _ASCII_UPPER_OUT = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
+def _ascii_word_stats(text: str, raw: bytes, stops: frozenset[str], suffixes: frozenset[str]):
+    """`_word_stats` of an ASCII text (`raw`: its bytes), its words split in C,
+    no regex: non-word characters become spaces, capitals lowercase."""
+    ltoks = raw.translate(_ASCII_WORDS_LOWERCASED).decode("ascii").split()
+    if not ltoks:
+        return 0.0, 0, 0, 0, {}, 0, ltoks
+    initials = "".join([w[0] for w in ltoks[:SCRIPT_SAMPLE_WORDS]])
+    letters = len(initials) if initials.isalpha() else len(initials) - len(initials.translate(_ASCII_LETTERS_OUT))
+    scripts: dict[str, int] = {"latin": letters} if letters else {}
+    caps = cased = 0
+    if CASE_MIN_WORDS <= len(ltoks) <= CASE_MAX_WORDS:
+        firsts = "".join([w[0] for w in raw.translate(_ASCII_NON_WORD_TO_SPACE).decode("ascii").split()])
+        caps = len(firsts) - len(firsts.translate(_ASCII_UPPER_OUT))
+        cased = len(firsts) - len(firsts.translate(_ASCII_LETTERS_OUT))
+    if suffixes:
+        stop = len([w for w in ltoks if w in stops or (len(w) > 1 and w[-1] in suffixes)])
+    else:
+        stop = sum(map(stops.__contains__, ltoks)) if stops else 0
+    return float(len(ltoks)), letters, stop, caps, scripts, cased, ltoks
+
+
 def _word_stats(text: str, stops: frozenset[str], suffixes: frozenset[str]):
     """(words, alpha_words, stop hits, capitalised, script counts, cased words,
     lowercased words) of a text.
@@ -122,24 +143,7 @@ def _word_stats(text: str, stops: frozenset[str], suffixes: frozenset[str]):
     (6.0, 5, 2, 2)
     """
     if text.isascii():
-        # ASCII words split in C (no regex): non-word characters become spaces, capitals lowercase
-        ltoks = text.encode("ascii").translate(_ASCII_WORDS_LOWERCASED).decode("ascii").split()
-        if not ltoks:
-            return 0.0, 0, 0, 0, {}, 0, ltoks
-        initials = "".join([w[0] for w in ltoks[:SCRIPT_SAMPLE_WORDS]])
-        letters = len(initials) - len(initials.translate(_ASCII_LETTERS_OUT))
-        scripts: dict[str, int] = {"latin": letters} if letters else {}
-        caps = cased = 0
-        if CASE_MIN_WORDS <= len(ltoks) <= CASE_MAX_WORDS:
-            toks = text.encode("ascii").translate(_ASCII_NON_WORD_TO_SPACE).decode("ascii").split()
-            firsts = "".join([w[0] for w in toks])
-            caps = len(firsts) - len(firsts.translate(_ASCII_UPPER_OUT))
-            cased = len(firsts) - len(firsts.translate(_ASCII_LETTERS_OUT))
-        if suffixes:
-            stop = len([w for w in ltoks if w in stops or (len(w) > 1 and w[-1] in suffixes)])
-        else:
-            stop = sum(map(stops.__contains__, ltoks)) if stops else 0
-        return float(len(ltoks)), letters, stop, caps, scripts, cased, ltoks
+        return _ascii_word_stats(text, text.encode("ascii"), stops, suffixes)
     ltoks = _WORD.findall(text.lower())
     if not ltoks:
         return 0.0, 0, 0, 0, {}, 0, ltoks
@@ -207,6 +211,7 @@ def features_of(text: str, lang: str | None = None) -> Features:
 
 _STRIP_END = _CLOSERS + " "
 _DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = b"0123456789"  # an ASCII text's \d and str.isdigit both
 # four digits, a numeric date (1.3.21, 12/31/2021) or a CJK year: worth asking find_date
 _DATE_DIGITS = re.compile(r"\d(?:\d{3}|\d?\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{2})")
 
@@ -226,14 +231,19 @@ def _features(text: str, stops: frozenset[str], suffixes: frozenset[str], lang: 
     n = len(t)
     if n > MAX_BLOCK_CHARS:
         return Features(n, 0.0, 0, -1.0, False, False, 0, 0.0, 0.0, None, False, 0, BLOB, False, False, 0, False)
-    words, alpha, stop, caps, scripts, cased, ltoks = _word_stats(t, stops, suffixes)
+    if t.isascii():  # three blocks in four: words and digits counted on the bytes
+        raw = t.encode("ascii")
+        words, alpha, stop, caps, scripts, cased, ltoks = _ascii_word_stats(t, raw, stops, suffixes)
+        head = raw[:400]
+        digits = len(head) - len(head.translate(None, _ASCII_DIGITS))
+        has_digit = digits > 0 or (n > 400 and _DIGIT.search(t, 400) is not None)
+    else:
+        words, alpha, stop, caps, scripts, cased, ltoks = _word_stats(t, stops, suffixes)
+        has_digit = _DIGIT.search(t) is not None
+        digits = sum(map(str.isdigit, t if n <= 400 else t[:400])) if has_digit else 0
     last = t.rstrip(_STRIP_END)[-1:]
     end = last in _SENTENCE_END
-    if _DIGIT.search(t):
-        digits = sum(map(str.isdigit, t if n <= 400 else t[:400]))
-        date = words <= MAX_DATE_LINE_WORDS and _date_like(t) and find_date(t, lang) is not None
-    else:
-        digits, date = 0, False
+    date = has_digit and words <= MAX_DATE_LINE_WORDS and _date_like(t) and find_date(t, lang) is not None
     nonspace = n - t.count(" ")
     return Features(
         n,                                                           # chars
@@ -246,10 +256,10 @@ def _features(text: str, stops: frozenset[str], suffixes: frozenset[str], lang: 
         caps / cased if cased else 0.0,                              # cap_ratio
         digits / min(nonspace, 400) if nonspace else 0.0,            # digit_ratio
         (next(iter(scripts)) if len(scripts) == 1 else max(scripts, key=scripts.__getitem__)) if scripts else None,
-        t[0] in _BULLET_FIRST and bool(_BULLET.match(t)),           # bullet
+        t[:1] in _BULLET_FIRST and bool(_BULLET.match(t)),          # bullet
         len(_SEPARATOR.findall(t)) if n < 400 and _MAY_SEPARATE.search(t) else 0,  # separators
         chrome_kind(t, ltoks),                                       # chrome
-        t[0].islower(),                                              # lower_start
+        t[:1].islower(),                                             # lower_start
         date,
         _headline_words(t) if words >= HEADLINE_MIN_WORDS else 0,   # headline_words
         "\t" in t and t.count("\t") >= 2,                            # table_row
