@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from itertools import repeat
 from math import log1p
 
 import numpy as np
@@ -161,23 +162,23 @@ def char_counts(codes: np.ndarray, cls: np.ndarray, starts: np.ndarray) -> np.nd
     [[4.0, 4.0, 1.0, 1.0, 1.0, 4.0, 1.0], [4.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]
     """
     size = len(codes)
-    marks = np.zeros((size, 7), dtype=np.int32)
+    marks = np.zeros((7, size), dtype=np.int32)  # one row a count: rows reduce fast
     pad = np.zeros(size + 5, dtype=np.uint16)  # classes with 5 empty characters after the end
     pad[:size] = cls
     digit = (pad & _DIGIT) != 0
-    marks[:, 0] = digit[:size]
-    marks[:, 1] = (cls & _SPACE) != 0
-    marks[:, 2] = (cls & _COMMA) != 0
+    marks[0] = digit[:size]
+    marks[1] = (cls & _SPACE) != 0
+    marks[2] = (cls & _COMMA) != 0
     # a sentence end: its punctuation before a space, a block's end or the page's
     nxt = pad[1:size + 1]
-    marks[:, 3] = ((cls & _SENT_PUNCT) != 0) & (((nxt & _BLANK) != 0) | (np.arange(size) == size - 1))
-    marks[:, 4] = (cls & _SEPARATOR) != 0
+    marks[3] = ((cls & _SENT_PUNCT) != 0) & (((nxt & _BLANK) != 0) | (np.arange(size) == size - 1))
+    marks[4] = (cls & _SEPARATOR) != 0
     caps = np.flatnonzero(cls & _CAPITAL)
     if len(caps):
         prev_word = np.zeros(len(caps), dtype=bool)
         inner = caps > 0
         prev_word[inner] = (cls[caps[inner] - 1] & _WORDCH) != 0
-        marks[caps[~prev_word], 5] = 1
+        marks[5, caps[~prev_word]] = 1
     # [12][09][0-9][0-9](?![0-9]) | [0-9]{1,2}[:/.][0-9]{1,2}(?![0-9]), at any start
     c1 = np.zeros(size + 5, dtype=np.uint32)
     c1[:size] = codes
@@ -186,8 +187,8 @@ def char_counts(codes: np.ndarray, cls: np.ndarray, starts: np.ndarray) -> np.nd
     prev_digit = np.zeros(size, dtype=bool)
     prev_digit[1:] = digit[:size - 1]
     clock = (((cls & _DATE_SEP) != 0) & prev_digit & digit[1:size + 1] & ~(digit[2:size + 2] & digit[3:size + 3]))
-    marks[:, 6] = year | clock
-    counts = np.add.reduceat(marks, starts, axis=0).astype(np.float64)
+    marks[6] = year | clock
+    counts = np.add.reduceat(marks, starts, axis=1).T.astype(np.float64)
     counts[:, 6] = np.minimum(counts[:, 6], 1)
     return counts
 
@@ -222,7 +223,7 @@ def block_features(bs: BlockSet) -> np.ndarray:
     best_end = int(bs.el_end[best])
     counts = Counter(texts)
     repeats = np.fromiter(map(counts.__getitem__, texts), dtype=np.float64, count=n)
-    tags = bs.block_tags()
+    tags = list(map(bs.el_tags.__getitem__, bs.element))
     first_h1 = tags.index("h1") if "h1" in tags else -1
 
     # per element: parent (the root its own), depth, best ancestor score ratio within 6 hops
@@ -236,55 +237,76 @@ def block_features(bs: BlockSet) -> np.ndarray:
     el_idx = np.asarray(bs.element, dtype=np.int64)
     parent = np.where(el_idx == 0, 0, up_el[el_idx])
     ends = starts_i + nc_i - 1
-    terminal = ((cls[ends] & _TERMINAL) != 0).astype(np.float64)
-    starts_upper = ((cls[starts_i] & _UPPER_START) != 0).astype(np.float64)
-    n_lines = np.fromiter((len(ls) if ls else 1 for ls in bs.lines), dtype=np.float64, count=n)
-    char_pos = np.concatenate([[0.0], np.cumsum(nc[:-1])])
-    in_best = ((el_idx >= best) & (el_idx <= best_end)).astype(np.float64)
-    anc_ratio = anc[el_idx]
+    n_lines = np.ones(n)
+    for i, lines in bs.lines.items():
+        n_lines[i] = len(lines)
     w1 = words + 1
-    own_m = np.column_stack([
-        np.log1p(nc), np.log1p(words), link / np.maximum(nc, 1), terminal,
-        sentence_ends / w1, commas / w1, digits / (nc + 1),
-        capwords / w1, word_chars / np.maximum(words, 1), starts_upper, np.asarray(bs.in_heading, dtype=np.float64),
-        np.log1p(n_lines), np.arange(n) / n, char_pos / total_chars,
-        np.minimum(phrase_counts(big.lower(), starts, COPYRIGHT_PHRASES), 1), separators / w1,
-        date_like, in_best, anc_ratio, log_chars_a[parent] - log_total,
-        np.minimum(depth[el_idx], 40) / 40.0, np.minimum(repeats - 1, 3) / 3.0,
-        ((np.arange(n) > first_h1) & (first_h1 >= 0)).astype(np.float64), np.full(n, 1.0 if first_h1 < 0 else 0.0),
-    ]).astype(np.float32)
-    tag_class = np.fromiter((_TAG_CLASS.get(t, 10) for t in tags), dtype=np.int64, count=n)
-    tag_m = np.zeros((n, len(BLOCK_TAG_CLASSES)), dtype=np.float32)
-    tag_m[np.arange(n), tag_class] = 1
+    rows = np.arange(n)
+    # one matrix, filled column by column (the order is the model's)
+    f = np.empty((n, n_features()), dtype=np.float32)
+    f[:, 0] = np.log1p(nc)
+    f[:, 1] = np.log1p(words)
+    f[:, 2] = link / np.maximum(nc, 1)
+    f[:, 3] = (cls[ends] & _TERMINAL) != 0
+    f[:, 4] = sentence_ends / w1
+    f[:, 5] = commas / w1
+    f[:, 6] = digits / (nc + 1)
+    f[:, 7] = capwords / w1
+    f[:, 8] = word_chars / np.maximum(words, 1)
+    f[:, 9] = (cls[starts_i] & _UPPER_START) != 0
+    f[:, 10] = bs.in_heading
+    f[:, 11] = np.log1p(n_lines)
+    f[:, 12] = rows / n
+    f[1:, 13] = np.cumsum(nc[:-1]) / total_chars  # where the block starts on the page
+    f[0, 13] = 0.0
+    f[:, 14] = np.minimum(phrase_counts(big.lower(), starts, COPYRIGHT_PHRASES), 1)
+    f[:, 15] = separators / w1
+    f[:, 16] = date_like
+    f[:, 17] = (el_idx >= best) & (el_idx <= best_end)
+    f[:, 18] = anc[el_idx]
+    f[:, 19] = log_chars_a[parent] - log_total
+    f[:, 20] = np.minimum(depth[el_idx], 40) / 40.0
+    f[:, 21] = np.minimum(repeats - 1, 3) / 3.0
+    f[:, 22] = (rows > first_h1) & (first_h1 >= 0)
+    f[:, 23] = 1.0 if first_h1 < 0 else 0.0
+    col = 24
+    tag_class = np.fromiter(map(_TAG_CLASS.get, tags, repeat(10, n)), dtype=np.int64, count=n)
+    f[:, col:col + len(BLOCK_TAG_CLASSES)] = 0
+    f[rows, col + tag_class] = 1
+    col += len(BLOCK_TAG_CLASSES)
     el_par = bs.el_parent[el_idx]
     near_bits = bs.el_groups[el_idx] | np.where(el_par >= 0, bs.el_groups[np.maximum(el_par, 0)], 0)
-    anc_m = _bits(bs.el_tagbits[el_idx], len(ANCESTOR_TAGS))
-    near = _bits(near_bits, len(GROUP_NAMES))
-    up = _bits(bs.el_groups_up[el_idx], len(GROUP_NAMES))
+    for values, width in ((bs.el_tagbits[el_idx], len(ANCESTOR_TAGS)), (near_bits, len(GROUP_NAMES)),
+                          (bs.el_groups_up[el_idx], len(GROUP_NAMES))):
+        f[:, col:col + width] = (values[:, None] >> np.arange(width)) & 1
+        col += width
     # the block against the rest of its page: length against the longest
     # block, link share against the page's, same container as the longest block
     longest = int(np.argmax(nc))
     parents = up_el[el_idx]
     page_link = float(link.sum()) / total_chars
     nlinks = np.asarray(bs.links, dtype=np.float64)
-    rel = np.column_stack([
-        np.log1p(np.maximum(nc - link, 0)), np.log1p(nlinks), link / np.maximum(nlinks, 1) / np.maximum(nc, 1),
-        np.log1p(nc) - log1p(float(nc[longest])),
-        link / np.maximum(nc, 1) - page_link,
-        (parents == parents[longest]).astype(np.float64),
-        np.bincount(parents, minlength=len(up_el))[parents] / n,
-    ]).astype(np.float32)
-    base = np.hstack([own_m, tag_m, anc_m, near, up, rel])
+    f[:, col] = np.log1p(np.maximum(nc - link, 0))
+    f[:, col + 1] = np.log1p(nlinks)
+    f[:, col + 2] = link / np.maximum(nlinks, 1) / np.maximum(nc, 1)
+    f[:, col + 3] = np.log1p(nc) - log1p(float(nc[longest]))
+    f[:, col + 4] = link / np.maximum(nc, 1) - page_link
+    f[:, col + 5] = parents == parents[longest]
+    f[:, col + 6] = np.bincount(parents, minlength=len(up_el))[parents] / n
+    col += 7
     # neighbours: a few of their own features (length, link share, terminal
     # punctuation, in the best container, anc_ratio) at distances -2..2
-    ctx_cols = own_m[:, [0, 2, 3, 17, 18]]
-    ctx = [_shift(ctx_cols, k) for k in (2, 1, -1, -2)]
+    ctx_cols = f[:, [0, 2, 3, 17, 18]]
+    for k in (2, 1, -1, -2):
+        f[:, col:col + 5] = _shift(ctx_cols, k)
+        col += 5
     # the same, averaged over a window of 7
     win = np.zeros_like(ctx_cols)
     for k in range(-3, 4):
         win += _shift(ctx_cols, k)
     win /= 7
-    return np.hstack([base] + ctx + [win]).astype(np.float32)
+    f[:, col:col + 5] = win
+    return f
 
 
 def parent_index(bs: BlockSet) -> np.ndarray:
@@ -300,22 +322,29 @@ def context_features(bs: BlockSet, p: np.ndarray) -> np.ndarray:
     the same container, is read as part of them (and a lone 'good' block in a
     sidebar as what it is)."""
     n = len(bs.texts)
+    out = np.zeros((n, 12), dtype=np.float64)
     if n == 0:
-        return np.zeros((0, 12), dtype=np.float32)
+        return out.astype(np.float32)
     logit = np.log(np.clip(p, 1e-4, 1 - 1e-4) / np.clip(1 - p, 1e-4, 1))
-    cols = [logit] + [_shift(logit[:, None], k)[:, 0] for k in (3, 2, 1, -1, -2, -3)]
+    out[:, 0] = logit
+    for col, k in enumerate((3, 2, 1, -1, -2, -3), start=1):  # the neighbour k blocks before (k>0) or after
+        if k > 0:
+            out[k:, col] = logit[:-k]
+        else:
+            out[:k, col] = logit[-k:]
     nc = np.fromiter(map(len, bs.texts), dtype=np.float64, count=n) + 1
+    pnc = p * nc
     key = parent_index(bs)
     up = np.maximum(bs.el_parent, 0)
     ne = len(up)
-    for _ in range(3):
-        num = np.bincount(key, weights=p * nc, minlength=ne)
+    for col in (7, 8, 9):
+        num = np.bincount(key, weights=pnc, minlength=ne)
         den = np.bincount(key, weights=nc, minlength=ne)
-        cols.append(num[key] / den[key])
+        out[:, col] = num[key] / den[key]
         key = up[key]
-    cols.append(np.full(n, float((p * nc).sum() / nc.sum())))
-    cols.append(np.full(n, float((p >= 0.5).mean())))
-    return np.column_stack(cols).astype(np.float32)
+    out[:, 10] = pnc.sum() / nc.sum()
+    out[:, 11] = np.count_nonzero(p >= 0.5) / n
+    return out.astype(np.float32)
 
 
 def n_features() -> int:

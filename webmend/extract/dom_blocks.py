@@ -104,7 +104,7 @@ class BlockSet:
     subtree of element i is i..el_end[i])."""
 
     texts: list[str]
-    lines: list  # a block's lines (<br>-broken), or None when the block is one line
+    lines: dict[int, list[str]]  # the lines of the blocks broken by <br> into several, by block
     element: list[int]  # the block's nearest block-level element
     link_chars: list[int]
     links: list[int]  # links that start in the block
@@ -121,12 +121,8 @@ class BlockSet:
     def __len__(self) -> int:
         return len(self.texts)
 
-    def block_tags(self) -> list[str]:
-        tags = self.el_tags
-        return [tags[e] for e in self.element]
-
     def block_lines(self, i: int) -> list[str]:
-        return self.lines[i] or [self.texts[i]]
+        return self.lines.get(i) or [self.texts[i]]
 
     @property
     def blocks(self) -> list[Block]:
@@ -175,21 +171,25 @@ def parse(html: str, *, strip: bool = True):
     return tree
 
 
-def strip_never_text(tree) -> None:
+def strip_never_text(tree, found=None) -> None:
     """Remove the elements hidden by the `hidden` attribute, aria-hidden or
     an inline display:none / visibility:hidden (found by CSS in C, checked
     here), and the widespread conventions for text meant for screen readers
     only or for editors (Bootstrap's sr-only, WordPress's screen-reader-text,
     MediaWiki's [edit] links). Scripts, styles and widgets (SKIP_TAGS) are
-    not removed: `walk_blocks` skips them, which costs less."""
-    try:
-        found = tree.css(_NEVER_TEXT_SELECTOR)
-    except Exception:  # selector engine trouble on odd markup: keep everything
-        return
+    not removed: `walk_blocks` skips them, which costs less. `found`: the
+    matches of a query that included NEVER_TEXT_SELECTOR (others are checked
+    and kept), instead of querying again."""
+    if found is None:
+        try:
+            found = tree.css(NEVER_TEXT_SELECTOR)
+        except Exception:  # selector engine trouble on odd markup: keep everything
+            return
     # Last first: a match inside another is removed before its ancestor, so
     # no removed (freed) node is ever touched again.
     for node in reversed(found):
-        if node.tag in ("html", "body"):
+        tag = node.tag
+        if tag in SKIP_SET or tag == "html" or tag == "body":  # never walked anyway (or never removed)
             continue
         attrs = node.attributes
         classes = set((attrs.get("class") or "").split())
@@ -198,7 +198,7 @@ def strip_never_text(tree) -> None:
             node.decompose()
 
 NEVER_TEXT_CLASSES = frozenset({"sr-only", "visually-hidden", "screen-reader-text", "mw-editsection"})
-_NEVER_TEXT_SELECTOR = ", ".join([f".{c}" for c in sorted(NEVER_TEXT_CLASSES)] + [
+NEVER_TEXT_SELECTOR = ", ".join([f".{c}" for c in sorted(NEVER_TEXT_CLASSES)] + [
     "[hidden]", '[aria-hidden="true"]', '[style*="none"]', '[style*="hidden"]'])
 _GROUP_CACHE: dict[str, int] = {}
 _CLASS_CACHE: dict[str, int] = {}
@@ -217,7 +217,7 @@ def walk_blocks(html_or_tree) -> BlockSet:
     e_rows = [(-1, 0, 0, 0, 0)]  # parent, depth, tagbits, groups, groups_up
     e_end = [0]
     texts: list[str] = []
-    lines_of: list = []
+    lines_of: dict[int, list[str]] = {}
     b_el: list[int] = []
     b_link: list[int] = []
     b_links: list[int] = []
@@ -244,8 +244,9 @@ def walk_blocks(html_or_tree) -> BlockSet:
             text = " ".join(raw.split())
             lines = None
         if text:
+            if lines:
+                lines_of[len(texts)] = lines
             texts.append(text)
-            lines_of.append(lines)
             b_el.append(cur[0])
             b_link.append(min(link_chars, len(text)))
             b_links.append(n_links)

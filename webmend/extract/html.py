@@ -52,7 +52,7 @@ def assemble_text(bs: BlockSet, keep) -> str:
             e, pe = element[i], element[prev]
             same_list = tags[e] == "li" and tags[pe] == "li" and parent[e] == parent[pe]
             out.append("\n" if same_list else "\n\n")
-        out.append("\n".join(lines[i]) if lines[i] else texts[i])
+        out.append("\n".join(lines[i]) if i in lines else texts[i])
         prev = i
     return "".join(out)
 
@@ -69,12 +69,16 @@ def classify_blocks(bs: BlockSet, model=None) -> np.ndarray:
 def extract_html(html: str, url: str | None = None) -> Extracted:
     """Main text and metadata of an HTML page (empty text if none is found)."""
     from webmend.extract.classifier import default_model
-    from webmend.extract.dom_blocks import parse, strip_never_text, walk_blocks
-    from webmend.extract.html_metadata import page_metadata
+    from webmend.extract.dom_blocks import NEVER_TEXT_SELECTOR, parse, strip_never_text, walk_blocks
+    from webmend.extract.html_metadata import METADATA_SELECTOR, page_metadata
 
     tree = parse(html, strip=False)
-    meta = page_metadata(tree, url, html)
-    strip_never_text(tree)
+    try:  # one query for the metadata and the hidden elements (one pass in C)
+        found = tree.css(METADATA_SELECTOR + ", " + NEVER_TEXT_SELECTOR)
+    except Exception:  # selector engine trouble on odd markup: each its own query
+        found = None
+    meta = page_metadata(tree, url, html, found)
+    strip_never_text(tree, found)
     bs = walk_blocks(tree)
     if not bs.texts:
         return Extracted(text="", title=meta.title, author=meta.author, date=meta.date, language=meta.language)

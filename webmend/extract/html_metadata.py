@@ -53,18 +53,22 @@ def _clean(s: str | None, limit: int = 300) -> str | None:
 
 _SELECTOR = ('meta, script[type="application/ld+json"], title, h1, time[datetime], [itemprop="author"], '
              '[rel="author"]')
+METADATA_SELECTOR = _SELECTOR
 
 
-def _scan(tree) -> tuple[list, list, dict]:
+def _scan(tree, found=None) -> tuple[list, list, dict]:
     """One pass over the tree (one CSS query): the <meta> elements, the JSON-LD
-    scripts, and the first <title>, <h1>, <time datetime> and author element."""
+    scripts, and the first <title>, <h1>, <time datetime> and author element.
+    `found`: the matches of a query that included METADATA_SELECTOR (and maybe
+    others: they are passed over), instead of querying again."""
     metas, scripts, first = [], [], {}
-    for node in tree.css(_SELECTOR):
+    for node in (tree.css(_SELECTOR) if found is None else found):
         tag = node.tag
         if tag == "meta":
             metas.append(node)
         elif tag == "script":
-            scripts.append(node)
+            if (node.attributes.get("type") or "").lower() == "application/ld+json":
+                scripts.append(node)
         else:
             a = node.attributes
             if tag == "time" and "datetime" in a:
@@ -242,12 +246,12 @@ def _language(tree, meta: dict[str, str]) -> str | None:
     return None
 
 
-def page_metadata(tree, url: str | None = None, html: str | None = None) -> PageMetadata:
+def page_metadata(tree, url: str | None = None, html: str | None = None, found=None) -> PageMetadata:
     """Metadata of a parsed page (a selectolax Lexbor tree, scripts still in).
 
     `html` is the page's source, for htmldate's fallback search for a date
-    (None: no fallback)."""
-    metas, scripts, first = _scan(tree)
+    (None: no fallback); `found` as for `_scan`."""
+    metas, scripts, first = _scan(tree, found)
     meta = _meta_tags(metas)
     ld = _json_ld(scripts)
     return PageMetadata(_title(first, meta, ld), _author(first, meta, ld), _date(first, meta, ld, html, url),
