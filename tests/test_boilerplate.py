@@ -328,3 +328,7 @@ def test_line_hashes_keep_the_first_lines_of_a_long_page():
     got = set(stats.counter(templates.COUNTER))
     want = {templates.line_hash(t) for t in (["Menu"] + lines)[:templates.MAX_LINES_PER_PAGE]}
     assert got == want
+    odd = ["Ünïcode\u00a0 Line", "İstanbul haberleri", "ΟΔΟΣ ΣΑΣ", "a\tb  c", "x" * 1001, "  Share  "]
+    stats = HostStats()
+    templates.observe_lines(Document(id="odd", source="\n".join(odd)), stats)
+    assert set(stats.counter(templates.COUNTER)) == {templates.line_hash(t) for t in odd if len(t.strip()) <= 1000}

@@ -49,22 +49,24 @@ def line_hash(text: str) -> int:
 
 
 def _page_hashes(doc: Document) -> set[int]:
-    """The hashes of a page's distinct lines (each of at most MAX_LINE_CHARS; the
-    first MAX_LINES_PER_PAGE of them on a longer page)."""
-    lines = doc.text.split("\n")
-    distinct = set(lines)
-    if len(distinct) > MAX_LINES_PER_PAGE:
-        distinct = dict.fromkeys(lines)  # in page order, for the cap
+    """`line_hash` of each distinct line of a page (each of at most
+    MAX_LINE_CHARS; the first MAX_LINES_PER_PAGE of them on a longer page), the
+    page lowercased at once (a line lowercases alone as it does in its page)."""
+    text = doc.text
+    distinct = dict(zip(text.split("\n"), text.lower().split("\n")))  # line -> lowercased, in page order
     out: set[int] = set()
-    for line in distinct:
+    for line, low in distinct.items():
         if len(line) > MAX_LINE_CHARS and len(line.strip()) > MAX_LINE_CHARS:
             continue
-        words = line.lower().split()
-        if words:  # line_hash, inline
-            key = " ".join(words).encode("utf-8", "surrogatepass")
-            out.add(zlib.crc32(key) << 32 | zlib.adler32(key))
-            if len(out) >= MAX_LINES_PER_PAGE:
-                break
+        key = low.strip()
+        if not key:
+            continue
+        if not key.isprintable() or "  " in key:  # else no space to fold: the only printable one is " "
+            key = " ".join(key.split())
+        raw = key.encode("utf-8", "surrogatepass")
+        out.add(zlib.crc32(raw) << 32 | zlib.adler32(raw))
+        if len(out) >= MAX_LINES_PER_PAGE:
+            break
     return out
 
 
