@@ -151,7 +151,7 @@ def glue_points(text: str) -> list[int]:
     ['a', 'u', 'b']
     """
     symbols = symbol_chars(text)
-    points = [m.end() for m in _glue_before(symbols).finditer(text)] if symbols else []
+    points = _letter_after(text, symbols) if symbols else []
     extra = []
     if "_" in text:
         extra += [m.end() for m in _GLUE_UNDERSCORE.finditer(text)]
@@ -187,6 +187,32 @@ def symbol_chars(text: str) -> frozenset[str]:
 def _glue_before(symbols: frozenset[str]) -> re.Pattern:
     """One of these symbols right before a letter (a small class: a fast scan)."""
     return re.compile("[%s]" % "".join(re.escape(ch) for ch in sorted(symbols)) + _LETTER_AHEAD)
+
+
+FIND_LOOP_MAX = 2000  # symbol occurrences looked at one by one; past it, one regex scan
+
+
+def _letter_after(text: str, symbols: frozenset[str]) -> list[int]:
+    """The positions right after one of `symbols` where a letter stands, in
+    text order: each occurrence found by str.find (a page has few symbols),
+    or by one regex scan when it has many.
+
+    >>> _letter_after("a/b &c 3/4 /", frozenset("/&"))
+    [2, 5]
+    """
+    if sum(map(text.count, symbols)) > FIND_LOOP_MAX:
+        return [m.end() for m in _glue_before(symbols).finditer(text)]
+    points = []
+    n, find = len(text), text.find
+    for ch in symbols:
+        i = find(ch)
+        while i >= 0:
+            j = i + 1
+            if j < n and text[j].isalnum() and not text[j].isdecimal():  # [^\W\d_]
+                points.append(j)
+            i = find(ch, j)
+    points.sort()
+    return points
 
 
 _RUN_REACH = 8 * 3  # the longest symbol run a site may have: 8 units of up to 3 characters

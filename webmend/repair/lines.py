@@ -227,7 +227,13 @@ _FIRST_WORD = re.compile(r"[^\W\d_]+(?=[\s,;:.!?'’)]|$)")
 
 
 def _words(line: str) -> int:
-    return len(line.split())
+    """How many words a line has, up to 6 (the rules ask for at most 5): a
+    paragraph-long line is not split whole.
+
+    >>> _words("a b c"), _words("one two three four five six seven eight")
+    (3, 6)
+    """
+    return len(line.split(None, 5))
 
 
 def page_break_join(before: str, after: str, text: str, lex, cache: dict, at_end: bool = False) -> str | None:
