@@ -40,7 +40,8 @@ _BY_PREFIX = re.compile(
 _BY_LABEL_ALONE = re.compile(
     r"^(?:by|von|por|par|author|authors|autor|autorin|auteur|autore|автор|작성자|글쓴이|著者|作者)\s*[:：]?$", re.I)
 _BY_LATER = re.compile(r"(?:^|[\s|·•])(?:by|von|por|par)\s+", re.I)
-_KO_REPORTER = re.compile(r"(?:^|[\s/=])(?P<name>[가-힣]{2,4})\s*(?:기자|특파원|논설위원|편집위원)(?![가-힣])")
+_KO_ROLES = ("기자", "특파원", "논설위원", "편집위원")
+_KO_REPORTER = re.compile(r"(?:^|[\s/=])(?P<name>[가-힣]{2,4})\s*(?:" + "|".join(_KO_ROLES) + r")(?![가-힣])")
 # where a name ends: a separator, a date label, a digit, a role
 _NAME_STOP = re.compile(
     r"\s*(?:[|·•/,;(\[–—]|\s-\s|\s--|\d|\bon\b|\bam\b|\bau\b|\bel\b|\ble\b|\bthe\b|\bat\b|\bin\b|\bfor\b|\bupdated\b|"
@@ -130,13 +131,13 @@ def author_in(text: str) -> str | None:
         name = _name_from(t[m.end():])
         if name:
             return name
-    if m is None:
+    if m is None and any(w in t.lower() for w in ("by", "von", "por", "par")):
         # "... | By NAME" or "Posted on DATE by NAME" further on
         for m2 in _BY_LATER.finditer(t):
             name = _name_from(t[m2.end():])
             if name:
                 return name
-    k = _KO_REPORTER.search(t)
+    k = _KO_REPORTER.search(t) if any(w in t for w in _KO_ROLES) else None
     if k:
         return k.group("name")
     return None
