@@ -140,8 +140,19 @@ def _astral_bits(code: int) -> int:
     return (_WORDCH if re.match(r"\w", c) else 0) | (_UPPER_START if c.isupper() else 0)
 
 
+def code_points(text: str) -> np.ndarray:
+    """The code points of `text`, one byte each when they all fit (most
+    pages: the arrays stay small), else four."""
+    try:
+        return np.frombuffer(text.encode("latin-1"), dtype=np.uint8)
+    except UnicodeEncodeError:
+        return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
 def char_classes(codes: np.ndarray) -> np.ndarray:
     """Class bits of each code point."""
+    if codes.dtype == np.uint8:
+        return _char_table()[:256][codes]
     cls = _char_table()[np.minimum(codes, 0xFFFF)]
     astral = np.flatnonzero(codes > 0xFFFF)
     if len(astral):
@@ -180,7 +191,7 @@ def char_counts(codes: np.ndarray, cls: np.ndarray, starts: np.ndarray) -> np.nd
         prev_word[inner] = (cls[caps[inner] - 1] & _WORDCH) != 0
         marks[5, caps[~prev_word]] = 1
     # [12][09][0-9][0-9](?![0-9]) | [0-9]{1,2}[:/.][0-9]{1,2}(?![0-9]), at any start
-    c1 = np.zeros(size + 5, dtype=np.uint32)
+    c1 = np.zeros(size + 5, dtype=codes.dtype)
     c1[:size] = codes
     year = (((c1[:size] == 49) | (c1[:size] == 50)) & ((c1[1:size + 1] == 48) | (c1[1:size + 1] == 57))
             & digit[2:size + 2] & digit[3:size + 3] & ~digit[4:size + 4])
@@ -209,7 +220,7 @@ def block_features(bs: BlockSet) -> np.ndarray:
     np.cumsum(nc_i[:-1] + 1, out=starts_i[1:])
     starts = starts_i
 
-    codes = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
+    codes = code_points(big)
     cls = char_classes(codes)
     digits, spaces, commas, sentence_ends, separators, capwords, date_like = char_counts(codes, cls, starts_i).T
     words = spaces + 1  # block texts are words apart by single spaces
