@@ -97,3 +97,37 @@ def test_huge_single_line_page_is_linear():
     ex = extract_html(html)
     assert time.process_time() - t0 < 20
     assert len(ex.text) > 8_000_000
+
+
+def test_an_element_of_nothing_but_never_text_is_no_block_boundary():
+    """Scripts, icons and widgets are skipped by the walk (not removed first):
+    an element holding only them is empty, as if they had been removed — it
+    neither splits the text around it nor counts as a link."""
+    html = ("<body><div>Some words before <div><iframe src=x></iframe><script>x()</script></div> and after."
+            "</div><p>Read <a href=/x><svg><path d=M0/></svg></a> the <a href=/y>whole</a> story.</p></body>")
+    bs = walk_blocks(html)
+    assert bs.texts == ["Some words before and after.", "Read the whole story."]
+    assert bs.links == [0, 1] and bs.link_chars == [0, 5]
+
+
+def test_class_words_match_as_with_the_plain_alternation(ground_truth):
+    """The trie-shaped regex of CLASS_GROUPS finds the groups the plain
+    alternation of the patterns finds, on every class/id word of a sample of
+    benchmark pages."""
+    import re
+
+    from webmend.extract.dom_blocks import _ANY_GROUP, _GROUP_BIT, CLASS_GROUPS
+
+    plain = re.compile("|".join(f"(?P<g{i}>{pat})" for i, pat in enumerate(CLASS_GROUPS.values())))
+    words = set()
+    for pid in sorted(ground_truth)[::4]:
+        html = decode_bytes(gzip.open(BENCH / "html" / f"{pid}.html.gz").read())
+        for m in re.finditer(r'\b(?:class|id)="([^"]{1,300})"', html):
+            words.update(m.group(1).lower().split())
+    assert len(words) > 2000
+    for w in words:
+        want = sum({1 << int(m.lastgroup[1:]) for m in plain.finditer(w)})
+        got = 0
+        for m in _ANY_GROUP.finditer(w):
+            got |= _GROUP_BIT[m.lastindex]
+        assert got == want, w
