@@ -1,8 +1,8 @@
 """HTML -> text blocks with the features the block classifier reads.
 
-The page is parsed with lexbor (selectolax), cheap junk (scripts, styles,
-forms' widgets, hidden elements) is dropped in C, and one iterative walk over
-the DOM cuts the text into blocks: a block is the text between two block-level
+The page is parsed with lexbor (selectolax), hidden elements are removed
+(found by CSS in C), and one iterative walk over the DOM, passing scripts,
+styles and widgets by, cuts the text into blocks: a block is the text between two block-level
 boundaries (a paragraph, a heading, a list item, a table cell, a div's loose
 text ...). Each block keeps what a reader would judge it by: its tag and its
 ancestors' tags, the class/id words of its ancestors (nav, comment, share ...),
