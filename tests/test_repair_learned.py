@@ -337,3 +337,41 @@ def test_explain_prints_rules_and_edits(tmp_path):
     err = res.stderr if hasattr(res, "stderr") else res.output
     assert "rule [escaping]" in err and "counterexamples=" in err and "gain=" in err
     assert "edit escape" in err and "edit lost_letter" in err
+
+
+# ------------------------------------------------------------ fast counts and guesses agree with the slow ones
+def _wet_texts() -> list[str]:
+    with gzip.open(WET, "rt", encoding="utf-8") as f:
+        return [json.loads(line)["text"] for line in f if line.strip()]
+
+
+@pytest.mark.skipif(not WET.exists(), reason="shared benchmark not available")
+def test_fast_word_counts_and_glue_points_match_the_regexes_on_crawled_pages():
+    from collections import Counter
+
+    from webmend.repair import evidence
+
+    for text in _wet_texts():
+        low = text.lower()
+        assert evidence._letter_runs(low) == Counter(evidence._LETTERS.findall(low))
+        symbols = escaping.symbol_chars(text)
+        if symbols:
+            by_regex = [m.end() for m in escaping._glue_before(symbols).finditer(text)]
+            assert escaping._letter_after(text, symbols) == by_regex
+
+
+@pytest.mark.skipif(not WET.exists(), reason="shared benchmark not available")
+def test_function_word_guess_is_py3langid_where_it_is_sure():
+    from webmend.annotate.language import identify
+    from webmend.repair import page_words
+
+    sure = 0
+    for text in _wet_texts():
+        sample = page_words._sample(text)
+        if page_words.looks_english(sample):
+            continue
+        guess = page_words.function_word_language(sample)
+        if guess is not None:
+            sure += 1
+            assert guess == identify(sample[:page_words.IDENTIFY_CHARS])[0], sample[:200]
+    assert sure >= 20  # the cheap guess decides most pages the English test leaves

@@ -111,3 +111,39 @@ def test_bad_pages_pass(text):
 def test_property_safe_and_idempotent(text):
     once = _run(text)
     assert _run(once.text).text == once.text
+
+
+def _wrap_width_every_width(lines_: list[str]) -> tuple[int, int, int]:
+    """The reference for `lines.wrap_width`: every width from 0 to the longest span tried."""
+    import math
+
+    spans = [(len(a), len(a) + lines._first_word_len(b)) for a, b in zip(lines_, lines_[1:]) if a and b]
+    if not spans:
+        return 0, 0, 0
+    best = fallback = (0, 0, 0)
+    for w in range(max(hi for _, hi in spans) + 1):
+        run = sum(1 for lo, hi in spans if lo <= w <= hi)
+        if not run:
+            continue
+        judged = sum(1 for lo, _ in spans if lo >= math.ceil(lines.LONG_SHARE * w))
+        if run >= fallback[1]:
+            fallback = (w, run, judged)
+        if run >= lines.MIN_SHARE * judged and run >= best[1]:
+            best = (w, run, judged)
+    return best if best[1] else fallback
+
+
+def test_wrap_width_is_the_width_every_width_would_pick(articles):
+    """Trying only the widest width of each stretch of equal coverage picks
+    what trying every width picks: on articles, wrapped at several widths and
+    with short lines (lists, verse) mixed in."""
+    for i, text in enumerate(articles[:40]):
+        for page in (text, textwrap.fill(text, 40 + i % 50), "\n".join(text.split(". "))):
+            ls = page.split("\n")[:400]
+            assert lines.wrap_width(ls) == _wrap_width_every_width(ls)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab c", max_size=30), max_size=20))
+def test_wrap_width_matches_every_width_property(ls):
+    assert lines.wrap_width(ls) == _wrap_width_every_width(ls)
