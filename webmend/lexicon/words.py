@@ -23,6 +23,7 @@ class Lexicon:
     def __init__(self, lang: str, freqs: dict[str, float]):
         self.lang = lang
         self._freqs = freqs
+        self._memo: dict = {}  # what `per_lexicon` functions derived from this lexicon
 
     def freq(self, word: str) -> float:
         """Relative frequency of a word (0.0 if unknown), case-insensitive."""
@@ -79,9 +80,42 @@ class Lexicon:
         return "".join(sorted({ch for w in self.top(2000) for ch in w if ch.isalpha()}))
 
 
-@functools.lru_cache(maxsize=None)
+def per_lexicon(maxsize: int | None = None):
+    """Cache `fn(lex, *args)` on the Lexicon itself, at most `maxsize` results a
+    lexicon (cleared when full), so what is derived from a lexicon is dropped
+    with it instead of keeping it alive in a module-level cache.
+
+    >>> @per_lexicon()
+    ... def first(lex): return lex.top(1)[0]
+    >>> first(lexicon("en")), first(lexicon("en")) is first(lexicon("en"))
+    ('the', True)
+    """
+    def decorate(fn):
+        @functools.wraps(fn)
+        def cached(lex: Lexicon, *args):
+            memo = lex._memo.setdefault(fn, {})
+            try:
+                return memo[args]
+            except KeyError:
+                pass
+            if maxsize is not None and len(memo) >= maxsize:
+                memo.clear()
+            value = memo[args] = fn(lex, *args)
+            return value
+        return cached
+    return decorate
+
+
+MAX_LEXICONS = 8  # languages held at once (~50 MB each): a worker's memory stays bounded
+
+
+@functools.lru_cache(maxsize=MAX_LEXICONS)
 def lexicon(lang: str | None) -> Lexicon | None:
-    """The Lexicon of an ISO 639-1 language, or None when wordfreq has no list for it."""
+    """The Lexicon of an ISO 639-1 language, or None when wordfreq has no list for it.
+
+    At most MAX_LEXICONS are held; the least recently used is dropped (and read
+    again, in a fraction of a second, when it is needed again), so a corpus in
+    many languages cannot grow a worker past its memory bound."""
     if not lang:
         return None
     import wordfreq
@@ -90,4 +124,7 @@ def lexicon(lang: str | None) -> Lexicon | None:
         freqs = wordfreq.get_frequency_dict(lang, wordlist="best")
     except LookupError:
         return None
+    finally:  # wordfreq keeps every list it read: ours is to be the only copy
+        wordfreq.get_frequency_dict.cache_clear()
+        wordfreq.get_frequency_list.cache_clear()
     return Lexicon(lang, freqs) if freqs else None

@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from webmend.document import Change, Document
-from webmend.lexicon.words import Lexicon
+from webmend.lexicon.words import Lexicon, per_lexicon
 from webmend.pipeline import HostStats, Resources, Step
 from webmend.repair import evidence as ev
 
@@ -394,7 +394,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str) -> tuple[list[R
     return rules, rejected
 
 
-@functools.lru_cache(maxsize=65536)
+@per_lexicon(maxsize=65536)
 def _prefix_freq(lex: Lexicon, prefix: str) -> float:
     return lex.prefix_freq(prefix)
 

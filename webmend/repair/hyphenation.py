@@ -13,13 +13,12 @@ Compounds of three parts or more ('life-and-death') are never touched.
 """
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from typing import NamedTuple
 
 from webmend.document import Change, Document
-from webmend.lexicon.words import Lexicon
+from webmend.lexicon.words import Lexicon, per_lexicon
 from webmend.pipeline import HostStats, Resources, Step
 from webmend.repair.page_words import page_lexicon
 
@@ -72,7 +71,7 @@ def _zipfs(lex: Lexicon, a: str, b: str) -> tuple[float, float, float]:
     return _zipfs_lower(lex, a.lower(), b.lower())
 
 
-@functools.lru_cache(maxsize=65536)
+@per_lexicon(maxsize=65536)
 def _zipfs_lower(lex: Lexicon, a: str, b: str) -> tuple[float, float, float]:
     return lex.zipf(a + b), lex.zipf(a), lex.zipf(b)
 

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from webmend.document import Change, Document
-from webmend.lexicon.words import Lexicon
+from webmend.lexicon.words import Lexicon, per_lexicon
 from webmend.pipeline import HostStats, Resources, Step
 from webmend.repair import evidence as ev
 from webmend.repair.page_words import rough_tokens, rough_words
@@ -66,19 +66,25 @@ class LostRule:
 def foreign_common_word(d: str, lang: str) -> bool:
     """Whether d is one of the commonest words of another widespread language
     ('dan', 'da', 'wie'): on a page that mixes languages its surplus is that
-    language's text, not damage. Lexicons are loaded only for such candidates.
+    language's text, not damage.
 
     >>> foreign_common_word("dan", "en"), foreign_common_word("rom", "en")
     (True, False)
     """
+    d = d.lower()
+    return any(other != lang and d in _commonest_words(other) for other in OTHER_LANGUAGES)
+
+
+@functools.lru_cache(maxsize=None)
+def _commonest_words(lang: str) -> frozenset[str]:
+    """A language's words at FOREIGN_ZIPF or more (a few dozen function words),
+    kept on their own: the whole lexicon need not stay loaded for them."""
     from webmend.lexicon.words import lexicon
 
-    for other in OTHER_LANGUAGES:
-        if other != lang:
-            lex = lexicon(other)
-            if lex is not None and lex.zipf(d) >= FOREIGN_ZIPF:
-                return True
-    return False
+    lex = lexicon(lang)
+    if lex is None:
+        return frozenset()
+    return frozenset(w for w in lex.top(1000) if lex.zipf(w) >= FOREIGN_ZIPF)
 
 
 def deletions(w: str) -> list[str]:
@@ -95,7 +101,7 @@ def deletions(w: str) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=16)
+@per_lexicon()
 def frequent_words(lex: Lexicon) -> tuple[tuple[str, float, tuple[tuple[str, float, bool], ...]], ...]:
     """The words a lost letter is looked for in, most frequent first: each
     with its frequency and its one-letter-short forms (with their frequency
@@ -228,7 +234,7 @@ def case_folded(counts, minus, lex: Lexicon) -> dict[str, int]:
     return {w: n for w, n in out.items() if n > 0}
 
 
-@functools.lru_cache(maxsize=16)
+@per_lexicon()
 def _key_words(lex: Lexicon) -> dict[bytes, str]:
     """The lower-case and Capitalised UTF-8 forms (`rough_words` keys) of the
     frequent words and their one-letter-short forms -> the word."""
@@ -245,7 +251,7 @@ def _utf8_forms(word: str) -> tuple[bytes, bytes]:
     return word.encode("utf-8", "surrogatepass"), (word[:1].upper() + word[1:]).encode("utf-8", "surrogatepass")
 
 
-@functools.lru_cache(maxsize=16)
+@per_lexicon()
 def _form_index(lex: Lexicon) -> dict[bytes, tuple]:
     """Every one-letter-short form of a frequent word, lower-case and
     Capitalised, in UTF-8 (the keys of `rough_words`) -> (the form, its

@@ -12,13 +12,12 @@ counts as an ending.
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import re
 from collections import Counter
 
 from webmend.document import Document
-from webmend.lexicon.words import Lexicon
+from webmend.lexicon.words import Lexicon, per_lexicon
 from webmend.pipeline import HostStats, Resources, Step
 from webmend.repair.page_words import never_ends_sentence, page_lexicon
 
@@ -38,7 +37,7 @@ HOST_CUT_SHARE = 0.5     # ... and the host cuts pages when this share of them e
 HOST_OPEN_SHARE = 0.7    # ... or this share, none plainly (cut at word ends)
 
 
-@functools.lru_cache(maxsize=8)
+@per_lexicon()
 def _alphabetical(lex: Lexicon) -> list[str]:
     """The lexicon's commonest words, in alphabetical order (for prefix ranges)."""
     return sorted(w for w in lex.top(PREFIX_VOCABULARY) if w.isalpha())
