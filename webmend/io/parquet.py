@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator
 
 from webmend.document import Document
 from webmend.io.decode import NotText, check_text
+from webmend.io.writers import AtomicWriter
 
 Report = Callable[[str], None]
 BATCH_ROWS = 256
@@ -138,7 +139,7 @@ def from_row(row: dict[str, Any]) -> dict[str, Any]:
     return rec
 
 
-class ParquetWriter:
+class ParquetWriter(AtomicWriter):
     """Write output records to a Parquet file; `close()` publishes, `abort()` drops."""
 
     def __init__(self, path: str):
@@ -181,15 +182,6 @@ class ParquetWriter:
                 self._writer.close()
         finally:
             self._tmp.unlink(missing_ok=True)
-
-    def __enter__(self) -> "ParquetWriter":
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
 
 
 def iter_records(path) -> Iterator[dict[str, Any]]:

@@ -37,7 +37,28 @@ def check_output(path: str) -> None:
                                 "(or be '-', or a directory for sharded output: see --shard-pages)")
 
 
-class JsonlWriter:
+class AtomicWriter:
+    """What every writer shares: used as a context manager, it publishes its
+    output (`close`) when the block completes and drops it (`abort`) when it
+    raises, so a failed run leaves the target as it was."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def abort(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+
+class JsonlWriter(AtomicWriter):
     """Write one JSON record a line; `close()` publishes the file, `abort()` drops it."""
 
     def __init__(self, path: str):
@@ -89,15 +110,6 @@ class JsonlWriter:
             self._raw.close()
         finally:
             self._tmp.unlink(missing_ok=True)
-
-    def __enter__(self) -> "JsonlWriter":
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.close()
-        else:
-            self.abort()
 
 
 def open_writer(path: str):
