@@ -23,18 +23,31 @@ class UnsupportedOutput(ValueError):
 
 
 SUFFIXES = (".jsonl", ".ndjson")
+# Names of formats webmend does not write: refused rather than filled with JSON lines.
+OTHER_FORMATS = (".csv", ".tsv", ".json", ".txt", ".text", ".html", ".htm", ".xml", ".md", ".xlsx",
+                 ".arrow", ".feather", ".avro", ".orc", ".warc", ".wet", ".arc")
 
 
 def check_output(path: str) -> None:
-    """Raise UnsupportedOutput early, before any work, for an unknown format."""
+    """Raise UnsupportedOutput early, before any work, for an output named
+    after a format webmend does not write. JSON lines go to `.jsonl` (`.gz`,
+    `.zst`), Parquet to `.parquet`; a name with no format of its own (`out`,
+    a `mktemp` file) gets plain JSON lines.
+
+    >>> check_output("out.jsonl.gz"), check_output("/tmp/tmp.Xy7Qa2"), check_output("-")
+    (None, None, None)
+    >>> check_output("out.csv")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    UnsupportedOutput: out.csv: names a format webmend does not write
+    """
     if path == "-":
         return
     name, comp = split_compression(Path(path).name.lower())
-    if name.endswith(".parquet") and not comp:
+    if name.endswith(SUFFIXES) or (name.endswith(".parquet") and not comp):
         return
-    if not name.endswith(SUFFIXES):
-        raise UnsupportedOutput(f"{path}: output must end in .jsonl, .jsonl.gz, .jsonl.zst or .parquet "
-                                "(or be '-', or a directory for sharded output: see --shard-pages)")
+    if name.endswith(OTHER_FORMATS + (".parquet",)):
+        raise UnsupportedOutput(f"{path}: names a format webmend does not write; use .jsonl, .jsonl.gz, "
+                                ".jsonl.zst or .parquet (or '-', or a directory for sharded output)")
 
 
 class AtomicWriter:
