@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from webmend.document import Change, Document
+from webmend.document import Change
 from webmend.lexicon.words import lexicon
-from webmend.pipeline import Resources, Step
+from webmend.pipeline import Step
+from webmend.repair import apply_page_rule
 
 # ---------------------------------------------------------------- slash quotes
 
@@ -77,11 +78,7 @@ def find_slash_quotes(text: str) -> tuple[list[Change], dict | None]:
     return changes, rule
 
 
-def repair_slash_quotes(doc: Document, res: Resources) -> None:
-    changes, rule = find_slash_quotes(doc.text)
-    if changes:
-        doc.replace(changes)
-        doc.rules.append(rule)
+repair_slash_quotes = apply_page_rule(find_slash_quotes)
 
 
 # ---------------------------------------------------------------- literal escapes
@@ -169,11 +166,7 @@ def find_literal_escapes(text: str) -> tuple[list[Change], dict | None]:
     return changes, rule
 
 
-def repair_literal_escapes(doc: Document, res: Resources) -> None:
-    changes, rule = find_literal_escapes(doc.text)
-    if changes:
-        doc.replace(changes)
-        doc.rules.append(rule)
+repair_literal_escapes = apply_page_rule(find_literal_escapes)
 
 
 LITERAL_ESCAPES = Step("literal_escapes", repair_literal_escapes,

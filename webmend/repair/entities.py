@@ -15,8 +15,9 @@ import html
 import re
 from html.entities import html5
 
-from webmend.document import Change, Document
-from webmend.pipeline import Resources, Step
+from webmend.document import Change
+from webmend.pipeline import Step
+from webmend.repair import apply_page_rule
 
 # An entity with its `amp;` nesting: &amp;amp;quot; -> prefix 'amp;amp;', core 'quot;'.
 _ENTITY = re.compile(r"&(?P<amps>(?:amp;)*)(?P<core>#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
@@ -73,11 +74,7 @@ def find_entities(text: str) -> tuple[list[Change], dict | None]:
     return changes, rule
 
 
-def repair_entities(doc: Document, res: Resources) -> None:
-    changes, rule = find_entities(doc.text)
-    if changes:
-        doc.replace(changes)
-        doc.rules.append(rule)
+repair_entities = apply_page_rule(find_entities)
 
 
 STEP = Step("entities", repair_entities, "HTML entities escaped once or twice too often (&amp;quot; &#8217; ...)",
