@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from webmend.document import Document
-from webmend.io.decode import NotText, check_text
 from webmend.io.writers import AtomicWriter
 
 Report = Callable[[str], None]
@@ -31,6 +30,7 @@ def read_parquet(path, report: Report, max_bytes: int, fields: dict[str, str] | 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from webmend.io.readers import page_from_record  # imported here: readers registers this reader
     from webmend.io.remote import open_raw
 
     f_id, f_url, f_text, f_html = ((fields or {}).get(k, k) for k in ("id", "url", "text", "html"))
@@ -57,42 +57,12 @@ def read_parquet(path, report: Report, max_bytes: int, fields: dict[str, str] | 
                 cols = {c: batch.column(c).to_pylist() for c in columns}
                 for i in range(batch.num_rows):
                     row += 1
-                    doc = _row_page(path, row, {c: cols[c][i] for c in columns}, f_id, f_url, f_text, f_html,
-                                    max_bytes, report)
+                    doc = page_from_record({c: cols[c][i] for c in columns}, (f_id, f_url, f_text, f_html),
+                                           f"{path}: row {row}", {"file": str(path), "row": row}, max_bytes, report)
                     if doc is not None:
                         yield doc
         except (pa.ArrowException, OSError, ValueError) as exc:
             report(f"{path}: unreadable after row {row}: {exc}")
-
-
-def _row_page(path, row: int, rec: dict, f_id, f_url, f_text, f_html, max_bytes: int,
-              report: Report) -> Document | None:
-    meta = {"file": str(path), "row": row}
-    doc_id = rec.get(f_id)
-    if doc_id is None or doc_id == "":
-        report(f"{path}: row {row}: no '{f_id}'")
-        return None
-    doc_id, url = str(doc_id), rec.get(f_url)
-    url = url if isinstance(url, str) else None
-    text, html = rec.get(f_text), rec.get(f_html)
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    if isinstance(html, bytes):
-        html = html.decode("utf-8", "replace")
-    if isinstance(text, str) and text.strip():
-        doc = Document(id=doc_id, url=url, source=text, meta=meta)
-    elif isinstance(html, str) and html.strip():
-        doc = Document(id=doc_id, url=url, source=html, source_kind="html", meta=meta)
-    else:
-        return Document(id=doc_id, url=url, meta=meta,
-                        error=f"{path}: row {row}: neither '{f_text}' nor '{f_html}' text")
-    if len(doc.source) > max_bytes:
-        return Document(id=doc_id, url=url, meta=meta, error=f"{path}: row {row}: page larger than the limit")
-    try:
-        check_text(doc.source)
-    except NotText as exc:
-        doc.error = f"{path}: row {row}: {exc}"
-    return doc
 
 
 # ---------------------------------------------------------------- writing

@@ -112,26 +112,40 @@ def read_jsonl(path: Source, report: Report, max_bytes: int, fields: dict[str, s
                 else:
                     report(msg)
                 continue
-            doc_id = rec.get(f_id)
-            if doc_id is None or doc_id == "":
-                report(f"{path}:{lineno}: record has no '{f_id}'")
-                continue
-            doc_id, url = str(doc_id), rec.get(f_url)
-            url = url if isinstance(url, str) else None
-            text, html = rec.get(f_text), rec.get(f_html)
-            if isinstance(text, str) and text.strip():
-                doc = Document(id=doc_id, url=url, source=text, meta=meta)
-            elif isinstance(html, str) and html.strip():
-                doc = Document(id=doc_id, url=url, source=html, source_kind="html", meta=meta)
-            else:
-                yield Document(id=doc_id, url=url, meta=meta,
-                               error=f"{path}:{lineno}: record has neither '{f_text}' nor '{f_html}' text")
-                continue
-            try:
-                check_text(doc.source)
-            except NotText as exc:
-                doc.error = f"{path}:{lineno}: {exc}"
-            yield doc
+            doc = page_from_record(rec, (f_id, f_url, f_text, f_html), f"{path}:{lineno}", meta, max_bytes, report)
+            if doc is not None:
+                yield doc
+
+
+def page_from_record(rec: dict, fields: tuple[str, str, str, str], where: str, meta: dict, max_bytes: int,
+                     report: Report) -> Document | None:
+    """The page of one JSONL record or Parquet row, given the names of its
+    (id, url, text, html) fields. A record with no id is reported (None);
+    one with neither text nor html, too large or not text becomes an error
+    record. `where` names the record in messages (file and line or row)."""
+    f_id, f_url, f_text, f_html = fields
+    doc_id = rec.get(f_id)
+    if doc_id is None or doc_id == "":
+        report(f"{where}: record has no '{f_id}'")
+        return None
+    doc_id, url = str(doc_id), rec.get(f_url)
+    url = url if isinstance(url, str) else None
+    text, html = (v.decode("utf-8", "replace") if isinstance(v, bytes) else v
+                  for v in (rec.get(f_text), rec.get(f_html)))
+    if isinstance(text, str) and text.strip():
+        doc = Document(id=doc_id, url=url, source=text, meta=meta)
+    elif isinstance(html, str) and html.strip():
+        doc = Document(id=doc_id, url=url, source=html, source_kind="html", meta=meta)
+    else:
+        return Document(id=doc_id, url=url, meta=meta,
+                        error=f"{where}: record has neither '{f_text}' nor '{f_html}' text")
+    if len(doc.source) > max_bytes:
+        return Document(id=doc_id, url=url, meta=meta, error=f"{where}: page larger than the limit of {max_bytes} bytes")
+    try:
+        check_text(doc.source)
+    except NotText as exc:
+        doc.error = f"{where}: {exc}"
+    return doc
 
 
 ReaderFn = Callable[..., Iterator[Document]]
