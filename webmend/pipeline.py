@@ -201,6 +201,11 @@ def active_steps(options: Options) -> list[Step]:
     return [s for s in STEPS if s.family == "core" or (s.name not in options.skip and s.family not in options.skip)]
 
 
+def needs_first_pass(options: Options) -> bool:
+    """Whether any active step learns from its host's pages (a first pass pays)."""
+    return any(s.observe is not None for s in active_steps(options))
+
+
 def run_steps(doc: Document, res: Resources, steps: list[Step] | None = None) -> Document:
     """Run steps over one document; an exception in a step becomes the page's error."""
     for step in steps if steps is not None else active_steps(res.options):
@@ -241,7 +246,7 @@ def mend_all(docs: Iterable[Document], options: Options | None = None) -> Iterat
     second mends each page; the documents are read twice, so pass a re-iterable
     (a list, or an object whose __iter__ reads the source again)."""
     options = options or Options()
-    hosts = collect_host_stats(docs, options) if any(s.observe for s in active_steps(options)) else {}
+    hosts = collect_host_stats(docs, options) if needs_first_pass(options) else {}
     res = Resources(options=options, hosts=hosts)
     finish = corpus_stage(options)
     for doc in docs:

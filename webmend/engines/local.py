@@ -24,14 +24,13 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
 from webmend.document import Document
 from webmend.engines.stream import START, Position, iter_pages
 from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES
 from webmend.io.remote import Source
-from webmend.pipeline import HostStats, Options, Resources, active_steps, observe, run_steps
+from webmend.pipeline import HostStats, Options, Resources, observe, run_steps
 
 IN_FLIGHT_PER_WORKER = 16
 
@@ -141,10 +140,6 @@ class _Gate:
         self._free.release()  # wake the feeder if it waits
 
 
-def needs_first_pass(options: Options) -> bool:
-    return any(s.observe is not None for s in active_steps(options))
-
-
 class LocalEngine:
     """Pages through worker processes on this machine (`workers` = 1: in this
     process). One pool serves both passes; `close()` ends it."""
@@ -212,38 +207,3 @@ class LocalEngine:
         if self._tmpdir is not None:
             self._tmpdir.cleanup()
             self._tmpdir = None
-
-
-# ------------------------------------------------------------ the simple API
-def mend_paths(paths: list[Path], *, options: Options, workers: int = 1,
-               report: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
-               max_bytes: int = DEFAULT_MAX_PAGE_BYTES,
-               progress: Callable[[int | None], Callable[[], None]] | None = None,
-               fields: dict[str, str] | None = None) -> Iterator[Document]:
-    """Mend every page of `paths`, yielding Documents in input order (corpus
-    steps applied). `progress(total)` is called once before the second pass and
-    returns a function called after each page (for a progress bar)."""
-    from webmend.engines.runner import mend_stream
-
-    engine = LocalEngine(workers, max_bytes, fields)
-    try:
-        for _, doc in mend_stream(engine, paths, options=options, report=report, progress=progress):
-            yield doc
-    finally:
-        engine.close()
-
-
-def run(paths: list[Path], writer, *, options: Options, workers: int = 1,
-        report: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
-        max_bytes: int = DEFAULT_MAX_PAGE_BYTES, progress=None,
-        on_doc: Callable[[Document], None] | None = None,
-        fields: dict[str, str] | None = None) -> Summary:
-    """Mend `paths` into `writer` (which has write(record)); returns the summary."""
-    from webmend.engines.runner import run_to_writer
-
-    engine = LocalEngine(workers, max_bytes, fields)
-    try:
-        return run_to_writer(engine, paths, writer, options=options, report=report, progress=progress,
-                             on_doc=on_doc)
-    finally:
-        engine.close()

@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from webmend.document import Document
-from webmend.engines.local import Summary, needs_first_pass
+from webmend.engines.local import Summary
 from webmend.engines.stream import START, Position
 from webmend.io.remote import Source, is_url
-from webmend.pipeline import HostStats, Options, Resources, corpus_stage
+from webmend.pipeline import HostStats, Options, Resources, corpus_stage, needs_first_pass
 
 Report = Callable[[str], None]
 Progress = Callable[[int | None], Callable[[], None]]

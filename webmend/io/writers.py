@@ -8,7 +8,6 @@ The format follows the suffix: .jsonl, .jsonl.gz, .jsonl.zst, .parquet
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import os
 import sys
