@@ -7,11 +7,7 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
-from pathlib import Path
-
-import pytest
 
 from conftest import BENCH, ROOT, SAMPLE, SHARED, WEBMEND, read_jsonl, run_cli
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from damage_variants import clean_articles, damage_one, gen, mend_pages, token_errors
+from damage_variants import clean_articles, damage_one, mend_pages, token_errors
 from webmend.document import Document
 from webmend.pipeline import Resources
 from webmend.repair import hyphenation, lines

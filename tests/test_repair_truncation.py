@@ -3,8 +3,6 @@ whole sentence (gen.py's gold, sentence_cut); clean pages, pages ending with a
 heading, a list item or a closing quote are left alone."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from damage_variants import clean_articles, damage_one, gen, mend_pages, token_errors
