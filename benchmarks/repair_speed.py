@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Speed of the repair steps: MB/s per core of ALL steps of family "repair"
-(both passes: observe and run) on the damage corpus, side by side with
+(both passes: observe and run, and the hand-over of first-pass notes) on the damage corpus, side by side with
 ftfy.fix_text on the same texts in the same run, as a ratio.
 
     .venv/bin/python benchmarks/repair_speed.py [--corpus DIR] [--repeat N]
@@ -59,6 +59,9 @@ def time_repairs(records: list[dict], steps) -> tuple[float, dict]:
                 t = time.perf_counter()
                 s.observe(d, stats)
                 per_step[s.name + ".observe"] += time.perf_counter() - t
+        t = time.perf_counter()
+        stats.keep_notes(d)  # what the first pass noted about the page, for the second
+        per_step["first_pass_notes.observe"] += time.perf_counter() - t
     res = Resources(hosts=hosts)
     for d in prepared(records):  # second pass
         for s in steps:
@@ -80,7 +83,8 @@ def main() -> None:
 
     records = load_corpus(args.corpus)
     size = sum(len(r["text"].encode("utf-8")) for r in records)
-    steps = [s for s in STEPS if s.family == "repair"]
+    # the repairs, and the step handing each page its first-pass notes
+    steps = [s for s in STEPS if s.family == "repair" or s.name == "first_pass_notes"]
     time_repairs(records[:20], steps)  # warm-up: lexicons, language model
     best, per_step, runs = float("inf"), {}, []
     for _ in range(args.repeat):

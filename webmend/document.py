@@ -89,6 +89,7 @@ class OffsetMap:
     def __init__(self, length: int):
         self.segments: list[_Segment] = [_Segment(0, length, 0, length, True)] if length else []
         self._starts = [s.work for s in self.segments]
+        self._identity = length  # while nothing is changed, positions map to themselves (up to the length)
 
     def _locate(self, pos: int, *, end: bool) -> int:
         """Input position of working position `pos` (as a span start or span end)."""
@@ -109,15 +110,18 @@ class OffsetMap:
 
     def to_input(self, start: int, end: int) -> tuple[int, int]:
         """The input span a working span [start, end) came from."""
+        if self._identity is not None and 0 <= start <= end <= self._identity:
+            return start, end
         return self._locate(start, end=False), self._locate(end, end=True) if end > start else self._locate(start, end=False)
 
-    def apply(self, changes: list[tuple[int, int, int]]) -> None:
+    def apply(self, changes: list[tuple[int, int, int]], spans: list[tuple[int, int]] | None = None) -> None:
         """Rebuild after replacing each working span [start, end) by `newlen`
-        characters; `changes` sorted and non-overlapping, in old coordinates."""
+        characters; `changes` sorted and non-overlapping, in old coordinates
+        (`spans`: their input spans, when the caller has them already)."""
         out: list[_Segment] = []
         shift = 0
         ci = 0
-        pending = sorted(changes)
+        pending = changes if spans is not None else sorted(changes)
 
         def emit(seg: _Segment) -> None:
             if seg.wlen or seg.ilen:
@@ -154,7 +158,7 @@ class OffsetMap:
             if nxt is None:
                 break
             start, end_, newlen = nxt
-            istart, iend = self.to_input(start, end_)
+            istart, iend = spans[ci] if spans is not None else self.to_input(start, end_)
             out.append(_Segment(start + shift, newlen, istart, iend - istart, False))
             shift += newlen - (end_ - start)
             pos = end_
@@ -165,6 +169,19 @@ class OffsetMap:
         # merge zero-width insertions that share a spot with neighbours is not needed
         self.segments = [s for s in out if s.wlen or s.ilen]
         self._starts = [s.work for s in self.segments]
+        self._identity = None
+
+
+def _host_of(url: str | None) -> str:
+    from urllib.parse import urlsplit
+
+    if not url:
+        return ""
+    try:
+        netloc = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return netloc.lower().removeprefix("www.")
 
 
 @dataclass
@@ -195,7 +212,10 @@ class Document:
     rules: list[dict[str, Any]] = field(default_factory=list)  # learned repair rules applied, with evidence
     error: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)  # reader details (file, line, record type)
+    # What the first pass found on this page, for the second (see pipeline.PageNotes); not output.
+    notes: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     _map: OffsetMap | None = field(default=None, repr=False, compare=False)
+    _host: tuple[str | None, str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.source_kind == "text" and not self.input_text:
@@ -204,15 +224,9 @@ class Document:
     @property
     def host(self) -> str:
         """The page's host from its URL (lowercased, without 'www.'), or '' if none."""
-        from urllib.parse import urlsplit
-
-        if not self.url:
-            return ""
-        try:
-            netloc = urlsplit(self.url).hostname or ""
-        except ValueError:
-            return ""
-        return netloc.lower().removeprefix("www.")
+        if self._host is None or self._host[0] != self.url:  # asked by every step: parsed once
+            self._host = (self.url, _host_of(self.url))
+        return self._host[1]
 
     @property
     def host_key(self) -> str:
@@ -248,17 +262,19 @@ class Document:
             if c.start < prev_end or c.start > c.end or c.end > len(self.text):
                 raise ValueError(f"overlapping or out-of-range change {c!r}")
             prev_end = c.end
+        to_input = self._map.to_input
+        spans = [to_input(c.start, c.end) for c in todo]
         if record:
-            for c in todo:
-                s, e = self._map.to_input(c.start, c.end)
-                self.edits.append(Edit(c.kind, s, e, self.text[c.start:c.end], c.after, c.evidence))
+            text, edits = self.text, self.edits
+            for c, (s, e) in zip(todo, spans):
+                edits.append(Edit(c.kind, s, e, text[c.start:c.end], c.after, c.evidence))
         parts, pos = [], 0
         for c in todo:
             parts.append(self.text[pos:c.start])
             parts.append(c.after)
             pos = c.end
         parts.append(self.text[pos:])
-        self._map.apply([(c.start, c.end, len(c.after)) for c in todo])
+        self._map.apply([(c.start, c.end, len(c.after)) for c in todo], spans)
         self.text = "".join(parts)
         return len(todo)
 

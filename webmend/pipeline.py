@@ -10,6 +10,13 @@ page is prepared (read, extracted, normalised) and observed, adding counts to
 the `HostStats` of its host. The second pass runs every step with those
 statistics, so a site's damage and templates are learned from all its pages.
 A single page is simply its own host (see `mend`).
+
+What an observer finds about the page itself (its language, the rules its own
+words support) it may leave in `doc.notes`; the notes travel with the host's
+statistics (`HostStats.notes`, keyed by the page's id and prepared text) and
+are handed back to the same page in the second pass (the `first_pass_notes`
+step), so the second pass applies what the first found instead of finding it
+again.
 """
 from __future__ import annotations
 
@@ -36,9 +43,13 @@ class HostStats:
     # Most entries a named counter keeps; past it the rarest are dropped (steps set theirs).
     caps: dict[str, int] = {}
 
+    # Pages a host keeps first-pass notes for; past it, a page's steps find again what they need.
+    NOTES_CAP = 4096
+
     def __init__(self) -> None:
         self.pages = 0
         self.counters: dict[str, Counter] = {}
+        self.notes: dict[str, dict[str, Any]] = {}  # page key -> what the first pass found on it
 
     def _cap(self, name: str) -> None:
         cap, c = HostStats.caps.get(name), self.counters.get(name)
@@ -57,7 +68,31 @@ class HostStats:
         for name, c in other.counters.items():
             self.counter(name).update(c)
             self._cap(name)
+        for key, note in getattr(other, "notes", {}).items():
+            if len(self.notes) >= self.NOTES_CAP:
+                break
+            self.notes[key] = note
         return self
+
+    def keep_notes(self, doc: Document) -> None:
+        """Keep what the first pass noted about a page (while there is room)."""
+        if doc.notes and len(self.notes) < self.NOTES_CAP:
+            self.notes[page_key(doc)] = doc.notes
+
+
+def page_key(doc: Document) -> str:
+    """A page's identity across the two passes: its id and a checksum of its
+    prepared text (so a note never reaches another page of the same id)."""
+    import zlib
+
+    return f"{doc.id}\x1f{len(doc.text)}\x1f{zlib.crc32(doc.text.encode('utf-8', 'surrogatepass')):08x}"
+
+
+def restore_notes(doc: Document, res: "Resources") -> None:
+    """Second pass: hand the page what the first pass noted about it."""
+    stats = res.host_stats(doc)
+    if stats is not None and getattr(stats, "notes", None):
+        doc.notes = stats.notes.get(page_key(doc)) or {}
 
 
 @dataclass
@@ -90,6 +125,10 @@ class Step:
     family: str = "core"  # what --skip FAMILY leaves out; "core" steps always run
     prepare: bool = False  # also run in the first (observation) pass
     observe: Callable[[Document, HostStats], None] | None = None
+
+
+FIRST_PASS_NOTES = Step("first_pass_notes", restore_notes,
+                        "hand each page what the first pass noted about it (language, its own repair rules)")
 
 
 def _learned_repairs() -> list[Step]:
@@ -138,6 +177,7 @@ def _build_steps() -> list[Step]:
     return [
         text_input.STEP,       # bytes/HTML -> the page's input text, metadata from HTML
         text_input.NORMALIZE,  # line endings, trailing spaces, runs of blank lines
+        FIRST_PASS_NOTES,      # what the first pass found on this page, for the steps below
         # -- encoding repairs (repair/: entities, mojibake, escapes, invisible chars, lossy flag)
         *_encoding_repairs(),  # escapes, entities, mojibake, invisible chars, lossy flag
         # -- page structure (boilerplate/: chrome, site templates; annotate/: title, author, date)
@@ -231,6 +271,7 @@ def observe(doc: Document, stats: HostStats, options: Options = Options()) -> No
                 s.observe(doc, stats)
             except Exception:  # observation is best effort; pass 2 reports errors
                 pass
+    stats.keep_notes(doc)
 
 
 def collect_host_stats(docs: Iterable[Document], options: Options = Options()) -> dict[str, HostStats]:

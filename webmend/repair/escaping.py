@@ -139,7 +139,7 @@ def _chunk(text: str, start: int, end: int) -> str:
     return left + text[start:end] + right[:j]
 
 
-def glue_points(text: str) -> list[int]:
+def glue_points(text: str, only: frozenset[str] | None = None) -> list[int]:
     """Where a letter follows a symbol unit, in text order: the word starts
     every site must have. The page's symbol characters are found first (at
     C speed: its UTF-8 bytes less the ASCII that is no symbol), then only
@@ -151,11 +151,13 @@ def glue_points(text: str) -> list[int]:
     ['a', 'u', 'b']
     """
     symbols = symbol_chars(text)
+    if only is not None:  # only these symbols' glue points
+        symbols &= only
     points = _letter_after(text, symbols) if symbols else []
     extra = []
-    if "_" in text:
+    if "_" in text and (only is None or "_" in only):
         extra += [m.end() for m in _GLUE_UNDERSCORE.finditer(text)]
-    if "%" in text:
+    if "%" in text and (only is None or "%" in only):
         extra += [m.end() for m in _GLUE_PERCENT.finditer(text)]
     if extra:
         points = sorted(set(points).union(extra))
@@ -218,12 +220,12 @@ def _letter_after(text: str, symbols: frozenset[str]) -> list[int]:
 _RUN_REACH = 8 * 3  # the longest symbol run a site may have: 8 units of up to 3 characters
 
 
-def _site_matches(text: str, limit: int):
+def _site_matches(text: str, limit: int, symbols: frozenset[str] | None = None):
     """The matches of SITE_RE in `text`, as `finditer` gives them, looked for
     only near glue points (a site's word starts at one, its run begins at most
-    _RUN_REACH characters before)."""
+    _RUN_REACH characters before); with `symbols`, only near theirs."""
     pos, n = 0, 0
-    points = glue_points(text)
+    points = glue_points(text, symbols)
     i = 0
     while i < len(points) and n < limit:
         q = points[i]
@@ -239,14 +241,15 @@ def _site_matches(text: str, limit: int):
         i += 1
 
 
-def find_sites(text: str, limit: int = MAX_SITES) -> list[Site]:
-    """Symbol runs glued to the front of a word, outside URLs and paths.
+def find_sites(text: str, limit: int = MAX_SITES, symbols: frozenset[str] | None = None) -> list[Site]:
+    """Symbol runs glued to the front of a word, outside URLs and paths (with
+    `symbols`, only those whose run ends in one of them).
 
     >>> [(s.unit, s.mode, s.word, s.left) for s in find_sites("workers\\\\and the Soviet\\\\union, see http://a.b/c")]
     [('\\\\', 'replace', 'and', 'workers'), ('\\\\', 'replace', 'union', 'soviet')]
     """
     out: list[Site] = []
-    for m in _site_matches(text, limit):
+    for m in _site_matches(text, limit, symbols):
         start, sym_end = m.span("sym")
         before = text[start - 1] if start else "\n"
         mode = "insert" if before.isspace() else "replace"
@@ -404,13 +407,20 @@ def observe(doc: Document, stats: HostStats) -> None:
     """First pass: the page's glued sites and, if it has any, its space-words."""
     sites = find_sites(doc.text)
     stats.counter("escaping.tokens")["n"] += max(doc.text.count(" "), 1)
+    doc.notes[NOTE] = False  # for the second pass: whether the page may have rules of its own
     if not sites:
         return
     sites_seen = Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)
     ev.add_capped(stats, "escaping.sites", Counter({"\x1f".join(k): v for k, v in sites_seen.items()}), 5000)
     low = doc.text.lower()
-    ev.add_all_capped(stats, "escaping.space", _SPACE_LEAD.findall(low))
-    stats.counter("escaping.tokens")["with_sites"] += low.count(" ") + 1
+    space = _SPACE_LEAD.findall(low)
+    ev.add_all_capped(stats, "escaping.space", space)
+    tokens = low.count(" ") + 1
+    stats.counter("escaping.tokens")["with_sites"] += tokens
+    doc.notes[NOTE] = could_be_rule(sites_seen)
+
+
+NOTE = "escaping.page_may_have_rules"
 
 
 def host_evidence(stats: HostStats) -> Evidence:
@@ -418,15 +428,20 @@ def host_evidence(stats: HostStats) -> Evidence:
     return Evidence(sites, stats.counter("escaping.space"), max(stats.counter("escaping.tokens")["with_sites"], 1))
 
 
-def learn(doc: Document, res: Resources | None, sites: list[Site]) -> list[Rule]:
+def learn(doc: Document, res: Resources | None, sites: list[Site] | None = None) -> list[Rule]:
     """The rules for this page: from its host's pooled evidence when the host
-    has several pages, else from the page alone."""
+    has several pages, else from the page alone (its `sites`, found here when
+    not given, unless the first pass saw too few for a rule)."""
     stats = res.host_stats(doc) if res is not None else None
-    pooled = stats is not None and stats.pages > 1 and stats.counter("escaping.sites")
+    pooled = stats is not None and stats.pages > 1 and stats.counters.get("escaping.sites")
     if pooled:
         rules = _HOST_RULES.get(stats, lambda: _host_rules(stats, doc), ev.page_language(doc))
         if rules:
             return rules
+    if not doc.notes.get(NOTE, True):  # the first pass saw too few sites for a rule of the page's own
+        return []
+    if sites is None:
+        sites = find_sites(doc.text)
     if not could_be_rule(Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)):
         return []
     rules, _ = infer_rules(Evidence.of_text(doc.text, sites), ev.page_lexicon(doc), "page")
@@ -513,12 +528,18 @@ def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -
 def repair_escaping(doc: Document, res: Resources) -> None:
     if not doc.text:
         return
-    sites = find_sites(doc.text)
-    if not sites and not (doc.title and SITE_RE.search(doc.title)):
-        return
+    sites = None
+    if NOTE not in doc.notes:  # no first pass: a page without sites is done
+        sites = find_sites(doc.text)
+        if not sites and not (doc.title and SITE_RE.search(doc.title)):
+            return
     rules = learn(doc, res, sites)
     if not rules:
         return
+    if sites is None:  # only the sites of the rules' symbols are looked for
+        sites = find_sites(doc.text, symbols=frozenset("".join(r.unit for r in rules)))
+        if not sites and not (doc.title and SITE_RE.search(doc.title)):
+            return
     for r in rules:
         doc.rules.append(ev.rule_entry(
             FAMILY, f"{r.unit!r} in place of a space" if r.mode == "replace" else f"{r.unit!r} inserted after a space",

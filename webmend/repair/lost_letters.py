@@ -325,6 +325,11 @@ def observe(doc: Document, stats: HostStats) -> None:
     forms = candidate_forms(counts, tokens, lex)
     if forms:
         ev.add_capped(stats, f"lost_letters.forms.{lex.lang}", dict.fromkeys(forms, 1), FORMS_CAP)
+    # the page's own rules, for the second pass (only a page with a candidate can have one)
+    doc.notes[NOTE] = infer_rules(case_folded(counts, None, lex), tokens, lex, "page") if forms else []
+
+
+NOTE = "lost_letters.page_rules"
 
 
 # ------------------------------------------------------------ second pass
@@ -342,7 +347,9 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
         return []
     observed = stats is not None and f"lost_letters.words.{lex.lang}" in stats.counters
     rules: list[LostRule] = []
-    if not observed or any(d in doc.text for d in stats.counter(f"lost_letters.forms.{lex.lang}")):
+    if NOTE in doc.notes:  # the first pass found the page's own rules
+        rules = [r for r in doc.notes[NOTE] if _occurs(doc.text, r.damaged)]
+    elif not observed or any(d in doc.text for d in stats.counter(f"lost_letters.forms.{lex.lang}")):
         counts = ev.words_of(doc.text, caps=False)
         rules = infer_rules(counts, sum(counts.values()), lex, "page")
     if observed and stats.pages > 1:

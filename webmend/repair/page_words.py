@@ -122,9 +122,15 @@ def guess_language(text: str) -> str | None:
 
 def page_language(doc: Document) -> str | None:
     """The page's language, guessed once per document (kept in doc.meta: the
-    language step proper runs after the repairs)."""
+    language step proper runs after the repairs). The first pass notes its
+    guess for the second (`doc.notes`), which then need not guess again."""
     if _KEY not in doc.meta:
-        doc.meta[_KEY] = doc.language or guess_language(doc.text)
+        if doc.language:
+            doc.meta[_KEY] = doc.language
+        elif _KEY in doc.notes:
+            doc.meta[_KEY] = doc.notes[_KEY]
+        else:
+            doc.meta[_KEY] = doc.notes[_KEY] = guess_language(doc.text)
     return doc.meta[_KEY]
 
 
