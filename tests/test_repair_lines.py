@@ -147,3 +147,38 @@ def test_wrap_width_is_the_width_every_width_would_pick(articles):
 @given(st.lists(st.text(alphabet="ab c", max_size=30), max_size=20))
 def test_wrap_width_matches_every_width_property(ls):
     assert lines.wrap_width(ls) == _wrap_width_every_width(ls)
+
+
+def test_clean_pages_on_a_hyphenating_host_keep_their_compounds(articles):
+    """Clean articles with hyphenated compounds ('bi-lingual', 'roller-coaster')
+    on a host whose other pages show print hyphenation: the host's evidence
+    does not join the author's compounds of two words."""
+    damaged = [damage_one(t, ["hyphenate"], seed=i)[0] for i, t in enumerate(articles[40:48])]
+    clean = [t for t in articles if any(not sp.gap for sp in hyphenation.find_splits(t))][:30]
+    docs = mend_pages(damaged + clean, LINE_STEPS)
+    assert any(e.kind == "hyphenation" for d in docs[:len(damaged)] for e in d.edits)
+    joined = [(e.before, e.after) for d in docs[len(damaged):] for e in d.edits if e.kind == "hyphenation"]
+    assert len(clean) >= 20 and joined == []
+
+
+def test_line_end_splits_next_to_a_function_word_are_joined(articles):
+    """A word split at a line end where one part is a function word of the
+    language ('applicati-\\non', 'Or-\\nleans', 'in-\\ncreased'): the function
+    word's frequency does not make the joined word look rare."""
+    from webmend.lexicon.words import lexicon
+
+    en = lexicon("en")
+    pages, want = [], set()
+    for text in articles[:60]:
+        def split(m):
+            w = m.group(0)
+            for k in range(2, len(w) - 1):
+                a, b = w[:k], w[k:]
+                if b.islower() and max(en.zipf(a), en.zipf(b)) >= 6 and en.zipf(w) >= 3.5 and min(en.zipf(a), en.zipf(b)) <= en.zipf(w) - 1:
+                    want.add(w)
+                    return a + "-\n" + b
+            return w
+        pages.append(re.sub(r"(?<![\w-])[A-Za-z]{7,}(?![\w-])", split, text, count=3))
+    docs = mend_pages(pages, LINE_STEPS, host=None)
+    left = re.findall(r"\w+-\n\w+", "\n\n".join(d.text for d in docs))
+    assert len(want) >= 20 and len(left) <= 0.1 * len(want), left

@@ -7,12 +7,17 @@ two words of a compound. The lexicon decides the clear cases: 'circumstances'
 is a word, 'cumstances' is not. Where both parts are words ('under-standing',
 'news-paper'), the page decides: the joined form used elsewhere on the page, or
 a page (or host) with clear print hyphenation, tips it; a hyphenated form the
-page repeats, a joined form rarer than its parts ('well-known', 'set-up',
-'non-profit'), or a capitalised second part ('anti-Soviet') keeps the hyphen.
-Compounds of three parts or more ('life-and-death') are never touched.
+page repeats, a joined form rarer than its parts ('well-known', 'set-up'), or a
+capitalised second part ('anti-Soviet') keeps the hyphen. Print hyphenation
+elsewhere never joins a compound of two words whose joined form is no common
+word ('bi-lingual', 'non-profit': authors write them so), unless the second
+part is a suffix ('research-ing'). Compounds of three parts or more
+('life-and-death') are never touched.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 from typing import NamedTuple
@@ -62,7 +67,12 @@ SURE_PART_MAX = 1.0     # ... which is hardly a word at all ('bi-lingual', 'inte
 PAGE_MIN_ZIPF = 2.0     # with page evidence: a known joined form
 PAGE_MARGIN = 1.0       # ... not much rarer than the rarer part
 PAGE_MAX_GAP = 2.0      # ... nor far rarer than the commoner one ('north-westerly')
+RARER_MARGIN = 0.5      # ... unless clearly more usual than the rarer one (the commoner a function word: 'Or-leans')
 GAP_MIN_ZIPF = 1.5      # 'feat- her': a hyphen before a space joins any known word
+PART_WORD_ZIPF = 2.5    # a part this usual is a word: 'bi-lingual' may be the author's compound
+OWN_WORD_ZIPF = 4.0     # ... then page or host hyphenation alone joins only a common word ('news-paper')
+BOUND_RATIO = 50.0      # a part far more usual at the end of longer words than alone is a suffix ('-ing')
+ENDING_MIN_ZIPF = 2.5   # the words an ending's use is summed over
 MIN_PAGE_HITS = 2
 
 
@@ -106,7 +116,19 @@ def is_likely_split(lex: Lexicon, a: str, b: str) -> bool:
     if not b[0].islower() or (a[0].isupper() and not a[1:].islower()):
         return False
     zj, za, zb = _zipfs(lex, a, b)
-    return zj >= PAGE_MIN_ZIPF and zj >= min(za, zb) - PAGE_MARGIN and zj >= max(za, zb) - PAGE_MAX_GAP
+    return zj >= PAGE_MIN_ZIPF and zj >= min(za, zb) - PAGE_MARGIN and joined_is_usual(zj, za, zb)
+
+
+def joined_is_usual(zj: float, za: float, zb: float) -> bool:
+    """Whether a joined form is usual enough next to its parts: not far rarer
+    than the commoner part, or clearly more usual than the rarer one (the
+    commoner part may be a function word, whose frequency says nothing of the
+    compound: 'Or-leans', 'applicati-on', 'in-creased').
+
+    >>> joined_is_usual(4.21, 6.54, 3.27), joined_is_usual(2.27, 5.34, 3.04)   # Or-leans, north-westerly
+    (True, False)
+    """
+    return zj >= max(za, zb) - PAGE_MAX_GAP or zj >= min(za, zb) + RARER_MARGIN
 
 
 def sure_split_count(text: str, lex: Lexicon) -> int:
@@ -138,15 +160,61 @@ def split_verdict(lex: Lexicon, a: str, gap: str, b: str, *, is_sure: bool, seen
     zj, za, zb = _zipfs(lex, a, b)
     if gap == " " and zj >= GAP_MIN_ZIPF:
         return "a hyphen before a space is no compound"
-    if gap == "\n" and zj >= SURE_MIN_ZIPF and zj >= max(za, zb) - PAGE_MAX_GAP:
+    if gap == "\n" and zj >= SURE_MIN_ZIPF and joined_is_usual(zj, za, zb):
         return "a hyphen at a line end, joined form a common word"
     if is_likely_split(lex, a, b) or (zj < SURE_MIN_ZIPF and (gap or a[0].isupper())):
         n = seen() if callable(seen) else seen
         if n:
             return f"joined form used {n}x on the page"
-    if page_hyphenates and is_likely_split(lex, a, b):
+    if page_hyphenates and is_likely_split(lex, a, b) and not is_word_compound(lex, a, b):
         return "page shows print hyphenation"
     return None
+
+
+def is_word_compound(lex: Lexicon, a: str, b: str) -> bool:
+    """Whether 'a-b' may well be the author's compound of two words: both
+    parts are words (the second no suffix) and the joined form is no common
+    word in its own right. Print hyphenation seen elsewhere on the page or
+    host does not tell it from a split (authors write 'bi-lingual',
+    'eco-system', 'co-operate'; nobody writes 'research-ing').
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> en = lexicon("en")
+    >>> [is_word_compound(en, *w.split("-")) for w in ["bi-lingual", "non-profit", "news-paper", "research-ing", "poli-tical"]]
+    [True, True, False, False, False]
+    """
+    zj, za, zb = _zipfs(lex, a, b)
+    return min(za, zb) >= PART_WORD_ZIPF and zj < OWN_WORD_ZIPF and not is_bound_ending(lex, b.lower())
+
+
+@per_lexicon(maxsize=4096)
+def is_bound_ending(lex: Lexicon, part: str) -> bool:
+    """Whether `part` is a suffix rather than a word: the longer words ending
+    in it are used far more (BOUND_RATIO times) than it is alone.
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> en = lexicon("en")
+    >>> [is_bound_ending(en, w) for w in ["ing", "ment", "lingual", "system", "ages"]]
+    [True, True, False, False, False]
+    """
+    alone = lex.freq(part)
+    if alone <= 0:
+        return True
+    words, cum = _ending_index(lex)
+    rev = part[::-1]
+    lo = bisect.bisect_left(words, rev)
+    hi = bisect.bisect_left(words, rev + "\U0010ffff")
+    return cum[hi] - cum[lo] - alone >= BOUND_RATIO * alone
+
+
+@per_lexicon()
+def _ending_index(lex: Lexicon) -> tuple[list[str], list[float]]:
+    """The language's usual words spelt backwards, sorted, with their cumulative
+    frequencies: the summed use of the words with an ending is two bisections."""
+    floor = 10 ** (ENDING_MIN_ZIPF - 9)
+    usual = itertools.takewhile(lambda w: lex.freq(w) >= floor, lex.ranked)
+    words = sorted(w[::-1] for w in usual)
+    return words, list(itertools.accumulate((lex.freq(w[::-1]) for w in words), initial=0.0))
 
 
 def _is_word_char(ch: str) -> bool:
