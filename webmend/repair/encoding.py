@@ -196,7 +196,19 @@ def _lost_char(text: str, start: int, end: int) -> bool:
 
 
 def _has_non_ascii_letters(text: str) -> bool:
-    return not text.isascii() and _NON_ASCII_LETTER.search(text) is not None
+    """Whether a non-ASCII letter stands in the text (found among its
+    distinct non-ASCII characters, taken out at C speed).
+
+    >>> _has_non_ascii_letters("“Quoted” – plain"), _has_non_ascii_letters("Ça va")
+    (False, True)
+    """
+    if text.isascii():
+        return False
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    return any(_NON_ASCII_LETTER.match(ch) for ch in set(rest))
+
+
+_ASCII_BYTES = bytes(range(128))
 
 
 def observe_lossy(doc: Document, stats: HostStats) -> None:

@@ -277,17 +277,31 @@ def find_sites(text: str, limit: int = MAX_SITES, symbols: frozenset[str] | None
 
 
 def space_words(text: str) -> tuple[Counter, int]:
-    """Lowercased words that follow a plain space, and how many tokens there are.
+    """Lowercased words that follow a plain space (as `space_leads` gives
+    them), and how many tokens there are.
 
     >>> c, n = space_words("Or else: the order, or\\nor")
     >>> sorted(c.items()), n
-    ([('else', 1), ('or', 1), ('order', 1), ('the', 1)], 5)
+    ([(b'else', 1), (b'or', 1), (b'order', 1), (b'the', 1)], 5)
     """
     low = text.lower()
-    return Counter(_SPACE_LEAD.findall(low)), low.count(" ") + 1
+    return Counter(space_leads(low)), low.count(" ") + 1
 
 
-_SPACE_LEAD = re.compile(r" ([^\W\d_]+)")  # a word right after a plain space
+def space_leads(low: str) -> list[bytes]:
+    """The words right after a plain space in a lowercased text, as UTF-8
+    (found at C speed on the bytes: a run of a-z and non-ASCII bytes, so a
+    word may carry a non-ASCII mark that follows it, which `_prefix_counter`
+    drops when it reads the word).
+
+    >>> space_leads("the café’s and 3 or_x")
+    [b'caf\\xc3\\xa9\\xe2\\x80\\x99s', b'and', b'or']
+    """
+    return _SPACE_LEAD.findall(low.encode("utf-8", "surrogatepass"))
+
+
+_SPACE_LEAD = re.compile(rb" ([a-z\x80-\xff]+)")  # a word right after a plain space (lowercased UTF-8)
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
 # ------------------------------------------------------------ evidence
@@ -296,7 +310,7 @@ class Evidence:
     """What rule inference needs, from one page or pooled over a host."""
 
     sites: Counter        # (unit, mode, word lowercased, left) -> count
-    space: Counter        # words after a plain space -> count
+    space: Counter        # words after a plain space (`space_leads`: lowercased UTF-8) -> count
     tokens: int
 
     @classmethod
@@ -307,16 +321,32 @@ class Evidence:
 
 
 def _prefix_counter(space: Counter, starts: set[str] | None = None):
-    """Counts of the space-words that are, or begin with, a prefix; with
-    `starts`, only prefixes beginning with one of those two letters are asked."""
-    words = sorted(space if starts is None else (w for w in space if w[:2] in starts))
+    """Counts of the space-words (`space_leads`) that are, or begin with, a
+    prefix; with `starts`, only prefixes beginning with one of those two
+    letters are asked. Each word is read up to its first non-letter.
+
+    >>> count = _prefix_counter(Counter({b"order": 2, b"or": 1, b"or\\xe2\\x80\\x94": 1, b"and": 5}), {"or"})
+    >>> count("or", True), count("or", False), count("an", True)
+    (2, 4, 0)
+    """
+    if starts is None:
+        keys = list(space)
+    else:
+        lead = tuple(st.encode("utf-8", "surrogatepass") for st in starts)
+        keys = [w for w in space if w.startswith(lead)]
+    counts: Counter = Counter()
+    for w in keys:
+        m = _LETTER_RUN.match(w.decode("utf-8", "replace"))
+        if m:
+            counts[m.group()] += space[w]
+    words = sorted(counts)
     cum = [0]
     for w in words:
-        cum.append(cum[-1] + space[w])
+        cum.append(cum[-1] + counts[w])
 
     def count(prefix: str, whole: bool) -> int:
         if whole:
-            return space.get(prefix, 0)
+            return counts.get(prefix, 0)
         lo = bisect.bisect_left(words, prefix)
         hi = bisect.bisect_left(words, prefix + "\U0010ffff")
         return cum[hi] - cum[lo]
@@ -413,8 +443,7 @@ def observe(doc: Document, stats: HostStats) -> None:
     sites_seen = Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)
     ev.add_capped(stats, "escaping.sites", Counter({"\x1f".join(k): v for k, v in sites_seen.items()}), 5000)
     low = doc.text.lower()
-    space = _SPACE_LEAD.findall(low)
-    ev.add_all_capped(stats, "escaping.space", space)
+    ev.add_all_capped(stats, "escaping.space", space_leads(low))
     tokens = low.count(" ") + 1
     stats.counter("escaping.tokens")["with_sites"] += tokens
     doc.notes[NOTE] = could_be_rule(sites_seen)

@@ -317,9 +317,8 @@ def observe(doc: Document, stats: HostStats) -> None:
     # their one-letter-short forms: some 10,000 keys per language, under
     # HOST_CAP, so the host's pooled counts never drop one); filtered and
     # counted in C.
-    asked = list(filter(_key_words(lex).__contains__, words))
-    ev.add_all_capped(stats, f"lost_letters.words.{lex.lang}", asked)
-    counts, tokens = Counter(asked), len(words)
+    counts, tokens = Counter(filter(_key_words(lex).__contains__, words)), len(words)
+    ev.add_capped(stats, f"lost_letters.words.{lex.lang}", counts)
     ev.add_capped(stats, "lost_letters.lines", _long_lines(doc.text), LINES_CAP)
     stats.counter("lost_letters.tokens")[lex.lang] += tokens
     forms = candidate_forms(counts, tokens, lex)

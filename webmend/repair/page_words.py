@@ -176,9 +176,14 @@ def never_ends_sentence(text: str, word: str, lex: Lexicon, *, min_zipf: float =
     """
     if not word.isalpha() or not word.islower() or lex.zipf(word) < min_zipf:
         return False
+    low = text.lower()  # the word as a literal: a fast scan, where IGNORECASE is a slow one
+    if low.count(word) < min_seen:
+        return False
     seen = ended = 0
-    for m in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])(\s*[.!?;:,)]|\s*$)?", text, re.IGNORECASE):
+    end = len(low.rstrip())
+    for m in re.finditer(rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])(\s*[.!?;:,)]|\s*$)?", low):
         seen += 1
-        if m.group(1) is not None and m.end() < len(text.rstrip()):
+        if m.group(1) is not None and m.end() < end:
             ended += 1
+            break
     return ended == 0 and seen >= min_seen
