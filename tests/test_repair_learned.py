@@ -375,3 +375,52 @@ def test_function_word_guess_is_py3langid_where_it_is_sure():
             sure += 1
             assert guess == identify(sample[:page_words.IDENTIFY_CHARS])[0], sample[:200]
     assert sure >= 20  # the cheap guess decides most pages the English test leaves
+
+
+# ------------------------------------------------------------ first-pass notes
+@needs_bench
+def test_first_pass_notes_give_the_same_output_as_finding_again(tmp_path, monkeypatch):
+    """The second pass applies what the first noted about each page (its
+    language, its own lost-letter rules, whether its sites could make an
+    escaping rule) instead of finding it again: on gen.py's damaged corpus the
+    output is the same, edit for edit, as without the notes."""
+    import subprocess
+    import sys
+
+    from webmend.pipeline import mend_all
+
+    subprocess.run([sys.executable, str(GEN), str(TRUTH), str(tmp_path)], check=True, capture_output=True)
+    records = [json.loads(line) for line in (tmp_path / "corpus.jsonl").read_text(encoding="utf-8").splitlines()][:60]
+
+    def run() -> list[Document]:
+        docs = [Document(id=r["id"], url=r["url"], source=r["text"]) for r in records]
+        return list(mend_all(docs))
+
+    with_notes = run()
+    assert sum(lost_letters.NOTE in d.notes for d in with_notes) >= 50  # the second pass had the notes
+    monkeypatch.setattr(HostStats, "keep_notes", lambda self, doc: None)
+    without = run()
+    assert [d.text for d in with_notes] == [d.text for d in without]
+    assert [[(e.kind, e.start, e.end, e.after) for e in d.edits] for d in with_notes] == \
+           [[(e.kind, e.start, e.end, e.after) for e in d.edits] for d in without]
+    assert sum(len(d.edits) for d in with_notes) > 100  # the corpus was damaged and mended
+
+
+def test_notes_reach_the_same_page_only():
+    """A note is keyed by the page's id and prepared text: a page of the same
+    id with other text gets none; the host keeps at most NOTES_CAP."""
+    from webmend.pipeline import FIRST_PASS_NOTES, STEPS as ALL_STEPS, observe
+
+    stats = HostStats()
+    first = Document(id="p", url="https://a.example/1", source="The cat sat on the mat. " * 30)
+    observe(first, stats)
+    assert stats.notes and next(iter(stats.notes.values()))["repair_language"] == "en"
+    res = Resources(hosts={first.host_key: stats})
+    steps = [s for s in ALL_STEPS if s.prepare] + [FIRST_PASS_NOTES]  # as the second pass runs them
+    same = run_steps(Document(id="p", url=first.url, source=first.source), res, steps)
+    other = run_steps(Document(id="p", url=first.url, source=first.source + " More."), res, steps)
+    assert same.notes.get("repair_language") == "en" and other.notes == {}
+    full = HostStats()
+    full.notes = {str(i): {"x": i} for i in range(HostStats.NOTES_CAP)}
+    full.keep_notes(first)
+    assert len(full.notes) == HostStats.NOTES_CAP
