@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Held-out style damage: variants of gen.py's mechanical channels, scored like the public corpus.
 
-    .venv/bin/python benchmarks/damage_variants.py [--out DIR] [--seed N] [--workers N]
+    .venv/bin/python benchmarks/damage_variants.py [--learned] [--out DIR] [--seed N] [--workers N]
 
 Builds a corpus from the article-extraction gold texts with the variant
 channels of tests/damage_variants.py (double mojibake, Latin-1, entities
@@ -9,6 +9,13 @@ escaped twice or as numbers, JSON-encoded text, hyphenation with a space or a
 line break, other wrap widths, page breaks after any word, U+FFFD, truncation
 at a word end, invisible characters), mends it with `webmend clean` and prints
 `score.py damage`'s report. Figures go to docs/benchmarks.md.
+
+With --learned, the variants of the learned families instead (seed 23 unless
+given): other symbols for the escaped space ('|', '/', '^', '~', '#', '+',
+'%20', '_', a doubled backslash) or one inserted after it, other keyword sets
+(SQL words, 'the', 'of'), case kept, other letters eaten like the f of 'from'
+('that', 'to', 'the', 'not', 'new', 'but', 'by', 'really', 'right'), and a
+host of non-English pages; one host per variant, so each is a row of the report.
 """
 from __future__ import annotations
 
@@ -25,15 +32,20 @@ SHARED = ROOT.parent / "shared"
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "out" / "damage-variants")
-    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--learned", action="store_true", help="the learned families' variants (escaping, lost letters, case)")
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
     spec = importlib.util.spec_from_file_location("damage_variants", ROOT / "tests" / "damage_variants.py")
     variants = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(variants)
+    if args.out is None:
+        args.out = ROOT / "out" / ("damage-variants-learned" if args.learned else "damage-variants")
+    if args.seed is None:
+        args.seed = variants.LEARNED_SEED if args.learned else 11
     truth = json.loads((SHARED / "bench" / "article-extraction" / "ground-truth.json").read_text(encoding="utf-8"))
-    n = variants.write_corpus(truth, args.out, seed=args.seed)
+    n = variants.write_corpus(truth, args.out, seed=args.seed, learned=args.learned)
     print(f"{n} pages -> {args.out}", file=sys.stderr)
     py = sys.executable
     mended = args.out / "mended.jsonl"

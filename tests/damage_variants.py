@@ -5,6 +5,14 @@ twice, text encoded twice as a JSON string, hyphenation followed by a space or
 a line break, other wrap widths, page breaks after any word, '?' or U+FFFD for
 lost characters, truncation at a word end, invisible characters inside words.
 
+The learned families vary too (LEARNED_PROFILES, `write_corpus(...,
+learned=True)`): gen.py's escape_keywords with other symbols in place of the
+space or inserted after it, other keyword sets (SQL words, function words),
+case kept; other letters eaten the way '\\f' eats the f of 'from' ('\\t' the t
+of 'that', '\\n' the n of 'not', '\\b' the b of 'but', '\\r' the r of
+'really'), and a host of non-English pages losing its language's frequent
+word's first letter.
+
 Used by tests/test_repair_*.py (one page at a time) and by
 benchmarks/damage_variants.py (a whole corpus scored with score.py).
 """
@@ -119,10 +127,100 @@ def invisible(text, rng, host):
     return re.sub(r"(?<![\w-])[A-Za-z]{8,}(?![\w-])", put, text)
 
 
+# ---------------------------------------------------------------- learned-family variants
+def escape_variant(name: str, symbol: str, keywords: list[str], mode: str = "replace", lower: bool = True):
+    """gen.py's escape_keywords with another symbol, keyword set, position or
+    case: `symbol` takes the place of the space before a keyword (`replace`:
+    'workers|and') or is put after it (`insert`: 'workers ~and'); keywords
+    match word starts, as gen.py's do ('or' hits 'organization').
+
+    >>> escape_variant("x", "|", ["select", "or"])("Select the order, or else.", None, {})
+    'Select the|order,|or else.'
+    >>> escape_variant("x", "~", ["and"], mode="insert", lower=False)("Tom And Jerry and me", None, {})
+    'Tom ~And Jerry ~and me'
+    """
+    pat = re.compile(r" (%s)" % "|".join(map(re.escape, keywords)), re.IGNORECASE)
+
+    def channel(text, rng, host):
+        def sub(m):
+            word = m.group(1).lower() if lower else m.group(1)
+            return symbol + word if mode == "replace" else " " + symbol + word
+        return pat.sub(sub, text)
+
+    channel.__name__ = name
+    return channel
+
+
+_EATEN_AFTER = r"(?<![^\s\"'“‘(\[])"  # at a text or line start, after a space, an opening quote or bracket
+
+
+def eat_letter(name: str, words: list[str]):
+    """A letter eaten the way '\\f' eats the f of 'from' (gen.py's eat_f): each of
+    `words`, whole and in any case, loses its first letter and is lowercased
+    ('That' -> 'hat').
+
+    >>> eat_letter("x", ["not", "new"])("Not now, not new; notably.", None, {})
+    'ot now, ot ew; notably.'
+    """
+    pat = re.compile(_EATEN_AFTER + r"(%s)\b" % "|".join(map(re.escape, words)), re.IGNORECASE)
+
+    def channel(text, rng, host):
+        return pat.sub(lambda m: m.group(1)[1:].lower(), text)
+
+    channel.__name__ = name
+    return channel
+
+
+def eat_letter_of_language(name: str, letter: str):
+    """`eat_letter` on a page of any language: the word eaten is the page
+    language's most frequent word (three letters or more) that starts with
+    `letter` ('não', 'non', 'nicht', 'nama' for 'n')."""
+
+    def channel(text, rng, host):
+        word = language_word(text, letter)
+        return eat_letter(name, [word])(text, rng, host) if word else text
+
+    channel.__name__ = name
+    return channel
+
+
+def language_word(text: str, letter: str) -> str | None:
+    """The most frequent word of the text's language starting with `letter`, of three letters or more."""
+    from webmend.annotate.language import identify
+    from webmend.lexicon.words import lexicon
+
+    lex = lexicon(identify(text[:2000])[0])
+    if lex is None:
+        return None
+    return next((w for w in lex.top(500) if w.startswith(letter) and len(w) >= 3 and w.isalpha()), None)
+
+
+SQL_WRITE = ["select", "insert", "delete", "update", "drop"]
+SQL_WHERE = ["like", "into", "not", "between", "exec"]
+LEARNED = {f.__name__: f for f in [
+    escape_variant("escape_pipe_sql", "|", SQL_WRITE),
+    escape_variant("escape_slash_sql", "/", SQL_WHERE),
+    escape_variant("escape_caret_cased", "^", ["and", "or", "union", "where"], lower=False),
+    escape_variant("escape_tilde_insert", "~", ["having", "limit", "and", "from"], mode="insert"),
+    escape_variant("escape_hash_the", "#", ["the", "of"]),
+    escape_variant("escape_plus_cased", "+", ["and", "not", "between", "like"], lower=False),
+    escape_variant("escape_pct20", "%20", ["select", "union", "or", "where", "in"]),
+    escape_variant("escape_underscore", "_", ["and", "drop", "table", "insert", "delete"]),
+    escape_variant("escape_double_backslash", "\\\\", ["and", "or", "union", "where", "order"]),
+    escape_variant("escape_backslash_insert", "\\", ["and", "or", "union", "where", "order"], mode="insert"),
+    escape_variant("escape_sql_foreign", "\\", ["or", "in", "union", "select", "and"]),
+    eat_letter("eat_t", ["that", "to"]),
+    eat_letter("eat_t_the", ["the"]),
+    eat_letter("eat_n", ["not", "new"]),
+    eat_letter("eat_b", ["but", "by"]),
+    eat_letter("eat_r", ["really", "right"]),
+    eat_letter_of_language("eat_n_language", "n"),
+]}
+
 VARIANTS = {f.__name__: f for f in [mojibake_latin1, mojibake_twice, entities_twice, entities_numeric,
                                      slash_quotes_twice, json_twice, hyphenate_space, hyphenate_newline,
                                      hard_wrap_other, para_break_any, lossy_fffd, truncate_word, invisible]}
-CHANNELS = {**gen.CHANNELS, **VARIANTS}
+CHANNELS = {**gen.CHANNELS, **VARIANTS, **LEARNED}
 TRUNCATING = {"truncate", "truncate_word"}
 LOSSY = {"lossy", "lossy_fffd"}
 
@@ -135,6 +233,20 @@ PROFILES = [
     ["hyphenate_newline", "hard_wrap_other"],
     ["mojibake_twice", "entities_twice"],
 ]
+
+
+# Hosts of the learned variants: one variant each (its own row in the score
+# report), a few together, and one host of the non-English pages.
+LEARNED_PROFILES = [
+    [], [],
+    ["escape_pipe_sql"], ["escape_slash_sql"], ["escape_caret_cased"], ["escape_tilde_insert"],
+    ["escape_hash_the"], ["escape_plus_cased"], ["escape_pct20"], ["escape_underscore"],
+    ["escape_double_backslash"], ["escape_backslash_insert"],
+    ["eat_t"], ["eat_t_the"], ["eat_n"], ["eat_b"], ["eat_r"],
+    ["escape_pipe_sql", "eat_t"], ["escape_caret_cased", "eat_n"], ["para_break_any", "escape_slash_sql", "eat_b"],
+]
+FOREIGN_PROFILE = ["escape_sql_foreign", "eat_n_language"]
+LEARNED_SEED = 23
 
 
 def make_host(i, profile, rng, titles):
@@ -173,17 +285,35 @@ def clean_articles(truth: dict, min_words: int = 120) -> list[tuple[str, str]]:
             if len(v["articleBody"].split()) >= min_words]
 
 
-def write_corpus(truth: dict, out: Path, seed: int = 11) -> int:
-    """A variant corpus and its gold, in gen.py's format."""
+def is_latin_foreign(text: str) -> bool:
+    """Whether a page is in a language other than English written in Latin letters
+    (one the escape sequences of the learned variants can eat a letter of)."""
+    from webmend.annotate.language import identify
+
+    lang = identify(text[:2000])[0]
+    return lang != "en" and sum(ch.isascii() for ch in text if ch.isalpha()) >= 0.8 * sum(ch.isalpha() for ch in text)
+
+
+def write_corpus(truth: dict, out: Path, seed: int = 11, learned: bool = False) -> int:
+    """A variant corpus and its gold, in gen.py's format: the mechanical
+    variants, or with `learned` the learned-family ones (the non-English pages
+    in Latin letters on a host of their own)."""
     rng = random.Random(seed)
     items = clean_articles(truth)
     rng.shuffle(items)
     titles = [t.split("\n")[0][:80] for _, t in items]
-    hosts = [make_host(i, p, rng, titles) for i, p in enumerate(PROFILES)]
+    profiles = LEARNED_PROFILES + [FOREIGN_PROFILE] if learned else PROFILES
+    hosts = [make_host(i, p, rng, titles) for i, p in enumerate(profiles)]
+    foreign = {doc_id for doc_id, text in items if is_latin_foreign(text)} if learned else set()
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "corpus.jsonl", "w", encoding="utf-8") as c, open(out / "gold.jsonl", "w", encoding="utf-8") as g:
-        for n, (doc_id, text) in enumerate(items):
-            host = hosts[n % len(hosts)]
+        n = 0
+        for doc_id, text in items:
+            if doc_id in foreign:
+                host = hosts[-1]
+            else:
+                host = hosts[n % (len(hosts) - 1 if learned else len(hosts))]
+                n += 1
             bad, good, truncated, lossy_flag = damage(text, host, rng)
             url = f"https://{host['site']}/articles/{doc_id[:12]}"
             c.write(json.dumps({"id": doc_id, "url": url, "text": bad}, ensure_ascii=False) + "\n")
