@@ -11,10 +11,20 @@ In order of precedence:
 3. the page's own undamaged evidence: how the same word is written
    mid-sentence elsewhere (Capitalised at least twice as often as lower-case,
    and at least twice, -> Capitalised; lower-case seen -> kept);
-4. a proper-noun-phrase cue: the word before is capitalised mid-sentence, the
+4. the word stands in a title-cased line ('What Does Stadia offer?'), or
+   after a first name and an initial ('Dianna E. anderson');
+5. how the page writes words with the same ending mid-sentence: the longest
+   ending (3 to 7 letters) the page shows at least twice, all capitalised,
+   and the more often the shorter it is (a language that capitalises nouns:
+   '-skette', '-ität', '-ung');
+6. a proper-noun-phrase cue: the word before is capitalised mid-sentence, the
    word is not one of the language's most frequent words (zipf < 5.5, so
-   'and', 'or' stay lower-case) and the pair repeats among the repairs or
-   the next word is capitalised too ('Soviet Union', 'European Union').
+   'and', 'or' stay lower-case) and the next word is capitalised too, or the
+   pair repeats among the repairs, or the word before is a common word
+   (zipf >= 5: 'New', 'Blue') the page also writes in lower case, while the
+   word before is no name on its own
+   elsewhere on the page ('Soviet Union', 'European Union', 'New Orleans';
+   not 'WeWork executives', where the page writes 'WeWork said').
 
 Otherwise the word stays as the repair left it (lower-case).
 """
@@ -38,25 +48,31 @@ SUFFIX_SAMPLE = 300_000   # characters read for suffix habits (plenty; bounded o
 OPENERS = "\"'“‘«„([{¿¡*"
 CLOSERS = "\"'”’»)]}"
 MAX_WORDS_CHECKED = 40
+SENTENCE_END_ZIPF = 6.0   # a two-letter word this frequent ends a sentence before a dot ('me.'); rarer ones abbreviate ('vs.')
+TITLE_LINE_MAX = 160      # characters: a title-cased line is a heading, not prose
+ENDING_LENS = range(7, 2, -1)  # ending lengths tried, longest first
+ENDING_EVIDENCE = 7       # words an ending of n letters needs, all capitalised: 7 - n (a short ending says less), 2 at least
+NAME_PART_ZIPF = 5.0      # a word this common, capitalised mid-sentence, is part of a name ('New', 'Blue')
+PAIR_SURE = 3             # a repaired pair this frequent is a name whatever else the page shows
 
 
 def capitalise(word: str) -> str:
     return word[:1].upper() + word[1:]
 
 
-def sentence_initial(text: str, start: int) -> bool:
+def sentence_initial(text: str, start: int, lex=None) -> bool:
     """Whether the word at `start` begins a sentence or a line.
 
-    >>> t = "He left. and then (or so) U.S. and Co.\\nwhere"
-    >>> [sentence_initial(t, t.index(w)) for w in ("and then", "or so", "and Co", "where")]
-    [True, False, False, True]
+    >>> t = "He left. and then (or so) U.S. and Co.\\nwhere it came to me. not vs. here, ‘low.’ ” instead"
+    >>> [sentence_initial(t, t.index(w)) for w in ("and then", "or so", "and Co", "where", "not", "here", "instead")]
+    [True, False, False, True, True, False, True]
     """
     i = start - 1
     while i >= 0 and text[i] in " \t" + OPENERS:
         i -= 1
     if i < 0 or text[i] == "\n":
         return True
-    while i >= 0 and text[i] in CLOSERS:
+    while i >= 0 and text[i] in CLOSERS + " ":  # closing quotes, perhaps spaced ('low.’ ”')
         i -= 1
     if i < 0 or text[i] not in ".!?":
         return False
@@ -68,8 +84,10 @@ def sentence_initial(text: str, start: int) -> bool:
         j -= 1
     prev = text[j:i]
     core = prev.replace(".", "")
-    if "." in prev or len(core) <= 2 and core.isalpha():
+    if "." in prev:
         return False
+    if len(core) <= 2 and core.isalpha():  # 'Co.', 'vs.' abbreviate; a frequent word ('me.', 'it.') ends a sentence
+        return core.islower() and _zipf(core, lex) >= SENTENCE_END_ZIPF
     return True
 
 
@@ -113,8 +131,10 @@ def page_forms(text: str, words: set[str], skip: set[int]) -> dict[str, Counter]
 
 
 def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Counter, lex,
-           suffixes: dict[str, Counter] | None = None) -> tuple[str, str]:
-    """(new form, reason) for the repaired word at [start, end)."""
+           suffixes: dict[str, Counter] | None = None, skip: set[int] = frozenset(),
+           alone: dict[str, int] | None = None) -> tuple[str, str]:
+    """(new form, reason) for the repaired word at [start, end); `skip` holds
+    the starts of the other repaired words, `alone` caches `stands_alone`."""
     word = text[start:end]
     if not word or not word[:1].isalpha():
         return word, ""
@@ -123,27 +143,147 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
         return word.upper(), "capitals kept past the damaged start"
     if word[:1].isupper():
         return word, ""
-    if sentence_initial(text, start):
+    if sentence_initial(text, start, lex):
         return capitalise(word), "starts a sentence"
     f = forms.get(word.lower(), Counter())
     if f["capital"] >= 2 and f["capital"] >= 2 * f["lower"]:
         return capitalise(word), f"written capitalised {f['capital']}x mid-sentence on the page"
     if f["lower"]:
         return word, ""
+    zipf = _zipf(word, lex)
+    if title_case_line(text, start, end, lex, skip):
+        return capitalise(word), "stands in a title-cased line"
+    if zipf < FUNCTION_WORD_ZIPF and after_initial(text, start):
+        return capitalise(word), "name: follows a first name and an initial"
     if suffixes is not None and len(word) >= SUFFIX_MIN_WORD:
         c = suffixes.get(word[-SUFFIX_LEN:].lower())
         if c and c["capital"] >= 5 and c["capital"] >= 4 * c["lower"]:
             return capitalise(word), f"words ending in {word[-SUFFIX_LEN:]!r} are capitalised on the page ({c['capital']}x)"
+        ending, c = longest_ending(word, suffixes)
+        if c is not None and c["capital"] >= max(2, ENDING_EVIDENCE - len(ending)) and not c["lower"]:
+            return capitalise(word), f"words ending in {ending!r} are all capitalised on the page ({c['capital']}x)"
     prev, pstart = _prev_word(text, start)
-    if _capitalised(prev) and not sentence_initial(text, pstart):
-        zipf = _zipf(word, lex)
+    if _capitalised(prev) and not sentence_initial(text, pstart, lex):
         nxt = _next_word(text, end)
         prev2, p2start = _prev_word(text, pstart)
-        if zipf < FUNCTION_WORD_ZIPF and (pairs[(prev.lower(), word.lower())] >= 2 or _capitalised(nxt)):
+        if zipf < FUNCTION_WORD_ZIPF and (_capitalised(nxt) or _pair_is_name(text, prev, word, pairs, skip, alone)
+                                          or _common_word_in_name(text, prev, lex, skip, alone)):
             return capitalise(word), f"name: follows capitalised {prev!r}"
-        if zipf < NAME_RUN_ZIPF and _capitalised(prev2) and p2start < pstart:
+        if (zipf < NAME_RUN_ZIPF and _capitalised(prev2) and p2start < pstart
+                and not sentence_initial(text, p2start, lex)):
             return capitalise(word), f"name: ends the capitalised run {prev2 + ' ' + prev!r}"
     return word, ""
+
+
+def _common_word_in_name(text: str, prev: str, lex, skip: set[int], alone: dict[str, int] | None) -> bool:
+    """Whether `prev` is a common word of the language that the page writes
+    in lower case elsewhere, here capitalised mid-sentence, and never ending
+    a name: the first part of a name ('New orleans', 'Blue origin'), not a
+    word always capitalised ('Earth orbit', 'American companies') nor a noun
+    of a language that capitalises them ('Patienten intensiv' where the page
+    has 'Patienten sind').
+
+    >>> t = "a new car, New orleans, the Earth orbit, blue sky. Blue origin"
+    >>> repaired = {t.index(w) for w in ("orleans", "orbit", "origin")}
+    >>> [_common_word_in_name(t, w, None, repaired, None) for w in ("New", "Earth", "Blue")]
+    [True, False, True]
+    """
+    if len(prev) < 2 or _zipf(prev, lex) < NAME_PART_ZIPF:
+        return False
+    low = prev.lower()
+    if re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(low), text) is None:
+        return False
+    return not _alone(text, prev, skip, alone)
+
+
+def _alone(text: str, prev: str, skip: set[int], alone: dict[str, int] | None) -> int:
+    """`stands_alone`, cached in `alone`."""
+    if alone is None:
+        return stands_alone(text, prev, skip)
+    if prev not in alone:
+        alone[prev] = stands_alone(text, prev, skip)
+    return alone[prev]
+
+
+def _pair_is_name(text: str, prev: str, word: str, pairs: Counter, skip: set[int], alone: dict[str, int] | None) -> bool:
+    """Whether the repaired pair 'prev word' repeats as a name: often, or
+    twice while `prev` never stands alone before a lower-case word."""
+    n = pairs[(prev.lower(), word.lower())]
+    if n >= PAIR_SURE:
+        return True
+    return n >= 2 and not _alone(text, prev, skip, alone)
+
+
+_LINE_WORD = re.compile(r"(?<![\w'’])[^\W\d_]{2,}")
+
+
+def title_case_line(text: str, start: int, end: int, lex=None, skip: set[int] = frozenset()) -> bool:
+    """Whether the word at [start, end) stands in a short title-cased line:
+    the line's other words (its first, acronyms and the other repaired words
+    in `skip` aside) are all capitalised, two at least. A frequent word
+    ('of', 'the') is capitalised only where the line capitalises frequent
+    words too ('What Does Stadia offer?', not 'The Rise of the Machines').
+
+    >>> t = "What Does Stadia offer?\\nThe Rise of the Machines\\nIt was an offer we took."
+    >>> [title_case_line(t, t.index(w), t.index(w) + len(w)) for w in ("offer", "of the", "the Mach", "offer we")]
+    [True, False, False, False]
+    """
+    lo = text.rfind("\n", max(0, start - TITLE_LINE_MAX), start) + 1
+    hi = text.find("\n", end, end + TITLE_LINE_MAX)
+    if (lo == 0 and start > TITLE_LINE_MAX) or hi < 0 and len(text) - end > TITLE_LINE_MAX:
+        return False  # no line start or end near: prose, not a heading
+    hi = len(text) if hi < 0 else hi
+    others = [m.group() for m in list(_LINE_WORD.finditer(text, lo, hi))[1:]
+              if m.start() != start and m.start() not in skip and not m.group().isupper()]
+    if len(others) < 2 or not all(_capitalised(w) for w in others):
+        return False
+    word = text[start:end]
+    return _zipf(word, lex) < FUNCTION_WORD_ZIPF or any(_zipf(w, lex) >= FUNCTION_WORD_ZIPF for w in others)
+
+
+_INITIAL = re.compile(r"([^\W\d_]{2,}) ([^\W\d_])\. $")
+
+
+def after_initial(text: str, start: int) -> bool:
+    """Whether the word at `start` follows a capitalised word and an initial ('Dianna E. anderson').
+
+    >>> t = "by Dianna E. anderson and the U.S. and E. coli"
+    >>> after_initial(t, t.index("anderson")), after_initial(t, t.index("and E")), after_initial(t, t.index("coli"))
+    (True, False, False)
+    """
+    m = _INITIAL.search(text, max(0, start - 40), start)
+    return m is not None and m.group(2).isupper() and _capitalised(m.group(1)) and m.group(1)[1:].islower()
+
+
+def stands_alone(text: str, name: str, skip: set[int] = frozenset()) -> int:
+    """How often the page writes `name` right before a lower-case word that
+    no repair touched (starts in `skip`): a name complete on its own ('WeWork
+    said'), not the first half of one ('Soviet' before the repaired 'union').
+
+    >>> stands_alone("WeWork said so; WeWork executives; the Soviet union", "WeWork"), stands_alone("the Soviet union", "Soviet", {11})
+    (2, 0)
+    """
+    n = 0
+    for m in re.finditer(r"(?<![\w-])%s (?=[^\W\d_])" % re.escape(name), text):
+        if text[m.end()].islower() and m.end() not in skip:
+            n += 1
+    return n
+
+
+def longest_ending(word: str, endings: dict[str, Counter]) -> tuple[str, Counter | None]:
+    """The longest ending of `word` (ENDING_LENS, and three letters shorter
+    than the word at most) that `endings` shows at least twice, with its counts.
+
+    >>> longest_ending("informationskette", {"ette": Counter(capital=2), "kette": Counter(capital=1)})
+    ('ette', Counter({'capital': 2}))
+    """
+    low = word.lower()
+    for n in ENDING_LENS:
+        if n <= len(low) - 3:
+            c = endings.get(low[-n:])
+            if c is not None and c["capital"] + c["lower"] >= 2:
+                return low[-n:], c
+    return "", None
 
 
 def _zipf(word: str, lex) -> float:
@@ -160,23 +300,28 @@ def _capitalised(word: str) -> bool:
 def suffix_forms(text: str, skip: set[int] = frozenset(), suffixes: frozenset[str] | None = None) -> dict[str, Counter]:
     """How words of 6+ letters are written mid-sentence on the page, by their
     last letters: a language that capitalises nouns shows it ('-ität', '-ung').
-    With `suffixes` (lower-case), only words with those endings are looked at.
+    With `suffixes` (lower-case, three to seven letters), only words with
+    those endings are looked at (of five letters or more), counted under
+    each of them they end with.
 
     >>> suffix_forms("die Universität, eine Kapazität und Qualität; die Zeit")["ität"]
     Counter({'capital': 3})
-    >>> list(suffix_forms("die Universität, eine Kapazität und Qualität; die Zeitung", suffixes=frozenset({"tung"})))
-    ['tung']
+    >>> sorted(suffix_forms("die Universität, eine Kapazität und Qualität; die Zeitung", suffixes=frozenset({"tung", "ung"})))
+    ['tung', 'ung']
     """
     out: dict[str, Counter] = {}
-    for m in (_MID_WORD if suffixes is None else _ending_in(suffixes)).finditer(text):
+    pattern = _MID_WORD if suffixes is None else _ending_in(frozenset(e[-3:] for e in suffixes))
+    for m in pattern.finditer(text):
         if m.start(1) in skip or not m.start() or not (text[m.start() - 1].isalnum() or text[m.start() - 1] in ",;"):
             continue
         w = m.group(1)
-        c = out.setdefault(w[-SUFFIX_LEN:].lower(), Counter())
-        if w.islower():
-            c["lower"] += 1
-        elif _capitalised(w):
-            c["capital"] += 1
+        low = w.lower()
+        keys = [low[-SUFFIX_LEN:]] if suffixes is None else [low[-n:] for n in range(3, 8) if low[-n:] in suffixes]
+        form = "lower" if w.islower() else "capital" if _capitalised(w) else None
+        if form is None:
+            continue
+        for key in keys:
+            out.setdefault(key, Counter())[form] += 1
     return out
 
 
@@ -185,9 +330,10 @@ _MID_WORD = re.compile(r" ([^\W\d_]{%d,})" % SUFFIX_MIN_WORD)
 
 @functools.lru_cache(maxsize=256)
 def _ending_in(suffixes: frozenset[str]) -> re.Pattern:
-    """_MID_WORD for the words with one of these endings only (one scan, few matches)."""
+    """Mid-sentence words of five letters or more with one of these endings
+    only (one scan, few matches)."""
     ends = "|".join(map(re.escape, sorted(suffixes)))
-    return re.compile(r" ([^\W\d_]{%d,}(?i:%s))(?![^\W\d_])" % (SUFFIX_MIN_WORD - SUFFIX_LEN, ends))
+    return re.compile(r" ([^\W\d_]{2,}(?i:%s))(?![^\W\d_])" % ends)
 
 
 def restore_case(doc: Document, res: Resources) -> None:
@@ -199,13 +345,15 @@ def restore_case(doc: Document, res: Resources) -> None:
         skip = {s for s, *_ in spans}
         forms = page_forms(text, words, skip)
         pairs = Counter((_prev_word(text, s)[0].lower(), text[s:e].lower()) for s, e, *_ in spans)
-        endings = frozenset(text[s:e][-SUFFIX_LEN:].lower() for s, e, *_ in spans if e - s >= SUFFIX_MIN_WORD)
+        endings = frozenset(text[s:e][-n:].lower() for s, e, *_ in spans if e - s >= SUFFIX_MIN_WORD
+                            for n in (SUFFIX_LEN, *(n for n in ENDING_LENS if n <= e - s - 3)))
         suffixes = suffix_forms(text[:SUFFIX_SAMPLE], skip, endings) if endings else {}
+        alone: dict[str, int] = {}
         changes = []
         for s, e, *_ in spans:
             if not (0 <= s < e <= len(text)):
                 continue
-            new, why = decide(text, s, e, forms, pairs, lex, suffixes)
+            new, why = decide(text, s, e, forms, pairs, lex, suffixes, skip, alone)
             if new != text[s:e]:
                 changes.append(Change(s, e, new, kind="case", evidence=why))
         if changes:
