@@ -63,9 +63,9 @@ def capitalise(word: str) -> str:
 def sentence_initial(text: str, start: int, lex=None) -> bool:
     """Whether the word at `start` begins a sentence or a line.
 
-    >>> t = "He left. and then (or so) U.S. and Co.\\nwhere it came to me. not vs. here, ‘low.’ ” instead"
-    >>> [sentence_initial(t, t.index(w)) for w in ("and then", "or so", "and Co", "where", "not", "here", "instead")]
-    [True, False, False, True, True, False, True]
+    >>> t = "He left. and then (or so) U.S. and Co.\\nwhere it came to me. not vs. here, ‘low.’ ” instead. Isn’t. they"
+    >>> [sentence_initial(t, t.index(w)) for w in ("and then", "or so", "and Co", "where", "not", "here", "instead", "they")]
+    [True, False, False, True, True, False, True, True]
     """
     i = start - 1
     while i >= 0 and text[i] in " \t" + OPENERS:
@@ -86,6 +86,8 @@ def sentence_initial(text: str, start: int, lex=None) -> bool:
     core = prev.replace(".", "")
     if "." in prev:
         return False
+    if j > 0 and text[j - 1] in "'’":
+        return True  # a contraction ends the sentence ('aren’t.')
     if len(core) <= 2 and core.isalpha():  # 'Co.', 'vs.' abbreviate; a frequent word ('me.', 'it.') ends a sentence
         return core.islower() and _zipf(core, lex) >= SENTENCE_END_ZIPF
     return True
@@ -349,19 +351,37 @@ def restore_case(doc: Document, res: Resources) -> None:
                             for n in (SUFFIX_LEN, *(n for n in ENDING_LENS if n <= e - s - 3)))
         suffixes = suffix_forms(text[:SUFFIX_SAMPLE], skip, endings) if endings else {}
         alone: dict[str, int] = {}
-        changes = []
+        changes, named = [], set()
         for s, e, *_ in spans:
             if not (0 <= s < e <= len(text)):
                 continue
             new, why = decide(text, s, e, forms, pairs, lex, suffixes, skip, alone)
             if new != text[s:e]:
                 changes.append(Change(s, e, new, kind="case", evidence=why))
+                if why.startswith("name: follows"):
+                    named.add((_prev_word(text, s)[0], text[s:e].lower()))
+        if named:
+            changes += same_name_elsewhere(text, spans, named, {c.start for c in changes})
         if changes:
             doc.replace(changes)
             doc.rules.append(ev.rule_entry(FAMILY, "capitals restored on repaired words", "page",
                                            hits=len(changes), words=len(spans)))
     doc.meta[ev.TRACK] = []
     _restore_title(doc)
+
+
+def same_name_elsewhere(text: str, spans, named: set[tuple[str, str]], done: set[int]) -> list[Change]:
+    """Changes capitalising the repaired words of a name found mid-sentence
+    ('Jedi: Fallen Order') where the same name starts a sentence ('. Fallen order')."""
+    out = []
+    for s, e, *_ in spans:
+        if s in done or not (0 <= s < e <= len(text)) or not text[s:e].islower():
+            continue
+        prev = _prev_word(text, s)[0]
+        if (prev, text[s:e]) in named:
+            out.append(Change(s, e, capitalise(text[s:e]), kind="case",
+                              evidence=f"name: {prev + ' ' + capitalise(text[s:e])!r} mid-sentence elsewhere on the page"))
+    return out
 
 
 def _restore_title(doc: Document) -> None:

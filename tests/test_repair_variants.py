@@ -1,0 +1,119 @@
+"""The learned repairs (escaping, lost letters, case) on variants of gen.py's
+damage that it never makes (tests/damage_variants.py LEARNED: other symbols
+in place of the space or after it, other keyword sets, case kept, other
+letters eaten, non-English pages), each on a host of real benchmark pages:
+the damage is repaired, and clean pages come back unchanged."""
+from __future__ import annotations
+
+import difflib
+import random
+import re
+
+import pytest
+
+from damage_variants import LEARNED, FOREIGN_PROFILE, clean_articles, damage, is_latin_foreign, make_host, mend_pages, token_errors
+from webmend.repair import case, escaping, lost_letters
+
+STEPS = [escaping.STEP, lost_letters.STEP, case.STEP]
+KINDS = {"escape", "lost_letter", "case"}
+HOST_PAGES = 6
+FLOOR = 0.9
+TOKEN = re.compile(r"\w+|[^\w\s]")
+
+# Variants the learned steps do not repair yet (see docs/benchmarks.md,
+# "Learned-family variants"): the eaten word leaves a one-letter form ('o'
+# for 'to', 'y' for 'by') or a frequent word of another language ('hat' is
+# German, 'ut' Swedish, 'on' English on an Italian page), which lost_letters
+# never proposes.
+NOT_YET = {
+    "eat_t": "'o' for 'to' is one letter; 'hat' for 'that' is a German function word",
+    "eat_b": "'y' for 'by' is one letter; 'ut' for 'but' is a Swedish function word",
+}
+
+
+@pytest.fixture(scope="module")
+def pool(ground_truth) -> list[str]:
+    """English articles long enough to show a host's damage, in a fixed shuffled order."""
+    texts = [t for _, t in clean_articles(ground_truth, min_words=300) if not is_latin_foreign(t)]
+    random.Random(3).shuffle(texts)
+    return texts
+
+
+def host_run(texts: list[str], channels: list[str], seed: int, damaged: bool = True):
+    """The texts damaged by `channels` (or left clean) on one host, mended by
+    the learned steps: [(damaged, gold)] and the documents."""
+    rng = random.Random(seed)
+    host = make_host(seed, channels, rng, ["Related story"] * 8)
+    pages = [damage(t, host, rng)[:2] if damaged else (t, t) for t in texts]
+    docs = mend_pages([bad for bad, _ in pages], STEPS, host=f"variant{seed}.example")
+    assert all(d.error is None for d in docs)
+    return pages, docs
+
+
+def most_hit(pool: list[str], name: str, n: int = HOST_PAGES, among: int = 60) -> list[str]:
+    """The `n` pages (of the first `among` of the pool) the variant damages most:
+    a host whose damage shows (SQL words are rare in news)."""
+    channel = LEARNED[name]
+    hit = [(-token_errors(channel(t, random.Random(0), {}), t), k) for k, t in enumerate(pool[:among])]
+    return [pool[k] for _, k in sorted(hit)[:n]]
+
+
+def repaired_share(pages, docs) -> tuple[float, int]:
+    before = sum(token_errors(bad, gold) for bad, gold in pages)
+    after = sum(token_errors(d.text, gold) for d, (_, gold) in zip(docs, pages))
+    return 1 - after / max(before, 1), before
+
+
+@pytest.mark.parametrize("name", [n for n in LEARNED if n != "eat_n_language"])
+def test_learned_variant_is_repaired_on_a_host(pool, name):
+    i = list(LEARNED).index(name)
+    pages, docs = host_run(most_hit(pool, name), [name], seed=100 + i)
+    share, before = repaired_share(pages, docs)
+    assert before >= 20, f"{name}: the variant found too little to damage"
+    if name in NOT_YET:
+        pytest.xfail(f"{name}: {NOT_YET[name]} (repaired {share:.2f})")
+    assert share >= FLOOR, f"{name}: repaired {share:.3f} of {before} token errors"
+
+
+def test_clean_pages_are_unchanged(pool):
+    """Clean pages, hosts of six: no learned edit."""
+    changed = []
+    for k in range(0, 36, HOST_PAGES):
+        _, docs = host_run(pool[k:k + HOST_PAGES], [], seed=k, damaged=False)
+        changed += [(d.id, e.kind, e.before, e.after) for d in docs for e in d.edits if e.kind in KINDS]
+    assert changed == []
+
+
+def test_non_english_host_is_repaired(ground_truth):
+    """A host of the benchmark's non-English pages in Latin letters (pt, it,
+    de, id): SQL keywords escaped by word start, and the language's most
+    frequent 'n' word losing its first letter ('não', 'nicht')."""
+    texts = [t for _, t in clean_articles(ground_truth) if is_latin_foreign(t)]
+    assert len(texts) >= 8
+    pages, docs = host_run(texts, FOREIGN_PROFILE, seed=7)
+    share, before = repaired_share(pages, docs)
+    assert before >= 50
+    assert share >= 0.7, f"repaired {share:.3f} of {before}"
+    rules = {r["rule"] for d in docs for r in d.rules if r["family"] == "lost_letters"}
+    assert {"'ão' -> 'não'", "'icht' -> 'nicht'"} <= rules
+
+
+def case_misses(text: str, gold: str) -> int:
+    """Tokens of `text` that differ from the gold's only by case."""
+    a, b = TOKEN.findall(text), TOKEN.findall(gold)
+    n = 0
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "replace" and i2 - i1 == j2 - j1:
+            n += sum(x != y and x.lower() == y.lower() for x, y in zip(a[i1:i2], b[j1:j2]))
+    return n
+
+
+@pytest.mark.parametrize("name", ["escape_caret_cased", "escape_plus_cased", "escape_hash_the", "eat_t_the"])
+def test_repaired_words_get_their_capitals_back(pool, name):
+    """Case kept by the filter ('Soviet^Union') stays; words it lower-cased
+    get their capitals back from the page (sentence starts, title-cased
+    lines, names): hardly a token is left in the wrong case."""
+    pages, docs = host_run(most_hit(pool, name), [name], seed=40 + list(LEARNED).index(name))
+    misses = sum(case_misses(d.text, gold) for d, (_, gold) in zip(docs, pages))
+    before = sum(token_errors(bad, gold) for bad, gold in pages)
+    assert misses <= 0.02 * before, (name, misses, before)
