@@ -287,7 +287,7 @@ def test_huge_single_line_is_linear():
     clean = " ".join(articles()).replace("\n", " ")  # many languages on one line
     damaged = SAMPLE.read_text(encoding="utf-8").replace("\n", " ")
     run_steps(Document(id="warm", source=damaged[:20000]), Resources(), STEPS)  # lexicons loaded
-    lost_letters.foreign_common_word("xx", "en")
+    lost_letters.foreign_text("xx", "en", {}.get, 1)  # other languages' function words loaded
     for src, size, limit in [(clean, 10_000_000, 5.0), (damaged, 1_000_000, 5.0)]:
         line = (src * (size // len(src) + 1))[:size]
         d = Document(id="big", source=line)

@@ -42,6 +42,7 @@ MIN_WORD_ZIPF = 5.0      # and be a frequent word of the language (stable counts
 MIN_SURPLUS_SHARE = 0.85  # share of d's occurrences that must be surplus to edit
 OTHER_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "id", "tr", "pl", "sv")
 FOREIGN_ZIPF = 6.0       # a function word of another language
+FOREIGN_TEXT_RATIO = 2.0  # its text brings that language's other function words, far more than the one
 MAX_ALPHABET = 80        # alphabetic scripts only (not syllabaries, not CJK)
 
 
@@ -63,16 +64,33 @@ class LostRule:
         return self.surplus_share >= MIN_SURPLUS_SHARE
 
 
-def foreign_common_word(d: str, lang: str) -> bool:
-    """Whether d is one of the commonest words of another widespread language
-    ('dan', 'da', 'wie'): on a page that mixes languages its surplus is that
-    language's text, not damage.
+def foreign_text(d: str, lang: str, get, extra: float) -> bool:
+    """Whether the surplus of d may be text of another widespread language
+    that has d among its commonest words ('dan', 'hat', 'wie'): that
+    language's other commonest words (those `lang` does not use as much)
+    stand in the counts (`get(word, 0)`) at least FOREIGN_TEXT_RATIO times as
+    often as d's surplus. 'hat' in surplus beside 'der', 'und', 'ist' is
+    German; 'hat' in surplus with none of them is 'that' damaged.
 
-    >>> foreign_common_word("dan", "en"), foreign_common_word("rom", "en")
+    >>> de_text = {"hat": 20, "der": 30, "und": 25, "ist": 12}
+    >>> foreign_text("hat", "en", de_text.get, 20), foreign_text("hat", "en", {"hat": 20}.get, 20)
     (True, False)
     """
     d = d.lower()
-    return any(other != lang and d in _commonest_words(other) for other in OTHER_LANGUAGES)
+    for other in OTHER_LANGUAGES:
+        if other != lang and d in _commonest_words(other):
+            if sum(get(w, 0) for w in _foreign_marks(other, lang)) >= FOREIGN_TEXT_RATIO * extra:
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=None)
+def _foreign_marks(other: str, lang: str) -> tuple[str, ...]:
+    """The commonest words of `other` that `lang` uses far less (they mark text in `other`)."""
+    from webmend.lexicon.words import lexicon
+
+    lex = lexicon(lang)
+    return tuple(w for w in sorted(_commonest_words(other)) if lex is None or lex.zipf(w) < COMMON_ZIPF)
 
 
 @functools.lru_cache(maxsize=None)
@@ -113,7 +131,7 @@ def frequent_words(lex: Lexicon) -> tuple[tuple[str, float, tuple[tuple[str, flo
             break
         if len(w) < 2 or not w.isalpha():
             continue
-        forms = tuple((d, lex.freq(d), lex.zipf(d) >= COMMON_ZIPF) for d in deletions(w) if len(d) >= 2)
+        forms = tuple((d, lex.freq(d), lex.zipf(d) >= COMMON_ZIPF) for d in deletions(w))
         out.append((w, f_w, forms))
     return tuple(out)
 
@@ -156,7 +174,7 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str) -> list[LostRule]
                 continue
             if common and (deficit < MIN_DEFICIT_COMMON or extra > 3 * missing + 3):
                 continue  # a common word's surplus may be the page's topic or voice ('our')
-            if deficit + excess < MIN_EVIDENCE or foreign_common_word(d, lex.lang):
+            if deficit + excess < MIN_EVIDENCE or foreign_text(d, lex.lang, get, extra):
                 continue
             gain = extra * (math.log(f_w) - math.log(max(f_d, 1e-9)))
             rule = LostRule(d, w, k, k_w, round(e_w, 1), round(gain, 1), extra / k, scope)
@@ -243,12 +261,25 @@ def _key_words(lex: Lexicon) -> dict[bytes, str]:
         for word in (w, *(d for d, _, _ in forms)):
             for key in _utf8_forms(word):
                 out.setdefault(key, word)
+    for other in OTHER_LANGUAGES:  # what tells another language's text (`foreign_text`)
+        if other != lex.lang:
+            for word in _foreign_marks(other, lex.lang):
+                for key in _utf8_forms(word):
+                    out.setdefault(key, word)
     return out
 
 
 def _utf8_forms(word: str) -> tuple[bytes, bytes]:
-    """The lower-case and Capitalised forms of a word, in UTF-8."""
-    return word.encode("utf-8", "surrogatepass"), (word[:1].upper() + word[1:]).encode("utf-8", "surrogatepass")
+    """The lower-case and Capitalised forms of a word, in UTF-8; a one-letter
+    word only in lower case (a capital letter alone is an initial: 'J. Smith', 'U.S.').
+
+    >>> _utf8_forms("rom"), _utf8_forms("o")
+    ((b'rom', b'Rom'), (b'o', b'o'))
+    """
+    low = word.encode("utf-8", "surrogatepass")
+    if len(word) == 1:
+        return low, low
+    return low, (word[:1].upper() + word[1:]).encode("utf-8", "surrogatepass")
 
 
 @per_lexicon()
@@ -286,7 +317,7 @@ def candidate_forms(counts, tokens: int, lex: Lexicon, slack: float = ROUGH_SLAC
     out, done = set(), set()
     for key in index.keys() & counts.keys():
         d, f_d, common, low, cap, words = index[key]
-        k = get(low, 0) + get(cap, 0)
+        k = get(low, 0) + (get(cap, 0) if cap != low else 0)
         e_d = tokens * f_d
         if k < 2 or k < 1.5 * e_d + 2 or d in done:
             continue
@@ -423,8 +454,8 @@ def repair_text(text: str, rules: list[LostRule]) -> tuple[list[Change], list]:
             continue
         for m in matches:
             tok = m.group(0)
-            if len(tok) > 1 and tok.isupper():
-                continue  # 'ROM' is a word of its own
+            if len(tok) > 1 and tok.isupper() or len(tok) == 1 and not tok.islower():
+                continue  # 'ROM' is a word of its own; a capital letter alone an initial
             if r.common and (not tok.islower() or _next_word(text, m.end()) in real_next):
                 continue
             after = _cased_like(tok, r.word)
