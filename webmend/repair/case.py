@@ -134,9 +134,9 @@ def page_forms(text: str, words: set[str], skip: set[int]) -> dict[str, Counter]
 
 def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Counter, lex,
            suffixes: dict[str, Counter] | None = None, skip: set[int] = frozenset(),
-           alone: dict[str, int] | None = None) -> tuple[str, str]:
+           alone: dict | None = None) -> tuple[str, str]:
     """(new form, reason) for the repaired word at [start, end); `skip` holds
-    the starts of the other repaired words, `alone` caches `stands_alone`."""
+    the starts of the other repaired words, `alone` caches `stands_alone` and `after_abbreviation`."""
     word = text[start:end]
     if not word or not word[:1].isalpha():
         return word, ""
@@ -145,7 +145,7 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
         return word.upper(), "capitals kept past the damaged start"
     if word[:1].isupper():
         return word, ""
-    if sentence_initial(text, start, lex):
+    if sentence_initial(text, start, lex) and not after_abbreviation(text, start, alone):
         return capitalise(word), "starts a sentence"
     f = forms.get(word.lower(), Counter())
     if f["capital"] >= 2 and f["capital"] >= 2 * f["lower"]:
@@ -175,6 +175,32 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
                 and not sentence_initial(text, p2start, lex)):
             return capitalise(word), f"name: ends the capitalised run {prev2 + ' ' + prev!r}"
     return word, ""
+
+
+_DOT_BEFORE = re.compile(r"([^\W\d_]{1,4})\.[\"'”’)\]\s]*$")
+
+
+def after_abbreviation(text: str, start: int, cache: dict | None = None) -> bool:
+    """Whether the word at `start` follows a short capitalised word and a dot
+    that the page uses as an abbreviation elsewhere: before a number or a
+    lower-case word ('Nov. 12', 'Inc. said'), so 'Nov. that' goes on a sentence.
+
+    >>> t = "on Nov. 12 and on Nov. that day. Then in May. the rest"
+    >>> after_abbreviation(t, t.index("that")), after_abbreviation(t, t.index("the rest"))
+    (True, False)
+    """
+    m = _DOT_BEFORE.search(text, max(0, start - 12), start)
+    if m is None or not _capitalised(m.group(1)):
+        return False
+    key = ("abbreviation", m.group(1))
+    if cache is not None and key in cache:
+        return cache[key]
+    pattern = re.compile(r"(?<![\w.])%s\. (?=\d|[^\W\d_])" % re.escape(m.group(1)))
+    found = any(text[x.end()].isdigit() or text[x.end()].islower()
+                for x in pattern.finditer(text) if x.end() != start)
+    if cache is not None:
+        cache[key] = found
+    return found
 
 
 def _common_word_in_name(text: str, prev: str, lex, skip: set[int], alone: dict[str, int] | None) -> bool:
