@@ -12,6 +12,7 @@ import re
 import pytest
 
 from damage_variants import LEARNED, FOREIGN_PROFILE, clean_articles, damage, is_latin_foreign, make_host, mend_pages, token_errors
+from webmend.pipeline import Options
 from webmend.repair import case, escaping, lost_letters
 
 STEPS = [escaping.STEP, lost_letters.STEP, case.STEP]
@@ -118,3 +119,24 @@ def test_repaired_words_get_their_capitals_back(pool, name):
     misses = sum(case_misses(d.text, gold) for d, (_, gold) in zip(docs, pages))
     before = sum(token_errors(bad, gold) for bad, gold in pages)
     assert misses <= 0.02 * before, (name, misses, before)
+
+
+def test_every_hosts_clean_text_gets_no_learned_edit(ground_truth, tmp_path):
+    """The gold (clean) texts of every host of the learned-variant corpus,
+    each host's pages pooled as a site: no learned edit. A word in surplus on
+    one page about it ('ad' on a page about ads) beside a host that rarely
+    uses the word it could come from ('had') is that page's topic, not damage."""
+    from damage_variants import write_corpus
+    import json
+
+    from webmend.document import Document
+    from webmend.pipeline import mend_all
+
+    write_corpus(ground_truth, tmp_path, seed=23, learned=True)
+    gold = [json.loads(line) for line in (tmp_path / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    urls = {json.loads(line)["id"]: json.loads(line)["url"]
+            for line in (tmp_path / "corpus.jsonl").read_text(encoding="utf-8").splitlines()}
+    docs = list(mend_all([Document(id=g["id"], url=urls[g["id"]], source=g["text"]) for g in gold],
+                         Options(skip=frozenset({"structure"}))))
+    edits = [(d.id[:8], e.kind, e.before, e.after) for d in docs for e in d.edits if e.kind in KINDS]
+    assert edits == []

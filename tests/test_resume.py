@@ -18,7 +18,7 @@ import pytest
 from conftest import BENCH, ROOT, WEBMEND, read_jsonl
 from webmend.io.warc import write_warc_pages
 
-PAGES = 12
+PAGES = 24  # enough shards that a kill after the second lands mid-run even on a loaded machine
 SHARD = 2
 # Runs compared with each other use one hash seed: what is tested here is the
 # resume, not whether some step depends on set order.

@@ -43,7 +43,7 @@ FAMILY = "escaping"
 # (hyphens, dashes, apostrophes, quotes, brackets, sentence marks).
 SYMBOL = r"(?:%[0-9A-Fa-f]{2}|_|[^\w\s\-'’‘`.,:;!?\"“”„«»‹›()\[\]{}…–—‐‑])"
 SITE_RE = re.compile(rf"(?P<sym>{SYMBOL}{{1,8}})(?P<word>[^\W\d_]+)")
-URLISH = re.compile(r"://|^www\.|^[A-Za-z]:[\\/]|@\w+\.\w|\.(?:[a-z]{2,6})[/\\?#]|^~?[/\\][^/\\\s]*[/\\]|\.\w{1,5}$", re.I)
+URLISH = re.compile(r"://|^www\.|^[A-Za-z]:[\\/]|@\w+\.\w|\.(?:[a-z]{2,6})[/\\?#]|^~?[/\\][^/\\\s]*[/\\]|\.[^\W_]\w{0,4}$", re.I)
 CONTEXT = 80             # characters looked at around a site for its chunk
 EPS = 0.05               # share of key words a consistent filter may miss
 MAX_COUNTER = 0.10       # counterexamples allowed per hit
@@ -233,6 +233,8 @@ def _site_matches(text: str, limit: int, symbols: frozenset[str] | None = None):
             i = bisect.bisect_right(points, pos, i)
             continue
         m = SITE_RE.search(text, max(pos, q - _RUN_REACH))
+        while m is not None and m.start("word") < q:  # a site before q whose glue point was not asked for
+            m = SITE_RE.search(text, m.end())
         if m is None:
             return
         yield m
@@ -247,6 +249,9 @@ def find_sites(text: str, limit: int = MAX_SITES, symbols: frozenset[str] | None
 
     >>> [(s.unit, s.mode, s.word, s.left) for s in find_sites("workers\\\\and the Soviet\\\\union, see http://a.b/c")]
     [('\\\\', 'replace', 'and', 'workers'), ('\\\\', 'replace', 'union', 'soviet')]
+    >>> t = "B&H's Card^or a refund; AT&T^and T-Mobile; functions._and workers_and"
+    >>> [t[s.start:s.end] for s in find_sites(t, symbols=frozenset("^"))], [s.word for s in find_sites(t, symbols=frozenset("_"))]
+    (['^or', '^and'], ['and', 'and'])
     """
     out: list[Site] = []
     for m in _site_matches(text, limit, symbols):

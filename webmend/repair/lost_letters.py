@@ -136,13 +136,14 @@ def frequent_words(lex: Lexicon) -> tuple[tuple[str, float, tuple[tuple[str, flo
     return tuple(out)
 
 
-def infer_rules(counts, tokens: int, lex: Lexicon, scope: str) -> list[LostRule]:
+def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> list[LostRule]:
     """Lost-letter rules supported by strong evidence in `counts` (a Counter,
     or anything with `get(word, 0)`).
 
     Walks the language's words from the most frequent down to those expected
     fewer than MIN_EXPECTED times here; a missing one whose one-letter-short
-    form is in surplus makes a rule."""
+    form is in surplus makes a rule. For a host, `spread(d, f_w)` says whether
+    d stands on as many of its pages as w would (`host_spread`)."""
     if lex is None or tokens <= 0 or len(lex.alphabet) > MAX_ALPHABET:
         return []
     min_freq = max(MIN_EXPECTED / tokens, 10 ** (MIN_WORD_ZIPF - 9))
@@ -176,6 +177,8 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str) -> list[LostRule]
                 continue  # a common word's surplus may be the page's topic or voice ('our')
             if deficit + excess < MIN_EVIDENCE or foreign_text(d, lex.lang, get, extra):
                 continue
+            if spread is not None and not spread(d, f_w):
+                continue  # d abounds on a page or two (its topic), not across the host
             gain = extra * (math.log(f_w) - math.log(max(f_d, 1e-9)))
             rule = LostRule(d, w, k, k_w, round(e_w, 1), round(gain, 1), extra / k, scope)
             rule.evidence = round(deficit + excess, 1)
@@ -203,6 +206,7 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str) -> list[LostRule]
 TEMPLATE_LINE = (24, 200)  # lines this long are checked for recurring on other pages
 LINES_CAP = 500          # lines a host keeps
 FORMS_CAP = 64           # candidate damaged forms a host keeps
+FORM_PAGES_CAP = 5000    # one-letter-short forms a host counts the pages of
 ROUGH_SLACK = 0.5        # the page-level candidate test asks this share of the rule's evidence
 
 
@@ -226,7 +230,34 @@ def host_rules(stats: HostStats, lex: Lexicon) -> list[LostRule]:
     repeats = template_repeats(stats)
     tokens = stats.counter("lost_letters.tokens")[lex.lang] - sum(repeats.values())
     return infer_rules(case_folded(stats.counter(f"lost_letters.words.{lex.lang}"), repeats, lex),
-                       max(tokens, 1), lex, "host")
+                       max(tokens, 1), lex, "host", host_spread(stats, lex.lang))
+
+
+MIN_SPREAD = 0.5  # of the pages expected to use w, the share that must show d
+
+
+def host_spread(stats: HostStats, lang: str):
+    """`spread(d, f_w)`: whether the damaged form d stands on at least half the
+    host's pages that would each be expected to use w (of frequency f_w) at
+    least once, and on two pages at least. A site's damage is on all its
+    pages; a word in surplus on one page about it ('ad' on a page about ads,
+    beside a host that rarely says 'had') is that page's topic.
+
+    >>> s = HostStats(); s.pages = 4
+    >>> s.counter("lost_letters.page_sizes.en").update({11: 4})  # four pages of 1,024-2,047 words
+    >>> s.counter("lost_letters.form_pages.en").update({"rom": 4, "ad": 1})
+    >>> spread = host_spread(s, "en"); spread("rom", 2e-3), spread("ad", 1e-3)
+    (True, False)
+    """
+    pages_with = stats.counter(f"lost_letters.form_pages.{lang}")
+    sizes = stats.counter(f"lost_letters.page_sizes.{lang}")
+
+    def spread(d: str, f_w: float) -> bool:
+        # pages of 2**(b-1) .. 2**b - 1 tokens: expected to use w 1 - exp(-tokens * f_w) of the time
+        expected = sum(n * (1 - math.exp(-(1.5 * 2 ** (b - 1)) * f_w)) for b, n in sizes.items())
+        return pages_with.get(d, 0) >= max(2.0, MIN_SPREAD * expected)
+
+    return spread
 
 
 def case_folded(counts, minus, lex: Lexicon) -> dict[str, int]:
@@ -352,6 +383,10 @@ def observe(doc: Document, stats: HostStats) -> None:
     ev.add_capped(stats, f"lost_letters.words.{lex.lang}", counts)
     ev.add_capped(stats, "lost_letters.lines", _long_lines(doc.text), LINES_CAP)
     stats.counter("lost_letters.tokens")[lex.lang] += tokens
+    stats.counter(f"lost_letters.page_sizes.{lex.lang}")[tokens.bit_length()] += 1
+    index = _form_index(lex)
+    ev.add_capped(stats, f"lost_letters.form_pages.{lex.lang}",
+                  dict.fromkeys({index[k][0] for k in index.keys() & counts.keys()}, 1), FORM_PAGES_CAP)
     forms = candidate_forms(counts, tokens, lex)
     if forms:
         ev.add_capped(stats, f"lost_letters.forms.{lex.lang}", dict.fromkeys(forms, 1), FORMS_CAP)
