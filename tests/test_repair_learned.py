@@ -424,3 +424,26 @@ def test_notes_reach_the_same_page_only():
     full.notes = {str(i): {"x": i} for i in range(HostStats.NOTES_CAP)}
     full.keep_notes(first)
     assert len(full.notes) == HostStats.NOTES_CAP
+
+
+@needs_bench
+def test_host_counters_stay_bounded_when_pages_are_pooled_one_by_one():
+    """The engine pools each page's counts into its host's in the parent, page
+    by page: every named counter keeps to its cap however many pages come."""
+    from webmend.pipeline import observe
+
+    host = HostStats()
+    with gzip.open(WET, "rt", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            page = HostStats()
+            observe(Document(id=r["id"], url="https://one.example/x", source=r["text"]), page)
+            host.merge(page)
+    assert host.pages == 181
+    sizes = {name: len(c) for name, c in host.counters.items()}
+    assert sizes["lost_letters.lines"] <= lost_letters.LINES_CAP < 181 * 5  # the cap was reached
+    for name, n in sizes.items():
+        cap = HostStats.cap_of(name)
+        assert cap is None or n <= cap, (name, n, cap)
+    big = ("escaping.sites", "escaping.space", "lost_letters.lines", "lost_letters.words.en", "lost_letters.form_pages.en")
+    assert all(HostStats.cap_of(name) for name in big)

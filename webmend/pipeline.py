@@ -40,7 +40,8 @@ class HostStats:
     (2, 2)
     """
 
-    # Most entries a named counter keeps; past it the rarest are dropped (steps set theirs).
+    # Most entries a named counter keeps; past it the rarest are dropped (steps set
+    # theirs, by name or by prefix: "escaping.space.*" caps every counter so named).
     caps: dict[str, int] = {}
 
     # Pages a host keeps first-pass notes for; past it, a page's steps find again what they need.
@@ -51,8 +52,21 @@ class HostStats:
         self.counters: dict[str, Counter] = {}
         self.notes: dict[str, dict[str, Any]] = {}  # page key -> what the first pass found on it
 
+    @staticmethod
+    def cap_of(name: str) -> int | None:
+        """The cap of a named counter: its own, or its prefix's ('a.b.*' for 'a.b.c').
+
+        >>> HostStats.caps["demo.*"] = 10; HostStats.cap_of("demo.en"), HostStats.cap_of("other")
+        (10, None)
+        """
+        cap = HostStats.caps.get(name)
+        while cap is None and "." in name:
+            name = name.rsplit(".", 1)[0]
+            cap = HostStats.caps.get(name + ".*")
+        return cap
+
     def _cap(self, name: str) -> None:
-        cap, c = HostStats.caps.get(name), self.counters.get(name)
+        cap, c = self.cap_of(name), self.counters.get(name)
         if cap and c is not None and len(c) > cap:
             self.counters[name] = Counter(dict(c.most_common(cap // 2)))
 

@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from webmend.document import Change, Document
-from webmend.lexicon.words import Lexicon, per_lexicon
+from webmend.lexicon.words import Lexicon, lexicon, per_lexicon
 from webmend.pipeline import HostStats, Resources, Step
 from webmend.repair import evidence as ev
 
@@ -359,8 +359,11 @@ def _prefix_counter(space: Counter, starts: set[str] | None = None):
     return count
 
 
-def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str) -> tuple[list[Rule], list[dict]]:
-    """Rules with strong, consistent evidence, and the rejected groups (for --explain)."""
+def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
+                known_by: tuple[Lexicon, ...] = ()) -> tuple[list[Rule], list[dict]]:
+    """Rules with strong, consistent evidence, and the rejected groups (for
+    --explain). A glued word is a known word when `lex` knows it, or one of
+    `known_by` (the other languages of a host's pages)."""
     groups: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
     for (unit, mode, word, left), n in evid.sites.items():
         groups[(unit, mode)].append((word, left, n))
@@ -418,8 +421,9 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str) -> tuple[list[R
         counter = sum(k.counter for k in used)
         anchor = any((ev.poisson_deficit(k.counter, k.expected) >= MIN_ANCHOR_DEFICIT and len(k.contexts) >= MIN_CONTEXTS)
                      or (len(k.contexts) >= MIN_ANCHOR_CONTEXTS and k.hits >= 2 * MIN_ANCHOR_CONTEXTS) for k in used)
-        known = (sum(n for w, _, n in items if w in chosen and lex.is_word(w, 1.5)) / max(hits, 1)
-                 if lex is not None else 1.0)
+        lexes = tuple(x for x in (lex, *known_by) if x is not None)
+        known = (sum(n for w, _, n in items if w in chosen and any(x.is_word(w, 1.5) for x in lexes)) / max(hits, 1)
+                 if lexes else 1.0)
         ok = (hits >= MIN_HITS and len(contexts) >= MIN_CONTEXTS and gain >= MIN_RULE_GAIN
               and anchor and known >= MIN_KNOWN)
         entry = dict(symbol=unit, mode=mode, hits=hits, counterexamples=counter, gain=round(gain, 1),
@@ -446,7 +450,7 @@ def observe(doc: Document, stats: HostStats) -> None:
     if not sites:
         return
     sites_seen = Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)
-    ev.add_capped(stats, "escaping.sites", Counter({"\x1f".join(k): v for k, v in sites_seen.items()}), 5000)
+    ev.add_capped(stats, "escaping.sites", Counter({"\x1f".join(k): v for k, v in sites_seen.items()}), SITES_CAP)
     low = doc.text.lower()
     ev.add_all_capped(stats, "escaping.space", space_leads(low))
     tokens = low.count(" ") + 1
@@ -455,6 +459,9 @@ def observe(doc: Document, stats: HostStats) -> None:
 
 
 NOTE = "escaping.page_may_have_rules"
+SITES_CAP = 5000  # distinct glued sites a host keeps
+# Pooled over a host's pages (in the engine's parent, page by page) the counters stay bounded too.
+HostStats.caps.update({"escaping.sites": SITES_CAP, "escaping.space": ev.HOST_CAP})
 
 
 def host_evidence(stats: HostStats) -> Evidence:
@@ -469,7 +476,7 @@ def learn(doc: Document, res: Resources | None, sites: list[Site] | None = None)
     stats = res.host_stats(doc) if res is not None else None
     pooled = stats is not None and stats.pages > 1 and stats.counters.get("escaping.sites")
     if pooled:
-        rules = _HOST_RULES.get(stats, lambda: _host_rules(stats, doc), ev.page_language(doc))
+        rules = _HOST_RULES.get(stats, lambda: _host_rules(stats, doc))
         if rules:
             return rules
     if not doc.notes.get(NOTE, True):  # the first pass saw too few sites for a rule of the page's own
@@ -483,10 +490,17 @@ def learn(doc: Document, res: Resources | None, sites: list[Site] | None = None)
 
 
 def _host_rules(stats: HostStats, doc: Document) -> list[Rule]:
+    """The host's rules, judged in the language of most of its words (a
+    glued word counts as known in any language with a tenth of them): a
+    Portuguese page on an English site shares the site's rules."""
     evid = host_evidence(stats)
     if not could_be_rule(evid.sites):
         return []
-    return infer_rules(evid, ev.page_lexicon(doc), "host")[0]
+    langs = ev.host_languages(stats)
+    if not langs:
+        return infer_rules(evid, ev.page_lexicon(doc), "host")[0]
+    main, *others = [lexicon(x) for x in langs]
+    return infer_rules(evid, main, "host", tuple(others))[0]
 
 
 _HOST_RULES = ev.HostCache()

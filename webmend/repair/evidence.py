@@ -95,6 +95,25 @@ def _page_words():
     return page_words
 
 
+HOST_LANGUAGE_SHARE = 0.1  # a language with this share of a host's words is one of its languages
+
+
+def host_languages(stats) -> list[str]:
+    """The languages of a host's pages, most words first (as the first pass
+    counted them for lost letters), those with a tenth of its words or more.
+
+    >>> from webmend.pipeline import HostStats
+    >>> s = HostStats(); s.counter("lost_letters.tokens").update({"en": 9000, "pt": 1500, "ko": 200})
+    >>> host_languages(s)
+    ['en', 'pt']
+    """
+    tokens = stats.counters.get("lost_letters.tokens")
+    if not tokens:
+        return []
+    total = sum(tokens.values())
+    return [lang for lang, n in tokens.most_common() if n >= HOST_LANGUAGE_SHARE * total]
+
+
 def poisson_deficit(observed: float, expected: float) -> float:
     """Evidence (nats) that a count fell short of its expectation: the Poisson
     log-likelihood ratio of `observed` under a rate equal to itself versus

@@ -207,6 +207,9 @@ TEMPLATE_LINE = (24, 200)  # lines this long are checked for recurring on other 
 LINES_CAP = 500          # lines a host keeps
 FORMS_CAP = 64           # candidate damaged forms a host keeps
 FORM_PAGES_CAP = 5000    # one-letter-short forms a host counts the pages of
+# Pooled over a host's pages (in the engine's parent, page by page) the counters stay bounded too.
+HostStats.caps.update({"lost_letters.lines": LINES_CAP, "lost_letters.forms.*": FORMS_CAP,
+                       "lost_letters.form_pages.*": FORM_PAGES_CAP, "lost_letters.words.*": ev.HOST_CAP})
 ROUGH_SLACK = 0.5        # the page-level candidate test asks this share of the rule's evidence
 
 
