@@ -25,6 +25,7 @@ from webmend.boilerplate.stopwords import guess_language
 from webmend.boilerplate.templates import TEMPLATE_REASON
 from webmend.document import Document
 from webmend.pipeline import Resources, Step
+from webmend.repair.lines import MIN_INNER_LINES, MIN_WIDTH, page_wrap_width, wrap_width
 
 TITLE_REASON = "title"
 _KEY = re.compile(r"[\W_]+")
@@ -72,6 +73,106 @@ def repeated_heading(blocks: list[Block], first_kept: int, score: float) -> bool
     return False
 
 
+def _first_word_len(line: str) -> int:
+    i = line.find(" ")
+    return len(line) if i < 0 else i
+
+
+MIN_WRAPPED_SHARE = 0.5   # of the long inner lines, those of the wrapped shape (see `wrapped_width`)
+MIN_CONTINUED_SHARE = 0.25  # of the wrapped lines, those the next continues in lower case (titles, rows: none)
+
+
+def _wrapped_shape(a: str, b: str, width: int) -> bool:
+    """Whether line `a`, followed by `b`, ends where a text wrapped at `width`
+    breaks: `a` fits and `b`'s first word would not have fitted after it."""
+    return len(a) <= width <= len(a) + _first_word_len(b)
+
+
+def wrapped_width(lines: list[str], host_width: int | None = None) -> int | None:
+    """The width a page's text is hard-wrapped at, for judging its blocks: the
+    hard_wraps step's width (`lines.page_wrap_width`), or, since a paragraph
+    judged whole is no edit, one shown on less evidence: lists among the
+    paragraphs (lines too short to judge), German nouns starting half the
+    lines. Lines of a list of titles or of a table, which nearly never go on
+    in lower case (capitals, digits), never count.
+
+    >>> import textwrap
+    >>> para = "Die Regierung hat am Montag neue Regeln für die Banken des Landes beschlossen. " * 6
+    >>> lines = (textwrap.fill(para, 60) + "\\n\\n1. Eins\\n2. Zwei\\n3. Drei").split("\\n")
+    >>> wrapped_width(lines) is not None
+    True
+    >>> titles = ["Storms close schools across the region", "Markets rally as the central bank waits",
+    ...           "Council votes to rebuild the old bridge", "Farmers count the cost of a dry summer",
+    ...           "Museum reopens its doors after repairs", "Police appeal for witnesses to a crash",
+    ...           "Minister resigns over a housing scandal"]
+    >>> wrap_width(titles)[:2], wrapped_width(titles)  # six lines of the shape at 44, all before a capital
+    ((44, 6), None)
+    """
+    width, _ = page_wrap_width(lines, host_width)
+    if width is not None:
+        return width
+    width, fits, judged = wrap_width(lines)
+    if fits < MIN_INNER_LINES or width < MIN_WIDTH or fits < MIN_WRAPPED_SHARE * judged:
+        return None
+    longer = wrapped = continued = 0
+    for a, b in zip(lines, lines[1:]):
+        if a and b:
+            longer += len(a) > width
+            if _wrapped_shape(a, b, width):
+                wrapped += 1
+                continued += b[0].isalpha() and not b[0].isupper()  # lower case, or an uncased script
+    if longer > 0.1 * judged or continued < MIN_CONTINUED_SHARE * wrapped:
+        return None
+    return width
+
+
+def wrapped_paragraphs(text: str, blocks: list[Block], host_width: int | None = None) -> list[Block]:
+    """`blocks` with each hard-wrapped paragraph made one block (its lines
+    joined by newlines, as they stand in the text).
+
+    A page wrapped at a fixed width W (`lines.page_wrap_width`, or the host's
+    width) breaks every paragraph into lines just under W, and a line ends
+    there because the next line's first word would not have fitted. One by
+    one such lines look like chrome (short, no sentence end, a chrome phrase
+    cut out of a sentence: "... secondary share sale"); taken together they
+    are the paragraph they were cut from. Only consecutive lines of that shape
+    are joined, so a menu's short lines, which had room for the next entry,
+    stay blocks of their own.
+
+    >>> import textwrap
+    >>> para = "The river rose all night, and by dawn the whole town was under water. " * 4
+    >>> text = "Home\\nNews\\n\\n" + textwrap.fill(para, 50) + "\\n\\n" + textwrap.fill(para, 50) + "\\n\\nShare"
+    >>> [b.text.count("\\n") + 1 for b in wrapped_paragraphs(text, text_blocks(text))]
+    [1, 1, 6, 6, 1]
+    """
+    if len(blocks) <= MIN_INNER_LINES:
+        return blocks
+    width = wrapped_width(text.split("\n"), host_width)
+    if width is None:
+        return blocks
+    out: list[Block] = []
+    run = [blocks[0]]
+    for a, b in zip(blocks, blocks[1:]):
+        if b.start == a.end + 1 and _wrapped_shape(text[a.start:a.end], text[b.start:b.end], width):
+            run.append(b)
+            continue
+        out.append(run[0] if len(run) == 1 else Block(run[0].start, run[-1].end, "\n".join(x.text for x in run)))
+        run = [b]
+    out.append(run[0] if len(run) == 1 else Block(run[0].start, run[-1].end, "\n".join(x.text for x in run)))
+    return out
+
+
+def host_wrap_width(doc: Document, res: Resources | None) -> int | None:
+    """The width most of the host's pages are wrapped at (noted by the
+    hard_wraps step's first pass), or None."""
+    stats = res.host_stats(doc) if res is not None else None
+    widths = stats.counters.get("wrap_width") if stats is not None else None
+    if not widths:
+        return None
+    w, n = widths.most_common(1)[0]
+    return w if n >= 2 and n >= 0.5 * sum(widths.values()) else None
+
+
 MIN_CHROME_EVIDENCE = 3  # a page showing less of site chrome than this is left whole
 MENU_RUN = 3             # consecutive short unpunctuated lines that make a menu
 MENU_LINE_WORDS = 4
@@ -112,13 +213,14 @@ def remove_chrome(doc: Document, res: Resources) -> None:
     if doc.source_kind == "html":
         return
     blocks = text_blocks(doc.text)
+    blocks = wrapped_paragraphs(doc.text, blocks, host_wrap_width(doc, res))
     if not blocks:
         doc.flags.append("structure: the page has no text")
         return
     lang = page_language(blocks)
     if doc.language is None:
         doc.language = lang  # provisional: the language step judges the final text
-    texts = [b.text for b in blocks]
+    texts = [b.text.replace("\n", " ") for b in blocks]  # a wrapped paragraph judged whole
     counts = Counter(texts)
     repeats = [counts[t] for t in texts]
     feats = block_features(texts, lang)
