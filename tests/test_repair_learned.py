@@ -447,3 +447,24 @@ def test_host_counters_stay_bounded_when_pages_are_pooled_one_by_one():
         assert cap is None or n <= cap, (name, n, cap)
     big = ("escaping.sites", "escaping.space", "lost_letters.lines", "lost_letters.words.en", "lost_letters.form_pages.en")
     assert all(HostStats.cap_of(name) for name in big)
+
+
+@needs_bench
+def test_a_word_glued_once_is_repaired_where_the_symbol_is_only_damage():
+    """Keywords that occur once on a whole host (as rare SQL words do in news)
+    are glued once: no key of two hits covers them, but a backslash that
+    stands nowhere else than glued to words is the filter's everywhere."""
+    from collections import Counter
+
+    pool = articles(min_words=400)
+    clean = pool[30:36]
+    counts = Counter(w for t in clean for w in re.findall(r"(?<= )[a-z]+\b", t))
+    en = lexicon("en")
+    once = sorted(w for w, n in counts.items() if n == 1 and len(w) >= 6 and en.zipf(w) >= 3.5
+                  and sum(t.lower().count(w) for t in clean) == 1)[:4]
+    assert len(once) == 4
+    damaged = [variant_damage(t, "\\", ["and", "or", *once], whole=True) for t in clean]
+    out = mend_host(damaged)
+    left = [m.group() for d in out for m in re.finditer(r"\\[a-z]\w*", d.text)]
+    assert left == [], left
+    assert sum(f"\\{w}" in t for t in damaged for w in once) == 4

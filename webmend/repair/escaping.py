@@ -317,12 +317,28 @@ class Evidence:
     sites: Counter        # (unit, mode, word lowercased, left) -> count
     space: Counter        # words after a plain space (`space_leads`: lowercased UTF-8) -> count
     tokens: int
+    symbols: Counter = field(default_factory=Counter)  # each site symbol -> its occurrences in the text
+    capitalised: Counter = field(default_factory=Counter)  # (unit, mode, word lowercased) -> glued capitalised
 
     @classmethod
     def of_text(cls, text: str, sites: list[Site]) -> "Evidence":
         c = Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)
         space, n = space_words(text) if sites else (Counter(), max(text.count(" "), 1))
-        return cls(c, space, n)
+        return cls(c, space, n, symbol_counts(text, sites), capitalised_sites(sites))
+
+
+def capitalised_sites(sites: list[Site]) -> Counter:
+    """(symbol, mode, word lowercased) -> how often the word is glued with a capital."""
+    return Counter((s.unit, s.mode, s.word.lower()) for s in sites if s.word[:1].isupper())
+
+
+def symbol_counts(text: str, sites: list[Site]) -> Counter:
+    """How often each symbol of the sites stands in the text, glued or not.
+
+    >>> symbol_counts("a\\\\b c\\\\d e\\\\ f", find_sites("a\\\\b c\\\\d e\\\\ f"))
+    Counter({'\\\\': 3})
+    """
+    return Counter({u: text.count(u) for u in {s.unit for s in sites}})
 
 
 def _prefix_counter(space: Counter, starts: set[str] | None = None):
@@ -429,11 +445,41 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         entry = dict(symbol=unit, mode=mode, hits=hits, counterexamples=counter, gain=round(gain, 1),
                      contexts=len(contexts), keys=sorted(k.name for k in used))
         if ok:
-            rules.append(Rule(unit, mode, sorted(used, key=lambda k: -k.gain), gain, hits, counter,
+            singles = single_keys(unit, mode, items, chosen, count_space, lexes, evid, g)
+            rules.append(Rule(unit, mode, sorted(used, key=lambda k: -k.gain) + singles, gain, hits, counter,
                               len(contexts), scope))
         elif total >= MIN_HITS:
             rejected.append(entry)
     return rules, rejected
+
+
+PURE_SHARE = 0.02        # share of a symbol's occurrences that may stand elsewhere than glued to a word
+SINGLE_MIN_ZIPF = 3.0    # a word glued once is taken whole only when the lexicon knows it well
+
+
+def single_keys(unit: str, mode: str, items, chosen: dict, count_space, lexes, evid: "Evidence", g: float) -> list[Key]:
+    """Whole-word keys for the words an accepted rule's symbol is glued to only
+    once ('European\\union' where 'union' occurs once): taken when the
+    symbol stands nowhere but glued to words (at most PURE_SHARE of its
+    occurrences elsewhere: a '\\' of a damaged page, not the '/' of dates and
+    URLs), the word is known, and never follows a plain space here."""
+    occurrences = evid.symbols.get(unit, 0)
+    glued = sum(n for (u, _, _, _), n in evid.sites.items() if u == unit)
+    if occurrences <= 0 or occurrences - glued > PURE_SHARE * occurrences:
+        return []
+    # a filter that lower-cased every word it hit did not glue a capitalised one ('Comcast/Xfinity')
+    lowers = not any(evid.capitalised.get((unit, mode, w)) for w in chosen)
+    out: dict[str, Key] = {}
+    for word, left, n in items:
+        if word in chosen or len(word) < 2 or word in out or count_space(word, True):
+            continue
+        if lowers and evid.capitalised.get((unit, mode, word)):
+            continue
+        if not any(x.is_word(word, SINGLE_MIN_ZIPF) for x in lexes):
+            continue
+        key = out[word] = Key(unit, mode, word, True, hits=n, contexts={left})
+        key.gain = n * math.log((1 - EPS) / g)
+    return list(out.values())
 
 
 @per_lexicon(maxsize=65536)
@@ -451,6 +497,10 @@ def observe(doc: Document, stats: HostStats) -> None:
         return
     sites_seen = Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)
     ev.add_capped(stats, "escaping.sites", Counter({"\x1f".join(k): v for k, v in sites_seen.items()}), SITES_CAP)
+    ev.add_capped(stats, "escaping.symbols", symbol_counts(doc.text, sites), SYMBOLS_CAP)
+    capitalised = capitalised_sites(sites)
+    if capitalised:
+        ev.add_capped(stats, "escaping.capitalised", Counter({"\x1f".join(k): v for k, v in capitalised.items()}), SITES_CAP)
     low = doc.text.lower()
     ev.add_all_capped(stats, "escaping.space", space_leads(low))
     tokens = low.count(" ") + 1
@@ -461,12 +511,16 @@ def observe(doc: Document, stats: HostStats) -> None:
 NOTE = "escaping.page_may_have_rules"
 SITES_CAP = 5000  # distinct glued sites a host keeps
 # Pooled over a host's pages (in the engine's parent, page by page) the counters stay bounded too.
-HostStats.caps.update({"escaping.sites": SITES_CAP, "escaping.space": ev.HOST_CAP})
+SYMBOLS_CAP = 500  # distinct site symbols a host counts the occurrences of
+HostStats.caps.update({"escaping.sites": SITES_CAP, "escaping.space": ev.HOST_CAP, "escaping.symbols": SYMBOLS_CAP,
+                       "escaping.capitalised": SITES_CAP})
 
 
 def host_evidence(stats: HostStats) -> Evidence:
     sites = Counter({tuple(k.split("\x1f")): v for k, v in stats.counter("escaping.sites").items()})
-    return Evidence(sites, stats.counter("escaping.space"), max(stats.counter("escaping.tokens")["with_sites"], 1))
+    capitalised = Counter({tuple(k.split("\x1f")): v for k, v in stats.counter("escaping.capitalised").items()})
+    return Evidence(sites, stats.counter("escaping.space"), max(stats.counter("escaping.tokens")["with_sites"], 1),
+                    stats.counter("escaping.symbols"), capitalised)
 
 
 def learn(doc: Document, res: Resources | None, sites: list[Site] | None = None) -> list[Rule]:
