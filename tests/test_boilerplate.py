@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import re
+import textwrap
 import time
 from collections import Counter
 from pathlib import Path
@@ -252,6 +254,66 @@ def test_bare_articles_come_through_whole(ground_truth):
         words_in = re.findall(r"\w+", doc.input_text)
         assert re.findall(r"\w+", doc.text) == words_in or doc.removed
     assert not changed, changed
+
+
+# ---------------------------------------------------------------- hard-wrapped pages
+WRAP_WIDTHS = (45, 60, 70, 85)
+
+
+def _wrapped(text: str, width: int) -> str:
+    """A plain-text export wrapped at `width`, its line breaks kept (gen.py's
+    hard_wrap, not breaking at hyphens so the words stay comparable)."""
+    return "\n".join(textwrap.fill(l, width, break_on_hyphens=False) if l.strip() else l
+                     for l in text.split("\n"))
+
+
+@pytest.fixture(scope="module")
+def wrap_cases(ground_truth):
+    """(article, width, page wrapped alone, page wrapped inside gen.py's chrome,
+    that chrome around the unwrapped article) for benchmark articles."""
+    from damage_variants import clean_articles, gen
+
+    rng = random.Random(7)
+    items = clean_articles(ground_truth)[::7]
+    titles = [t.split("\n")[0][:80] for _, t in items]
+    cases = []
+    for i, (_, text) in enumerate(items):
+        width = WRAP_WIDTHS[i % len(WRAP_WIDTHS)]
+        host = gen.make_host(i, ["chrome"], rng, titles)
+        state = rng.getstate()
+        dressed = gen.chrome(_wrapped(text, width), rng, host)
+        rng.setstate(state)  # the same chrome around the unwrapped article
+        cases.append((text, width, _wrapped(text, width), dressed, gen.chrome(text, rng, host)))
+    return cases
+
+
+def test_hard_wrapped_articles_come_through_whole(wrap_cases):
+    """A bare article hard-wrapped at any width keeps every word: its wrapped
+    lines, short and unpunctuated one by one, are no menu."""
+    lost = []
+    for text, width, bare, _, _ in wrap_cases:
+        kept = mend(text=bare, options=NO_REPAIR).text.split()
+        if kept != text.split():
+            lost.append((width, text[:40], len(kept), len(text.split())))
+    assert not lost, lost
+
+
+def test_chrome_around_a_hard_wrapped_article_goes_as_around_an_unwrapped_one(wrap_cases):
+    """gen.py's chrome around a hard-wrapped article: whatever the width, the
+    step keeps what it keeps of the same article unwrapped in the same chrome,
+    and the chrome still goes (nearly every line of it)."""
+    differ = []
+    chrome_left = chrome_lines = 0
+    for text, width, _, dressed, flat in wrap_cases:
+        got = mend(text=dressed, options=NO_REPAIR).text
+        want = mend(text=flat, options=NO_REPAIR).text
+        if got.split() != want.split():
+            differ.append((width, text[:40], len(got.split()), len(want.split())))
+        chrome = [l for l in dressed.split("\n\n") if l.strip() and "\n" not in l and l not in text]
+        chrome_lines += len(chrome)
+        chrome_left += sum(1 for l in chrome if l in got.split("\n"))
+    assert len(differ) <= len(wrap_cases) // 10, differ
+    assert chrome_left <= 0.1 * chrome_lines, (chrome_left, chrome_lines)
 
 
 # ---------------------------------------------------------------- fast paths agree with the plain definitions
