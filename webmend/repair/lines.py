@@ -17,10 +17,11 @@ sentence ('at', 'the').
 """
 from __future__ import annotations
 
-import bisect
-import math
 import re
 from collections import Counter
+from itertools import repeat
+
+import numpy as np
 
 from webmend.document import Change, Document
 from webmend.pipeline import HostStats, Resources, Step
@@ -70,44 +71,45 @@ def wrap_width(lines: list[str], *, width: int | None = None) -> tuple[int, int,
 
     Which is why `page_wrap_width` asks for more than the shape (see there).
     """
-    spans = []
-    for a, b in zip(lines, lines[1:]):
-        if a and b:
-            la = len(a)
-            spans.append((la, la + _first_word_len(b)))  # W in [la, la + nxt]
-    if not spans:
+    lo, hi = _spans(lines)  # W in [la, la + nxt] for each inner line
+    if not len(lo):
         return 0, 0, 0
     if width is not None:
         floor = LONG_SHARE * width
-        return (width, sum(1 for lo, hi in spans if lo <= width <= hi),
-                sum(1 for lo, _ in spans if lo >= floor))
-    top = max(hi for _, hi in spans)
-    if top > 100_000:  # a huge line: not a wrapped page
-        return 0, 0, len(spans)
+        return width, int(((lo <= width) & (width <= hi)).sum()), int((lo >= floor).sum())
+    if hi.max() > 100_000:  # a huge line: not a wrapped page
+        return 0, 0, len(lo)
     # The number of spans covering W (`run`) is constant between events; within
     # such a stretch the judged lines only get fewer as W grows, so its widest W
-    # is the one the sweep over every width would keep: only those are tried.
-    diff: Counter = Counter()
-    for lo, hi in spans:
-        diff[lo] += 1
-        diff[hi + 1] -= 1
-    los = sorted(lo for lo, _ in spans)
-    n_spans = len(los)
-    events = sorted(diff)
-    best = (0, 0, 0)
-    fallback = (0, 0, 0)
-    run = 0
-    for k, w0 in enumerate(events[:-1]):
-        run += diff[w0]
-        if not run:
-            continue
-        w = events[k + 1] - 1  # the widest W of the stretch [w0, next event)
-        judged = n_spans - bisect.bisect_left(los, math.ceil(LONG_SHARE * w))
-        if run >= fallback[1]:
-            fallback = (w, run, judged)
-        if run >= MIN_SHARE * judged and run >= best[1]:
-            best = (w, run, judged)
-    return best if best[1] else fallback
+    # is the one the sweep over every width would keep: only those are tried,
+    # all at once.
+    events = np.unique(np.concatenate([lo, hi + 1]))
+    lo_sorted, ends_sorted = np.sort(lo), np.sort(hi + 1)
+    starts, w = events[:-1], events[1:] - 1  # each stretch [start, next event), and its widest W
+    run = np.searchsorted(lo_sorted, starts, "right") - np.searchsorted(ends_sorted, starts, "right")
+    judged = len(lo) - np.searchsorted(lo_sorted, np.ceil(LONG_SHARE * w), "left")
+    for mask in ((run > 0) & (run >= MIN_SHARE * judged), run > 0):  # the best, else the fallback
+        idx = np.flatnonzero(mask)
+        if len(idx):
+            i = idx[len(idx) - 1 - int(np.argmax(run[idx][::-1]))]  # the most lines; of equals, the widest
+            return int(w[i]), int(run[i]), int(judged[i])
+    return 0, 0, 0
+
+
+def _spans(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """For each inner line (a non-blank line followed by a non-blank one): its
+    length, and its length plus the next line's first word (in C: the lengths
+    and first spaces of all lines at once).
+
+    >>> [a.tolist() for a in _spans(["ab cd", "efg h", "", "x"])]
+    [[5], [8]]
+    """
+    lens = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    first = np.fromiter(map(str.find, lines, repeat(" ")), dtype=np.int64, count=len(lines))
+    first = np.where(first < 0, lens, first)
+    inner = (lens[:-1] > 0) & (lens[1:] > 0)
+    lo = lens[:-1][inner]
+    return lo, lo + first[1:][inner]
 
 
 def _longer_than(lines: list[str], width: int) -> int:
