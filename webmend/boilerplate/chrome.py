@@ -79,6 +79,7 @@ def _first_word_len(line: str) -> int:
 
 
 MIN_WRAPPED_SHARE = 0.5   # of the long inner lines, those of the wrapped shape (see `wrapped_width`)
+MAX_WRAPPED_CHARS = MAX_BLOCK_CHARS // 2  # a longer run of wrapped lines is judged in parts
 MIN_CONTINUED_SHARE = 0.25  # of the wrapped lines, those the next continues in lower case (titles, rows: none)
 
 
@@ -137,7 +138,8 @@ def wrapped_paragraphs(text: str, blocks: list[Block], host_width: int | None = 
     cut out of a sentence: "... secondary share sale"); taken together they
     are the paragraph they were cut from. Only consecutive lines of that shape
     are joined, so a menu's short lines, which had room for the next entry,
-    stay blocks of their own.
+    stay blocks of their own; so do lines of one word (encoded data cut at
+    the margin), and a run longer than MAX_WRAPPED_CHARS is cut there.
 
     >>> import textwrap
     >>> para = "The river rose all night, and by dawn the whole town was under water. " * 4
@@ -153,7 +155,8 @@ def wrapped_paragraphs(text: str, blocks: list[Block], host_width: int | None = 
     out: list[Block] = []
     run = [blocks[0]]
     for a, b in zip(blocks, blocks[1:]):
-        if b.start == a.end + 1 and _wrapped_shape(text[a.start:a.end], text[b.start:b.end], width):
+        if (b.start == a.end + 1 and " " in a.text and b.end - run[0].start <= MAX_WRAPPED_CHARS
+                and _wrapped_shape(text[a.start:a.end], text[b.start:b.end], width)):
             run.append(b)
             continue
         out.append(run[0] if len(run) == 1 else Block(run[0].start, run[-1].end, "\n".join(x.text for x in run)))
