@@ -468,3 +468,17 @@ def test_a_word_glued_once_is_repaired_where_the_symbol_is_only_damage():
     left = [m.group() for d in out for m in re.finditer(r"\\[a-z]\w*", d.text)]
     assert left == [], left
     assert sum(f"\\{w}" in t for t in damaged for w in once) == 4
+
+
+@needs_bench
+def test_pages_without_the_damage_do_not_veto_a_hosts_rule():
+    """Six pages of a host went through a filter ('^' before 'and', 'or'); two
+    of its pages did not, and show another symbol ('@newsdesk'). Their plain
+    ' and' and ' or' are no counterexamples of the '^' filter: they glue no
+    such word. Every '^' site is repaired."""
+    pool = articles(min_words=400)
+    damaged = [variant_damage(t, "^", ["and", "or", "where"]) for t in pool[40:46]]
+    clean = [t + "\n\nReporting by @newsdesk and @editors" for t in pool[46:48]]
+    out = mend_host(damaged + clean)
+    assert [m.group() for d in out for m in re.finditer(r"\^\w+", d.text)] == []
+    assert [d.text for d in out[6:]] == clean

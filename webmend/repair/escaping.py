@@ -293,16 +293,27 @@ def space_words(text: str) -> tuple[Counter, int]:
     return Counter(space_leads(low)), low.count(" ") + 1
 
 
-def space_leads(low: str) -> list[bytes]:
+def space_leads(low: str, starts: frozenset[str] | None = None) -> list[bytes]:
     """The words right after a plain space in a lowercased text, as UTF-8
     (found at C speed on the bytes: a run of a-z and non-ASCII bytes, so a
     word may carry a non-ASCII mark that follows it, which `_prefix_counter`
-    drops when it reads the word).
+    drops when it reads the word); with `starts`, only the words beginning
+    with one of those.
 
     >>> space_leads("the café’s and 3 or_x")
     [b'caf\\xc3\\xa9\\xe2\\x80\\x99s', b'and', b'or']
+    >>> space_leads("the order and an orange or", frozenset({"or"}))
+    [b'order', b'orange', b'or']
     """
-    return _SPACE_LEAD.findall(low.encode("utf-8", "surrogatepass"))
+    pattern = _SPACE_LEAD if starts is None else _leads_starting(starts)
+    return pattern.findall(low.encode("utf-8", "surrogatepass"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _leads_starting(starts: frozenset[str]) -> re.Pattern:
+    """_SPACE_LEAD for the words with one of these starts (a site's word starts recur on a host)."""
+    alts = "|".join(re.escape(st.encode("utf-8", "surrogatepass")).decode("latin-1") for st in sorted(starts))
+    return re.compile(rb" ((?:%s)[a-z\x80-\xff]*)" % alts.encode("latin-1"))
 
 
 _SPACE_LEAD = re.compile(rb" ([a-z\x80-\xff]+)")  # a word right after a plain space (lowercased UTF-8)
@@ -319,6 +330,13 @@ class Evidence:
     tokens: int
     symbols: Counter = field(default_factory=Counter)  # each site symbol -> its occurrences in the text
     capitalised: Counter = field(default_factory=Counter)  # (unit, mode, word lowercased) -> glued capitalised
+    start_tokens: Counter | None = None  # a host's: word start -> tokens of the pages that counted its space words
+
+    def tokens_for(self, prefix: str) -> int:
+        """The tokens the space words of a key were counted among."""
+        if self.start_tokens is None:
+            return self.tokens
+        return max(self.start_tokens.get(prefix[:2], 0), 1)
 
     @classmethod
     def of_text(cls, text: str, sites: list[Site]) -> "Evidence":
@@ -414,7 +432,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
             gain = h * math.log((1 - EPS) / g) + c * math.log(EPS / (1 - g))
             if lex is not None:
                 f = lex.freq(key.prefix) if key.whole else _prefix_freq(lex, key.prefix)
-                key.expected = evid.tokens * f
+                key.expected = evid.tokens_for(key.prefix) * f
                 gain += ev.poisson_deficit(c, key.expected)
             key.gain = gain
         # each glued word is covered by its best consistent key
@@ -502,9 +520,16 @@ def observe(doc: Document, stats: HostStats) -> None:
     if capitalised:
         ev.add_capped(stats, "escaping.capitalised", Counter({"\x1f".join(k): v for k, v in capitalised.items()}), SITES_CAP)
     low = doc.text.lower()
-    ev.add_all_capped(stats, "escaping.space", space_leads(low))
     tokens = low.count(" ") + 1
     stats.counter("escaping.tokens")["with_sites"] += tokens
+    # Counterexamples of a key are plain-space words that begin as the page's
+    # glued words do: a page counts only those (a page that glues no 'or'
+    # word says nothing of the filter that would have glued its ' or'), and
+    # the tokens they were counted among, per word start.
+    starts = frozenset(w[:2] for _, _, w, _ in sites_seen if len(w) >= 2)
+    if starts:
+        ev.add_all_capped(stats, "escaping.space", space_leads(low, starts))
+        ev.add_capped(stats, "escaping.start_tokens", dict.fromkeys(starts, tokens), SITES_CAP)
     doc.notes[NOTE] = could_be_rule(sites_seen)
 
 
@@ -513,14 +538,14 @@ SITES_CAP = 5000  # distinct glued sites a host keeps
 # Pooled over a host's pages (in the engine's parent, page by page) the counters stay bounded too.
 SYMBOLS_CAP = 500  # distinct site symbols a host counts the occurrences of
 HostStats.caps.update({"escaping.sites": SITES_CAP, "escaping.space": ev.HOST_CAP, "escaping.symbols": SYMBOLS_CAP,
-                       "escaping.capitalised": SITES_CAP})
+                       "escaping.capitalised": SITES_CAP, "escaping.start_tokens": SITES_CAP})
 
 
 def host_evidence(stats: HostStats) -> Evidence:
     sites = Counter({tuple(k.split("\x1f")): v for k, v in stats.counter("escaping.sites").items()})
     capitalised = Counter({tuple(k.split("\x1f")): v for k, v in stats.counter("escaping.capitalised").items()})
     return Evidence(sites, stats.counter("escaping.space"), max(stats.counter("escaping.tokens")["with_sites"], 1),
-                    stats.counter("escaping.symbols"), capitalised)
+                    stats.counter("escaping.symbols"), capitalised, stats.counter("escaping.start_tokens"))
 
 
 def learn(doc: Document, res: Resources | None, sites: list[Site] | None = None) -> list[Rule]:
