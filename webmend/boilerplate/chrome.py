@@ -138,14 +138,19 @@ def wrapped_paragraphs(text: str, blocks: list[Block], host_width: int | None = 
     cut out of a sentence: "... secondary share sale"); taken together they
     are the paragraph they were cut from. Only consecutive lines of that shape
     are joined, so a menu's short lines, which had room for the next entry,
-    stay blocks of their own; so do lines of one word (encoded data cut at
-    the margin), and a run longer than MAX_WRAPPED_CHARS is cut there.
+    stay blocks of their own; so do lines of one word starting a run
+    (encoded data cut at the margin), and a run longer than MAX_WRAPPED_CHARS
+    is cut there.
 
     >>> import textwrap
     >>> para = "The river rose all night, and by dawn the whole town was under water. " * 4
     >>> text = "Home\\nNews\\n\\n" + textwrap.fill(para, 50) + "\\n\\n" + textwrap.fill(para, 50) + "\\n\\nShare"
     >>> [b.text.count("\\n") + 1 for b in wrapped_paragraphs(text, text_blocks(text))]
     [1, 1, 6, 6, 1]
+    >>> import base64
+    >>> data = base64.encodebytes(bytes(range(256)) * 4).decode()  # lines of 76 columns, no space
+    >>> len(wrapped_paragraphs(data, text_blocks(data))) == data.count("\\n")
+    True
     """
     if len(blocks) <= MIN_INNER_LINES:
         return blocks
@@ -154,13 +159,15 @@ def wrapped_paragraphs(text: str, blocks: list[Block], host_width: int | None = 
         return blocks
     out: list[Block] = []
     run = [blocks[0]]
+    spaced = " " in blocks[0].text  # a run starts on a line of words (encoded data has none)
     for a, b in zip(blocks, blocks[1:]):
-        if (b.start == a.end + 1 and " " in a.text and b.end - run[0].start <= MAX_WRAPPED_CHARS
+        if (spaced and b.start == a.end + 1 and b.end - run[0].start <= MAX_WRAPPED_CHARS
                 and _wrapped_shape(text[a.start:a.end], text[b.start:b.end], width)):
             run.append(b)
             continue
         out.append(run[0] if len(run) == 1 else Block(run[0].start, run[-1].end, "\n".join(x.text for x in run)))
         run = [b]
+        spaced = " " in b.text
     out.append(run[0] if len(run) == 1 else Block(run[0].start, run[-1].end, "\n".join(x.text for x in run)))
     return out
 
