@@ -71,7 +71,10 @@ class HostStats:
             self.counters[name] = Counter(dict(c.most_common(cap // 2)))
 
     def counter(self, name: str) -> Counter:
-        return self.counters.setdefault(name, Counter())
+        c = self.counters.get(name)
+        if c is None:
+            c = self.counters[name] = Counter()
+        return c
 
     def add(self, name: str, items: Iterable[Any]) -> None:
         self.counter(name).update(items)

@@ -382,14 +382,15 @@ def observe(doc: Document, stats: HostStats) -> None:
     # their one-letter-short forms: some 10,000 keys per language, under
     # HOST_CAP, so the host's pooled counts never drop one); filtered and
     # counted in C.
-    counts, tokens = Counter(filter(_key_words(lex).__contains__, words)), len(words)
-    ev.add_capped(stats, f"lost_letters.words.{lex.lang}", counts)
-    ev.add_capped(stats, "lost_letters.lines", _long_lines(doc.text), LINES_CAP)
+    asked = list(filter(_key_words(lex).__contains__, words))
+    ev.add_all_capped(stats, f"lost_letters.words.{lex.lang}", asked)  # counted into the host's in C
+    counts, tokens = Counter(asked), len(words)
+    ev.add_all_capped(stats, "lost_letters.lines", list(_long_lines(doc.text)), LINES_CAP)
     stats.counter("lost_letters.tokens")[lex.lang] += tokens
     stats.counter(f"lost_letters.page_sizes.{lex.lang}")[tokens.bit_length()] += 1
     index = _form_index(lex)
-    ev.add_capped(stats, f"lost_letters.form_pages.{lex.lang}",
-                  dict.fromkeys({index[k][0] for k in index.keys() & counts.keys()}, 1), FORM_PAGES_CAP)
+    ev.add_all_capped(stats, f"lost_letters.form_pages.{lex.lang}",
+                      list({index[k][0] for k in index.keys() & counts.keys()}), FORM_PAGES_CAP)
     forms = candidate_forms(counts, tokens, lex)
     if forms:
         ev.add_capped(stats, f"lost_letters.forms.{lex.lang}", dict.fromkeys(forms, 1), FORMS_CAP)
