@@ -109,11 +109,13 @@ def wrapped_width(lines: list[str], host_width: int | None = None) -> int | None
     >>> wrap_width(titles)[:2], wrapped_width(titles)  # six lines of the shape at 44, all before a capital
     ((44, 6), None)
     """
-    width, _ = page_wrap_width(lines, host_width)
-    if width is not None:
-        return width
     width, fits, judged = wrap_width(lines)
-    if fits < MIN_INNER_LINES or width < MIN_WIDTH or fits < MIN_WRAPPED_SHARE * judged:
+    shown = fits >= MIN_INNER_LINES and width >= MIN_WIDTH and fits >= MIN_WRAPPED_SHARE * judged
+    if shown or host_width:  # else page_wrap_width, which asks for more, finds no width either
+        repair_width, _ = page_wrap_width(lines, host_width)
+        if repair_width is not None:
+            return repair_width
+    if not shown:
         return None
     longer = wrapped = continued = 0
     for a, b in zip(lines, lines[1:]):
