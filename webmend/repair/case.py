@@ -17,7 +17,19 @@ In order of precedence:
    ending (3 to 7 letters) the page shows at least twice, all capitalised,
    and the more often the shorter it is (a language that capitalises nouns:
    '-skette', '-ität', '-ung');
-6. a proper-noun-phrase cue: the word before is capitalised mid-sentence, the
+6. a noun's slot: the word the page puts right before the repaired word is
+   followed by a capitalised word most of the time ('die', 'der', 'von' on
+   a German page: NOUN_SLOT_MIN times at least, NOUN_SLOT_RATIO to one), or,
+   if the page writes that word too rarely, the words sharing its last three
+   letters are ('fehlende', 'übergreifende'); only followers that are common
+   words of the page's language count (names are capitalised in every
+   language), and none followed by a capitalised word (an adjective's slot:
+   'der internationale Standard'); the repaired word itself is in no
+   adjective's slot, and no ending of it is mostly lower-case on the page.
+   A language that does not capitalise nouns writes its articles before
+   lower-case words ('the'), so its words never pass. The same word is then
+   capitalised at its other mid-sentence repairs too (a noun always is);
+7. a proper-noun-phrase cue: the word before is capitalised mid-sentence, the
    word is not one of the language's most frequent words (zipf < 5.5, so
    'and', 'or' stay lower-case) and the next word is capitalised too, or the
    pair repeats among the repairs, or the word before is a common word
@@ -38,6 +50,7 @@ from webmend.document import Change, Document
 from webmend.lexicon.words import lexicon
 from webmend.pipeline import Resources, Step
 from webmend.repair import evidence as ev
+from webmend.repair.evidence import find_word
 
 FAMILY = "case"
 FUNCTION_WORD_ZIPF = 5.5
@@ -49,6 +62,10 @@ OPENERS = "\"'“‘«„([{¿¡*"
 CLOSERS = "\"'”’»)]}"
 MAX_WORDS_CHECKED = 40
 SENTENCE_END_ZIPF = 6.0   # a two-letter word this frequent ends a sentence before a dot ('me.'); rarer ones abbreviate ('vs.')
+NOUN_SLOT_MIN = 5         # followers of the word before (or of its ending) a noun's slot is judged on
+NOUN_SLOT_RATIO = 3       # capitalised followers per lower-case one, at least
+NOUN_SLOT_ZIPF = 2.0      # a follower counts if this common in the page's language (names left out)
+NOUN_SLOT_ENDING = 3      # letters of the word before that stand for it when the page writes it rarely
 TITLE_LINE_MAX = 160      # characters: a title-cased line is a heading, not prose
 ENDING_LENS = range(7, 2, -1)  # ending lengths tried, longest first
 ENDING_EVIDENCE = 7       # words an ending of n letters needs, all capitalised: 7 - n (a short ending says less), 2 at least
@@ -134,9 +151,10 @@ def page_forms(text: str, words: set[str], skip: set[int]) -> dict[str, Counter]
 
 def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Counter, lex,
            suffixes: dict[str, Counter] | None = None, skip: set[int] = frozenset(),
-           alone: dict | None = None) -> tuple[str, str]:
+           alone: dict | None = None, slots: dict | None = None) -> tuple[str, str]:
     """(new form, reason) for the repaired word at [start, end); `skip` holds
-    the starts of the other repaired words, `alone` caches `stands_alone` and `after_abbreviation`."""
+    the starts of the other repaired words, `alone` caches `stands_alone` and
+    `after_abbreviation`, `slots` caches `noun_slot` counts (none asked without it)."""
     word = text[start:end]
     if not word or not word[:1].isalpha():
         return word, ""
@@ -165,6 +183,10 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
         if c is not None and c["capital"] >= max(2, ENDING_EVIDENCE - len(ending)) and not c["lower"]:
             return capitalise(word), f"words ending in {ending!r} are all capitalised on the page ({c['capital']}x)"
     prev, pstart = _prev_word(text, start)
+    if slots is not None and zipf < FUNCTION_WORD_ZIPF and prev:
+        why = noun_slot(text, start, end, prev, pstart, lex, skip, slots, suffixes)
+        if why:
+            return capitalise(word), why
     if _capitalised(prev) and not sentence_initial(text, pstart, lex):
         nxt = _next_word(text, end)
         prev2, p2start = _prev_word(text, pstart)
@@ -175,6 +197,93 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
                 and not sentence_initial(text, p2start, lex)):
             return capitalise(word), f"name: ends the capitalised run {prev2 + ' ' + prev!r}"
     return word, ""
+
+
+def noun_slot(text: str, start: int, end: int, prev: str, pstart: int, lex, skip: set[int],
+              cache: dict, suffixes: dict[str, Counter] | None = None) -> str:
+    """Why the repaired word at [start, end), after `prev` (at `pstart`),
+    stands where the page writes nouns capitalised ('' if it does not): see
+    `slot_followers`; the word itself is not followed by a capitalised word
+    (an adjective's slot), no ending of it is mostly lower-case on the page,
+    and `prev` is lower-case or starts a sentence.
+
+    >>> t = ("Die Daten der Praxis, der Arzt sagt, der Patient geht, der Befund kommt, "
+    ...      "der Termin ist, der industrie fehlt, der internationale Standard.")
+    >>> repaired = {t.index(w) for w in ("industrie", "internationale")}
+    >>> [noun_slot(t, t.index(w), t.index(w) + len(w), "der", t.index(w) - 4, lexicon("de"), repaired, {})
+    ...  for w in ("industrie", "internationale")]
+    ["capitalised words follow 'der' on the page (5x, lower-case 0x)", '']
+    """
+    if not (prev.islower() or sentence_initial(text, pstart, lex)):
+        return ""
+    if _capitalised(_next_word_spaced(text, end)):
+        return ""
+    if suffixes:
+        ending, c = longest_ending(text[start:end], suffixes)
+        if c is not None and c["lower"] >= c["capital"]:
+            return ""
+    low = prev.lower()
+    key = ("word", low)
+    if key not in cache:
+        cache[key] = slot_followers(text, find_word(text[:SUFFIX_SAMPLE], low), skip, lex)
+    c, what = cache[key], repr(prev)
+    if c["capital"] + c["lower"] < NOUN_SLOT_MIN and prev.islower() and len(prev) > NOUN_SLOT_ENDING + 1:
+        ending = low[-NOUN_SLOT_ENDING:]
+        key = ("ending", ending)
+        if key not in cache:
+            words = (m for m in _ending_words(ending).finditer(text, 0, SUFFIX_SAMPLE) if m.group().islower())
+            cache[key] = slot_followers(text, words, skip, lex)
+        c, what = cache[key], f"words ending in {ending!r}"
+    if c["capital"] >= NOUN_SLOT_MIN and c["capital"] >= NOUN_SLOT_RATIO * c["lower"]:
+        return f"capitalised words follow {what} on the page ({c['capital']}x, lower-case {c['lower']}x)"
+    return ""
+
+
+def slot_followers(text: str, matches, skip: set[int], lex) -> Counter:
+    """How the page writes the word right after each match (a space between):
+    'capital' and 'lower' counts, of followers no repair touched (starts not
+    in `skip`), common in the page's language (zipf >= NOUN_SLOT_ZIPF: names
+    left out) and not followed by a capitalised word themselves.
+
+    >>> t = "der Arzt kam, der neue Arzt, der Xqzvw said, der Befund"
+    >>> slot_followers(t, find_word(t, "der"), set(), lexicon("de"))
+    Counter({'capital': 2})
+    """
+    out = Counter()
+    for m in matches:
+        i = m.end()
+        if i >= len(text) or text[i] != " ":
+            continue
+        j = i + 1
+        k = j
+        while k < len(text) and text[k].isalpha():
+            k += 1
+        if k == j or j in skip or (k < len(text) and (text[k].isalnum() or text[k] in "-_")):
+            continue
+        follower = text[j:k]
+        form = "lower" if follower.islower() else "capital" if _capitalised(follower) else None
+        if form is None or _capitalised(_next_word_spaced(text, k)):
+            continue
+        if (lex or lexicon("en")).zipf(follower.lower()) < NOUN_SLOT_ZIPF:
+            continue
+        out[form] += 1
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _ending_words(ending: str) -> re.Pattern:
+    """Lower-case words of five letters or more ending in `ending`, a space after them."""
+    return re.compile(r"(?<![\w-])[^\W\d_]{2,}%s(?= )" % re.escape(ending))
+
+
+def _next_word_spaced(text: str, end: int) -> str:
+    """The word after `end` if one space alone separates them ('' otherwise)."""
+    if end >= len(text) or text[end] != " ":
+        return ""
+    j = k = end + 1
+    while k < len(text) and text[k].isalpha():
+        k += 1
+    return text[j:k]
 
 
 _DOT_BEFORE = re.compile(r"([^\W\d_]{1,4})\.[\"'”’)\]\s]*$")
@@ -377,17 +486,22 @@ def restore_case(doc: Document, res: Resources) -> None:
                             for n in (SUFFIX_LEN, *(n for n in ENDING_LENS if n <= e - s - 3)))
         suffixes = suffix_forms(text[:SUFFIX_SAMPLE], skip, endings) if endings else {}
         alone: dict[str, int] = {}
-        changes, named = [], set()
+        slots: dict = {}
+        changes, named, nouns = [], set(), set()
         for s, e, *_ in spans:
             if not (0 <= s < e <= len(text)):
                 continue
-            new, why = decide(text, s, e, forms, pairs, lex, suffixes, skip, alone)
+            new, why = decide(text, s, e, forms, pairs, lex, suffixes, skip, alone, slots)
             if new != text[s:e]:
                 changes.append(Change(s, e, new, kind="case", evidence=why))
                 if why.startswith("name: follows"):
                     named.add((_prev_word(text, s)[0], text[s:e].lower()))
+                elif why.startswith("capitalised words follow"):
+                    nouns.add(text[s:e])
         if named:
             changes += same_name_elsewhere(text, spans, named, {c.start for c in changes})
+        if nouns:
+            changes += same_noun_elsewhere(text, spans, nouns, {c.start for c in changes}, lex)
         if changes:
             doc.replace(changes)
             doc.rules.append(ev.rule_entry(FAMILY, "capitals restored on repaired words", "page",
@@ -407,6 +521,26 @@ def same_name_elsewhere(text: str, spans, named: set[tuple[str, str]], done: set
         if (prev, text[s:e]) in named:
             out.append(Change(s, e, capitalise(text[s:e]), kind="case",
                               evidence=f"name: {prev + ' ' + capitalise(text[s:e])!r} mid-sentence elsewhere on the page"))
+    return out
+
+
+def same_noun_elsewhere(text: str, spans, nouns: set[str], done: set[int], lex=None) -> list[Change]:
+    """Changes capitalising the other mid-sentence repairs of words found in
+    a noun's slot ('die Interoperabilität' makes 'hohe interoperabilität'
+    one too): a language that capitalises nouns does so everywhere.
+
+    >>> t = "die interoperabilität und hohe interoperabilität. interoperabilität"
+    >>> spans = [(m.start(), m.end()) for m in re.finditer("interoperabilität", t)]
+    >>> [c.start for c in same_noun_elsewhere(t, spans, {"interoperabilität"}, {spans[0][0]})] == [spans[1][0]]
+    True
+    """
+    out = []
+    for s, e, *_ in spans:
+        if (s in done or not (0 <= s < e <= len(text)) or text[s:e] not in nouns
+                or sentence_initial(text, s, lex)):
+            continue
+        out.append(Change(s, e, capitalise(text[s:e]), kind="case",
+                          evidence=f"a noun: {capitalise(text[s:e])!r} in a noun's slot elsewhere on the page"))
     return out
 
 
