@@ -220,14 +220,14 @@ def noun_slot(text: str, start: int, end: int, prev: str, pstart: int, lex, skip
         return ""
     if suffixes:
         ending, c = longest_ending(text[start:end], suffixes)
-        if c is not None and c["lower"] >= c["capital"]:
+        if c is not None and c["lower"] > c["capital"]:
             return ""
     low = prev.lower()
     key = ("word", low)
     if key not in cache:
         cache[key] = slot_followers(text, find_word(text[:SUFFIX_SAMPLE], low), skip, lex)
     c, what = cache[key], repr(prev)
-    if c["capital"] + c["lower"] < NOUN_SLOT_MIN and prev.islower() and len(prev) > NOUN_SLOT_ENDING + 1:
+    if c["capital"] + c["lower"] < NOUN_SLOT_MIN and len(prev) > NOUN_SLOT_ENDING + 1:
         ending = low[-NOUN_SLOT_ENDING:]
         key = ("ending", ending)
         if key not in cache:
