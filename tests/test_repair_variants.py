@@ -140,3 +140,44 @@ def test_every_hosts_clean_text_gets_no_learned_edit(ground_truth, tmp_path):
                          Options(skip=frozenset({"structure"}))))
     edits = [(d.id[:8], e.kind, e.before, e.after) for d in docs for e in d.edits if e.kind in KINDS]
     assert edits == []
+
+
+def noun_slot_edits(docs) -> list[tuple[str, str]]:
+    """The case step's edits that the noun's-slot cue (or its spreading to
+    the word's other repairs) made."""
+    return [(e.before, e.after) for d in docs for e in d.edits
+            if e.kind == "case" and e.evidence.startswith(("capitalised words follow", "a noun:"))]
+
+
+def test_lowercased_nouns_get_their_capitals_back(ground_truth, pool, monkeypatch):
+    """The benchmark's non-English pages glued and lower-cased by an escaping
+    filter ('die \\\\interoperabilität'): the German ones get most of their
+    nouns' capitals back from the page's noun slots ('die', 'der', 'von' are
+    followed by capitalised words there), no page gets a case error more;
+    English pages damaged the same way get no capital from that cue ('the'
+    is followed by lower-case words)."""
+    from webmend.annotate.language import identify
+
+    texts = [t for _, t in clean_articles(ground_truth) if is_latin_foreign(t)]
+    german = [identify(t[:2000])[0] == "de" for t in texts]
+    assert sum(german) >= 2
+
+    def misses(slot_min: int):
+        monkeypatch.setattr(case, "NOUN_SLOT_MIN", slot_min)
+        pages, docs = host_run(texts, ["escape_sql_foreign"], seed=7)
+        return [case_misses(d.text, gold) for d, (_, gold) in zip(docs, pages)], docs
+
+    slot_min = case.NOUN_SLOT_MIN
+    without, _ = misses(10 ** 9)
+    with_cue, docs = misses(slot_min)
+    assert noun_slot_edits(docs)
+    assert all(a <= b for a, b in zip(with_cue, without)), (with_cue, without)
+    before = sum(n for n, de in zip(without, german) if de)
+    after = sum(n for n, de in zip(with_cue, german) if de)
+    assert before >= 10 and after <= 0.5 * before, (before, after)
+
+    english = most_hit(pool, "escape_sql_foreign", n=2 * HOST_PAGES)
+    for k in (0, HOST_PAGES):
+        pages, docs = host_run(english[k:k + HOST_PAGES], ["escape_sql_foreign"], seed=60 + k)
+        assert repaired_share(pages, docs)[1] >= 20
+        assert noun_slot_edits(docs) == []
