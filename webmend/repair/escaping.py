@@ -548,24 +548,25 @@ def host_evidence(stats: HostStats) -> Evidence:
                     stats.counter("escaping.symbols"), capitalised, stats.counter("escaping.start_tokens"))
 
 
-def learn(doc: Document, res: Resources | None, sites: list[Site] | None = None) -> list[Rule]:
+def learn(doc: Document, res: Resources | None, sites: list[Site] | None = None) -> tuple[list[Rule], list[Site] | None]:
     """The rules for this page: from its host's pooled evidence when the host
     has several pages, else from the page alone (its `sites`, found here when
-    not given, unless the first pass saw too few for a rule)."""
+    not given, unless the first pass saw too few for a rule); and the page's
+    sites, when they were found."""
     stats = res.host_stats(doc) if res is not None else None
     pooled = stats is not None and stats.pages > 1 and stats.counters.get("escaping.sites")
     if pooled:
         rules = _HOST_RULES.get(stats, lambda: _host_rules(stats, doc))
         if rules:
-            return rules
+            return rules, sites
     if not doc.notes.get(NOTE, True):  # the first pass saw too few sites for a rule of the page's own
-        return []
+        return [], sites
     if sites is None:
         sites = find_sites(doc.text)
     if not could_be_rule(Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)):
-        return []
+        return [], sites
     rules, _ = infer_rules(Evidence.of_text(doc.text, sites), ev.page_lexicon(doc), "page")
-    return rules
+    return rules, sites
 
 
 def _host_rules(stats: HostStats, doc: Document) -> list[Rule]:
@@ -660,7 +661,7 @@ def repair_escaping(doc: Document, res: Resources) -> None:
         sites = find_sites(doc.text)
         if not sites and not (doc.title and SITE_RE.search(doc.title)):
             return
-    rules = learn(doc, res, sites)
+    rules, sites = learn(doc, res, sites)
     if not rules:
         return
     if sites is None:  # only the sites of the rules' symbols are looked for
