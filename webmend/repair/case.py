@@ -348,7 +348,29 @@ def _pair_is_name(text: str, prev: str, word: str, pairs: Counter, skip: set[int
     n = pairs[(prev.lower(), word.lower())]
     if n >= PAIR_SURE:
         return True
-    return n >= 2 and not _alone(text, prev, skip, alone)
+    return n >= 2 and not _alone(text, prev, skip, alone) and not phrase_goes_on(text, f"{prev} {word}")
+
+
+def phrase_goes_on(text: str, pair: str) -> bool:
+    """Whether every occurrence of `pair` goes on with the same lower-case
+    word: the repeat is a lower-case phrase's ('Registrazione originale
+    rimasterizzata' twice), not a name's ('European union stressed',
+    'European union's').
+
+    >>> phrase_goes_on("Registrazione originale rimasterizzata (Vinile), Registrazione originale rimasterizzata", "Registrazione originale")
+    True
+    >>> phrase_goes_on("the European union stressed; the European union's", "European union")
+    False
+    """
+    followers = set()
+    i = text.find(pair)
+    while i >= 0 and len(followers) < 2:
+        nxt = _next_word_spaced(text, i + len(pair))
+        if not nxt.islower() or (i and text[i - 1].isalnum()):
+            return False
+        followers.add(nxt)
+        i = text.find(pair, i + 1)
+    return len(followers) == 1
 
 
 _LINE_WORD = re.compile(r"(?<![\w'’])[^\W\d_]{2,}")
