@@ -65,6 +65,7 @@ SENTENCE_END_ZIPF = 6.0   # a two-letter word this frequent ends a sentence befo
 NOUN_SLOT_MIN = 4         # followers of the word before (or of its ending) a noun's slot is judged on
 NOUN_SLOT_RATIO = 3       # capitalised followers per lower-case one, at least
 NOUN_SLOT_ZIPF = 2.0      # a follower counts if this common in the page's language (names left out)
+NOUN_SLOT_LOOKUPS = 200   # words before repairs (and endings) a page's noun slots are counted for, at most
 NOUN_SLOT_ENDING = 3      # letters of the word before that stand for it when the page writes it rarely
 TITLE_LINE_MAX = 160      # characters: a title-cased line is a heading, not prose
 ENDING_LENS = range(7, 2, -1)  # ending lengths tried, longest first
@@ -225,7 +226,10 @@ def noun_slot(text: str, start: int, end: int, prev: str, pstart: int, lex, skip
     low = prev.lower()
     key = ("word", low)
     if key not in cache:
-        cache[key] = slot_followers(text, find_word(text[:SUFFIX_SAMPLE], low), skip, lex)
+        if len(cache) >= NOUN_SLOT_LOOKUPS:
+            return ""  # bounded work on a page with many repairs
+        sample = cache.setdefault(("sample",), text[:SUFFIX_SAMPLE])
+        cache[key] = slot_followers(text, find_word(sample, low), skip, lex)
     c, what = cache[key], repr(prev)
     if c["capital"] + c["lower"] < NOUN_SLOT_MIN and len(prev) > NOUN_SLOT_ENDING + 1:
         ending = low[-NOUN_SLOT_ENDING:]
