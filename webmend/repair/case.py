@@ -195,7 +195,7 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
                                           or _common_word_in_name(text, prev, lex, skip, alone)):
             return capitalise(word), f"name: follows capitalised {prev!r}"
         if (zipf < NAME_RUN_ZIPF and _capitalised(prev2) and p2start < pstart
-                and not sentence_initial(text, p2start, lex)):
+                and not sentence_initial(text, p2start, lex) and not phrase_goes_on(text, f"{prev} {word}")):
             return capitalise(word), f"name: ends the capitalised run {prev2 + ' ' + prev!r}"
     return word, ""
 
@@ -365,16 +365,19 @@ def phrase_goes_on(text: str, pair: str) -> bool:
     True
     >>> phrase_goes_on("the European union stressed; the European union's", "European union")
     False
+    >>> phrase_goes_on("the European union stressed", "European union")  # once says nothing
+    False
     """
-    followers = set()
+    followers, seen = set(), 0
     i = text.find(pair)
     while i >= 0 and len(followers) < 2:
         nxt = _next_word_spaced(text, i + len(pair))
         if not nxt.islower() or (i and text[i - 1].isalnum()):
             return False
         followers.add(nxt)
+        seen += 1
         i = text.find(pair, i + 1)
-    return len(followers) == 1
+    return seen >= 2 and len(followers) == 1
 
 
 _LINE_WORD = re.compile(r"(?<![\w'’])[^\W\d_]{2,}")
