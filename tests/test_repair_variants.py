@@ -143,17 +143,19 @@ def test_every_hosts_clean_text_gets_no_learned_edit(ground_truth, tmp_path):
 
 
 def noun_slot_edits(docs) -> list[tuple[str, str]]:
-    """The case step's edits that the noun's-slot cue (or its spreading to
-    the word's other repairs) made."""
+    """The case step's edits that its cues for languages capitalising nouns
+    made: a noun's slot (and its spreading to the word's other repairs), a
+    compound's start."""
     return [(e.before, e.after) for d in docs for e in d.edits
-            if e.kind == "case" and e.evidence.startswith(("capitalised words follow", "a noun:"))]
+            if e.kind == "case" and e.evidence.startswith(("capitalised words follow", "a noun:", "a compound:"))]
 
 
 def test_lowercased_nouns_get_their_capitals_back(ground_truth, pool, monkeypatch):
     """The benchmark's non-English pages glued and lower-cased by an escaping
     filter ('die \\\\interoperabilität'): the German ones get most of their
     nouns' capitals back from the page's noun slots ('die', 'der', 'von' are
-    followed by capitalised words there), no page gets a case error more;
+    followed by capitalised words there, 'Informationskette' shows how
+    'informationsquelle' is written), no page gets a case error more;
     English pages damaged the same way get no capital from that cue ('the'
     is followed by lower-case words)."""
     from webmend.annotate.language import identify
@@ -162,14 +164,15 @@ def test_lowercased_nouns_get_their_capitals_back(ground_truth, pool, monkeypatc
     german = [identify(t[:2000])[0] == "de" for t in texts]
     assert sum(german) >= 2
 
-    def misses(slot_min: int):
-        monkeypatch.setattr(case, "NOUN_SLOT_MIN", slot_min)
+    def misses():
         pages, docs = host_run(texts, ["escape_sql_foreign"], seed=7)
         return [case_misses(d.text, gold) for d, (_, gold) in zip(docs, pages)], docs
 
-    slot_min = case.NOUN_SLOT_MIN
-    without, _ = misses(10 ** 9)
-    with_cue, docs = misses(slot_min)
+    with_cue, docs = misses()
+    monkeypatch.setattr(case, "NOUN_SLOT_MIN", 10 ** 9)   # the cues off
+    monkeypatch.setattr(case, "COMPOUND_START", 10 ** 9)
+    without, _ = misses()
+    monkeypatch.undo()
     assert noun_slot_edits(docs)
     assert all(a <= b for a, b in zip(with_cue, without)), (with_cue, without)
     before = sum(n for n, de in zip(without, german) if de)

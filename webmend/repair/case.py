@@ -43,6 +43,7 @@ Otherwise the word stays as the repair left it (lower-case).
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections import Counter
 
@@ -67,6 +68,8 @@ NOUN_SLOT_RATIO = 3       # capitalised followers per lower-case one, at least
 NOUN_SLOT_ZIPF = 2.0      # a follower counts if this common in the page's language (names left out)
 NOUN_SLOT_LOOKUPS = 200   # words before repairs (and endings) a page's noun slots are counted for, at most
 NOUN_SLOT_ENDING = 3      # letters of the word before that stand for it when the page writes it rarely
+COMPOUND_START = 8        # letters a repaired word shares with capitalised compounds, at least
+COMPOUND_TAIL = 4         # letters each goes on with past the shared start, at least
 TITLE_LINE_MAX = 160      # characters: a title-cased line is a heading, not prose
 ENDING_LENS = range(7, 2, -1)  # ending lengths tried, longest first
 ENDING_EVIDENCE = 7       # words an ending of n letters needs, all capitalised: 7 - n (a short ending says less), 2 at least
@@ -531,6 +534,7 @@ def restore_case(doc: Document, res: Resources) -> None:
             changes += same_name_elsewhere(text, spans, named, {c.start for c in changes})
         if nouns:
             changes += same_noun_elsewhere(text, spans, nouns, {c.start for c in changes}, lex)
+        changes += compound_heads(text, spans, skip, {c.start: c.after for c in changes}, lex)
         if changes:
             doc.replace(changes)
             doc.rules.append(ev.rule_entry(FAMILY, "capitals restored on repaired words", "page",
@@ -570,6 +574,50 @@ def same_noun_elsewhere(text: str, spans, nouns: set[str], done: set[int], lex=N
             continue
         out.append(Change(s, e, capitalise(text[s:e]), kind="case",
                           evidence=f"a noun: {capitalise(text[s:e])!r} in a noun's slot elsewhere on the page"))
+    return out
+
+
+def compound_heads(text: str, spans, skip: set[int], decided: dict[int, str], lex=None) -> list[Change]:
+    """Changes capitalising the repaired words still in lower case that
+    begin as two other words of the page do, written capitalised
+    mid-sentence (here or by this step), up to a joint: a shared start of
+    COMPOUND_START letters or more, each going on with COMPOUND_TAIL letters
+    or more ('informationsquelle' beside 'Informationskette' and
+    'Informationssysteme'), and no such word in lower case. A language that
+    writes compounds as one capitalised word shows it; English words sharing
+    a long start differ in a short ending ('investigation', 'investigators').
+
+    >>> t = "die Informationskette, die Informationssysteme und informationsquelle"
+    >>> s = t.index("informationsquelle")
+    >>> [c.after for c in compound_heads(t, [(s, s + 18)], {s}, {})]
+    ['Informationsquelle']
+    """
+    out, found = [], {}
+    for s, e, *_ in spans:
+        word = text[s:e] if 0 <= s < e <= len(text) else ""
+        if (len(word) < COMPOUND_START + COMPOUND_TAIL or s in decided or not word.isalpha() or not word.islower()
+                or sentence_initial(text, s, lex)):
+            continue
+        start = word[:COMPOUND_START]
+        if start not in found:
+            if len(found) >= NOUN_SLOT_LOOKUPS:
+                continue  # bounded work on a page with many repairs
+            pattern = re.compile(r"(?<![\w-])(?i:%s)[^\W\d_]*" % re.escape(start))
+            found[start] = [(m.start(), m.group()) for m in pattern.finditer(text, 0, SUFFIX_SAMPLE)]
+        capital, lower = set(), 0
+        for at, other in found[start]:
+            other = decided.get(at, other)
+            joint = len(os.path.commonprefix([word, other.lower()]))
+            if (at == s or len(word) - joint < COMPOUND_TAIL or len(other) - joint < COMPOUND_TAIL
+                    or (at in skip and at not in decided) or sentence_initial(text, at, lex)):
+                continue
+            if other.islower():
+                lower += 1
+            elif _capitalised(other):
+                capital.add(other)
+        if len(capital) >= 2 and not lower:
+            out.append(Change(s, e, capitalise(word), kind="case",
+                              evidence=f"a compound: the page writes {', '.join(sorted(capital)[:3])} capitalised"))
     return out
 
 
