@@ -22,8 +22,8 @@ In order of precedence:
    a German page: NOUN_SLOT_MIN times at least, NOUN_SLOT_RATIO to one), or,
    if the page writes that word too rarely, the words sharing its last three
    letters are ('fehlende', 'übergreifende'); only followers that are common
-   words of the page's language count (names are capitalised in every
-   language), and none followed by a capitalised word (an adjective's slot:
+   words of the page's language count (rare names, capitalised in every
+   language, are left out), and none followed by a capitalised word (an adjective's slot:
    'der internationale Standard'); the repaired word itself is in no
    adjective's slot, and no ending of it is mostly lower-case on the page.
    A language that does not capitalise nouns writes its articles before
@@ -37,6 +37,11 @@ In order of precedence:
    word before is no name on its own
    elsewhere on the page ('Soviet Union', 'European Union', 'New Orleans';
    not 'WeWork executives', where the page writes 'WeWork said').
+
+Then, for the words still lower-case: a compound's start, shared with two
+words the page writes capitalised mid-sentence up to a joint
+('informationsquelle' beside 'Informationskette', 'Informationssysteme';
+see `compound_heads`).
 
 Otherwise the word stays as the repair left it (lower-case).
 """
