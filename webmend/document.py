@@ -212,7 +212,7 @@ class Document:
     rules: list[dict[str, Any]] = field(default_factory=list)  # learned repair rules applied, with evidence
     error: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)  # reader details (file, line, record type)
-    # What the first pass found on this page, for the second (see pipeline.PageNotes); not output.
+    # What the first pass found on this page, for the second (see pipeline.restore_notes); not output.
     notes: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     _map: OffsetMap | None = field(default=None, repr=False, compare=False)
     _host: tuple[str | None, str] | None = field(default=None, repr=False, compare=False)

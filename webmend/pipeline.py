@@ -41,7 +41,7 @@ class HostStats:
     """
 
     # Most entries a named counter keeps; past it the rarest are dropped (steps set
-    # theirs, by name or by prefix: "escaping.space.*" caps every counter so named).
+    # theirs, by name or by prefix: "lost_letters.words.*" caps every language's).
     caps: dict[str, int] = {}
 
     # Pages a host keeps first-pass notes for; past it, a page's steps find again what they need.
@@ -58,6 +58,7 @@ class HostStats:
 
         >>> HostStats.caps["demo.*"] = 10; HostStats.cap_of("demo.en"), HostStats.cap_of("other")
         (10, None)
+        >>> del HostStats.caps["demo.*"]
         """
         cap = HostStats.caps.get(name)
         while cap is None and "." in name:
