@@ -423,6 +423,9 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
         rules = infer_rules(counts, sum(counts.values()), lex, "page")
     if observed and stats.pages > 1:
         pooled = _HOST_RULES.get(stats, lambda: host_rules(stats, lex), lex.lang)
+        # the host's evidence outweighs a page's own too weak to edit with (a common form, part surplus)
+        firm = {r.damaged for r in pooled if r.editable}
+        rules = [r for r in rules if r.editable or r.damaged not in firm]
         have = {r.damaged for r in rules}
         rules += [r for r in pooled if r.damaged not in have and _occurs(doc.text, r.damaged)]
     return rules
