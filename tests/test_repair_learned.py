@@ -256,6 +256,24 @@ def test_crawled_pages_with_chrome_come_back_unchanged():
     assert changed == []
 
 
+def test_crawled_pages_pooled_by_host_come_back_unchanged():
+    """All 181 crawled pages, each host's pages pooled as in a corpus run
+    (several share a host): abbreviations ('i.e.', 'e.g.') and domain names
+    ('nbc.com') make one-letter and foreign-looking tokens abound, and are no
+    damage."""
+    from collections import defaultdict
+
+    hosts = defaultdict(list)
+    with gzip.open(WET, "rt", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            hosts[Document(id="h", url=r["url"]).host].append(r["text"])
+    assert any(len(texts) > 1 for texts in hosts.values())
+    changed = [(host, e.before, e.after) for host, texts in hosts.items()
+               for d in mend_host(texts, host) for e in d.edits if e.kind in KINDS]
+    assert changed == []
+
+
 LEGIT = [
     "Use and/or as you like; his/her choice. The speed was 90 km/h on the A1 and 80 km/h in towns, "
     "via TCP/IP at http://example.com/a/b/c and C:\\Program Files\\App. Follow #climate and @nasa. "

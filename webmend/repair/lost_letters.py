@@ -454,9 +454,37 @@ _HOST_QUIET = ev.HostCache()
 
 
 def _occurs(text: str, word: str) -> bool:
-    """Whether `word` stands in the text other than in capitals ('rom', 'Rom', not 'ROM')."""
+    """Whether `word` stands in the text as a word it may be damage of, other
+    than in capitals ('rom', 'Rom', not 'ROM')."""
     return word in text.lower() and any(not m.group(0).isupper() or len(word) == 1
-                                        for m in ev.find_word(text, word))
+                                        for m in word_matches(text, word))
+
+
+_NAME_BEFORE = "./@"    # 'nbc.com', '/com', 'user@com': part of a name, not a word
+_ALONE_AFTER = " \t\n,;:!?)\"'”’"  # a one-letter word ends so ('o the', 'y air,'), not 'i.e.'
+
+
+def word_matches(text: str, word: str) -> list:
+    """`find_word`'s occurrences of `word` that stand as words of running
+    text: not glued to a name's dot or slash ('nbc.com' is no 'come'), and,
+    for a one-letter form, after a space or an opening mark and before a
+    space or a closing mark ('i.e.' and 'J. Smith' hold no damaged 'we').
+
+    >>> [m.start() for m in word_matches("go o the shop, see nbc.com, i.e. fine; o", "o")]
+    [3, 39]
+    >>> [m.start() for m in word_matches("came rom the town; www.rom.org", "rom")]
+    [5]
+    """
+    out = []
+    for m in ev.find_word(text, word, "-'’"):
+        s, e = m.start(), m.end()
+        before = text[s - 1] if s else " "
+        if before in _NAME_BEFORE:
+            continue
+        if len(word) == 1 and not ((before.isspace() or before in "(\"'“‘") and (e == len(text) or text[e] in _ALONE_AFTER)):
+            continue
+        out.append(m)
+    return out
 
 
 _HOST_RULES = ev.HostCache()
@@ -484,7 +512,7 @@ def repair_text(text: str, rules: list[LostRule]) -> tuple[list[Change], list]:
     capitalised one ('He was' -> 'he was' is real)."""
     changes, spans = [], []
     for r in rules:
-        matches = ev.find_word(text, r.damaged, "-'’")
+        matches = word_matches(text, r.damaged)
         real_next: Counter = Counter()
         if r.common:
             real_next = Counter(_next_word(text, m.end()) for m in matches
