@@ -500,3 +500,25 @@ def test_pages_without_the_damage_do_not_veto_a_hosts_rule():
     out = mend_host(damaged + clean)
     assert [m.group() for d in out for m in re.finditer(r"\^\w+", d.text)] == []
     assert [d.text for d in out[6:]] == clean
+
+
+@needs_bench
+def test_a_filter_of_rare_words_is_learned_from_its_word_list():
+    """A filter of SQL's rare words ('select', 'insert', 'delete', 'update',
+    'drop': no frequent word goes missing after spaces) with a symbol the
+    pages also use elsewhere ('|' between menu items): several keys glued
+    every time, in lower case, after many words of running text make it a
+    rule; the names and codes glued to '/' on all the crawled pages pooled
+    as one host do not."""
+    pool = articles(min_words=400)
+    words = ["select", "insert", "delete", "update", "drop"]
+    hits = lambda t: sum(len(re.findall(rf" {w}", t, re.I)) for w in words)
+    hit = [t for t in pool if 3 <= hits(t) <= 8][:6]  # a few on each page, as rare words go
+    damaged = [variant_damage(t, "|", words) + "\n\nHome | News | Sport" for t in hit]
+    out = mend_host(damaged)
+    left = [m.group() for d in out for m in re.finditer(r"\|[a-z]\w*", d.text)]
+    glued = sum(len(re.findall(r"\|[a-z]", t)) for t in damaged)
+    assert glued >= 20 and len(left) <= 0.1 * glued, left
+    with gzip.open(WET, "rt", encoding="utf-8") as f:
+        crawled = [json.loads(line)["text"] for line in f]
+    assert [e for d in mend_host(crawled, "one.example") for e in d.edits if e.kind == "escape"] == []

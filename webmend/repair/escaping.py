@@ -456,6 +456,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         anchor = any((ev.poisson_deficit(k.counter, k.expected) >= MIN_ANCHOR_DEFICIT and len(k.contexts) >= MIN_CONTEXTS)
                      or (len(k.contexts) >= MIN_ANCHOR_CONTEXTS and k.hits >= 2 * MIN_ANCHOR_CONTEXTS) for k in used)
         lexes = tuple(x for x in (lex, *known_by) if x is not None)
+        anchor = anchor or word_list_anchor(unit, mode, items, chosen, evid, lexes)
         known = (sum(n for w, _, n in items if w in chosen and any(x.is_word(w, 1.5) for x in lexes)) / max(hits, 1)
                  if lexes else 1.0)
         ok = (hits >= MIN_HITS and len(contexts) >= MIN_CONTEXTS and gain >= MIN_RULE_GAIN
@@ -469,6 +470,38 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         elif total >= MIN_HITS:
             rejected.append(entry)
     return rules, rejected
+
+
+MIN_LIST_KEYS = 3         # a filter's word list: this many keys glued every time...
+MIN_LIST_CONTEXTS = 10    # ...in this many contexts together
+
+
+def word_list_anchor(unit: str, mode: str, items, chosen: dict, evid: "Evidence", lexes) -> bool:
+    """An anchor for a filter of rare words (SQL's 'select', 'delete',
+    'update' in news): several keys whose words are glued every time they
+    stand (no counterexample), always in lower case and known to the lexicon,
+    each after more than one word, and together after many words of running
+    text. Names and codes glued to a symbol ('AP/Getty', 'NBC/Universal',
+    '/spln') are capitalised, unknown or always after the same word.
+
+    >>> k = lambda p, before: Key("|", "replace", p, False, hits=4, contexts=set(before.split()))
+    >>> keys = {"selected": k("sel", "the was has had"), "deleted": k("del", "been were are its"),
+    ...         "updated": k("upd", "our their new old")}
+    >>> from webmend.lexicon.words import lexicon
+    >>> word_list_anchor("|", "replace", [(w, "x", 4) for w in keys], keys, Evidence(Counter(), Counter(), 1), (lexicon("en"),))
+    True
+    """
+    spotless: dict[int, Key] = {}
+    for word, _, _ in items:
+        k = chosen.get(word)
+        if k is None or k.counter or len(k.contexts) < 2 or evid.capitalised.get((unit, mode, word)):
+            continue
+        if not any(x.is_word(word, SINGLE_MIN_ZIPF) for x in lexes):
+            return False  # a glued word no lexicon knows well: not a filter of words
+        spotless[id(k)] = k
+    contexts = set().union(*(k.contexts for k in spotless.values())) if spotless else set()
+    return (len(spotless) >= MIN_LIST_KEYS and len(contexts) >= MIN_LIST_CONTEXTS
+            and sum(c.isalpha() and c.islower() for c in contexts) >= 0.8 * len(contexts))
 
 
 PURE_SHARE = 0.02        # share of a symbol's occurrences that may stand elsewhere than glued to a word
