@@ -122,21 +122,46 @@ _INVISIBLE = re.compile(
 _INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 
 
-def find_invisible(text: str) -> list[Change]:
-    """Changes removing invisible characters from inside words.
+SOFT_HYPHEN_SHARE = 0.03  # of a page's long words, the share soft hyphens must split to be damage
+LONG_WORD = re.compile(r"[^\W\d_]{8,}")
 
-    >>> [(c.start, c.end) for c in find_invisible("Not\\u00adfall da\\u200bta 🏳\\ufe0f\\u200d🌈")]
+
+def find_invisible(text: str) -> tuple[list[Change], int]:
+    """Changes removing invisible characters from inside words, and how many
+    soft hyphens were kept. A soft hyphen is also an author's (or a CMS's)
+    hyphenation hint ('Not\\u00adfall\\u00addaten\\u00adsatz', invisible when
+    rendered): soft hyphens inside words are taken out only when they split
+    at least SOFT_HYPHEN_SHARE of the page's long words (damage strews them),
+    or where a line break follows one; otherwise they are kept (and flagged).
+
+    >>> [(c.start, c.end) for c in find_invisible("Not\\u00adfall da\\u200bta 🏳\\ufe0f\\u200d🌈")[0]]
     [(3, 4), (11, 12)]
+    >>> page = "Laut Gesetz soll die Patientenakte den Not\\u00adfall\\u00addaten\\u00adsatz enthalten. " + "Verschiedene Informationen bleiben gespeichert. " * 20
+    >>> find_invisible(page)
+    ([], 3)
     """
     if text.isascii() or not any(ch in text for ch in _INVISIBLE_CHARS):
-        return []
-    return [Change(m.start(), m.end(), "", kind="invisible",
-                   evidence=f"U+{ord(m.group()[0]):04X} inside a word")
-            for m in _INVISIBLE.finditer(text)]
+        return [], 0
+    matches = list(_INVISIBLE.finditer(text))
+    soft = [m for m in matches if m.group() == "\u00ad"]
+    if soft:
+        split = len({text.rfind(" ", 0, m.start()) for m in soft})  # words with a soft hyphen
+        long_words = len(LONG_WORD.findall(text.replace("\u00ad", "")))
+        if split < SOFT_HYPHEN_SHARE * max(long_words, 1):
+            matches = [m for m in matches if m.group() != "\u00ad"]
+        else:
+            soft = []
+    changes = [Change(m.start(), m.end(), "", kind="invisible",
+                      evidence=f"U+{ord(m.group()[0]):04X} inside a word")
+               for m in matches]
+    return changes, len(soft)
 
 
 def repair_invisible(doc: Document, res: Resources) -> None:
-    doc.replace(find_invisible(doc.text))
+    changes, kept = find_invisible(doc.text)
+    doc.replace(changes)
+    if kept:
+        doc.flags.append(f"invisible: {kept} soft hyphens inside words kept (too few to be damage: hyphenation hints)")
 
 
 # ---------------------------------------------------------------- lossy encoding
