@@ -83,17 +83,17 @@ def time_structure_steps(repeat: int = 5) -> dict:
             templates.observe_lines(d, st)
         steps["templates (first pass)"] = clock() - t0
         res = Resources(hosts=hosts)
-        for d in docs:
-            for s in core:
-                t1 = clock()
-                s.run(d, res)
-                steps[s.name] += clock() - t1
+
+        def run_timed(step_list) -> None:
+            for d in docs:
+                for s in step_list:
+                    t1 = clock()
+                    s.run(d, res)
+                    steps[s.name] += clock() - t1
+
+        run_timed(core)
         t_core = clock() - t0
-        for d in docs:
-            for s in extra:
-                t1 = clock()
-                s.run(d, res)
-                steps[s.name] += clock() - t1
+        run_timed(extra)
         t_all = clock() - t0
         if i:
             if t_core < best_core:
