@@ -117,7 +117,7 @@ def _wrap_width_every_width(lines_: list[str]) -> tuple[int, int, int]:
     """The reference for `lines.wrap_width`: every width from 0 to the longest span tried."""
     import math
 
-    spans = [(len(a), len(a) + lines._first_word_len(b)) for a, b in zip(lines_, lines_[1:]) if a and b]
+    spans = [(len(a), len(a) + lines.first_word_len(b)) for a, b in zip(lines_, lines_[1:]) if a and b]
     if not spans:
         return 0, 0, 0
     best = fallback = (0, 0, 0)

@@ -25,7 +25,7 @@ from webmend.boilerplate.stopwords import guess_language
 from webmend.boilerplate.templates import TEMPLATE_REASON
 from webmend.document import Document
 from webmend.pipeline import Resources, Step
-from webmend.repair.lines import MIN_INNER_LINES, MIN_WIDTH, page_wrap_width, wrap_width
+from webmend.repair.lines import MIN_INNER_LINES, MIN_WIDTH, first_word_len, host_wrap_width, page_wrap_width, wrap_width
 
 TITLE_REASON = "title"
 _KEY = re.compile(r"[\W_]+")
@@ -73,11 +73,6 @@ def repeated_heading(blocks: list[Block], first_kept: int, score: float) -> bool
     return False
 
 
-def _first_word_len(line: str) -> int:
-    i = line.find(" ")
-    return len(line) if i < 0 else i
-
-
 MIN_WRAPPED_SHARE = 0.5   # of the long inner lines, those of the wrapped shape (see `wrapped_width`)
 MAX_WRAPPED_CHARS = MAX_BLOCK_CHARS // 2  # a longer run of wrapped lines is judged in parts
 MIN_CONTINUED_SHARE = 0.25  # of the wrapped lines, those the next continues in lower case (titles, rows: none)
@@ -86,7 +81,7 @@ MIN_CONTINUED_SHARE = 0.25  # of the wrapped lines, those the next continues in 
 def _wrapped_shape(a: str, b: str, width: int) -> bool:
     """Whether line `a`, followed by `b`, ends where a text wrapped at `width`
     breaks: `a` fits and `b`'s first word would not have fitted after it."""
-    return len(a) <= width <= len(a) + _first_word_len(b)
+    return len(a) <= width <= len(a) + first_word_len(b)
 
 
 def wrapped_width(lines: list[str], host_width: int | None = None) -> int | None:
@@ -172,17 +167,6 @@ def wrapped_paragraphs(text: str, blocks: list[Block], host_width: int | None = 
         spaced = " " in b.text
     out.append(run[0] if len(run) == 1 else Block(run[0].start, run[-1].end, "\n".join(x.text for x in run)))
     return out
-
-
-def host_wrap_width(doc: Document, res: Resources | None) -> int | None:
-    """The width most of the host's pages are wrapped at (noted by the
-    hard_wraps step's first pass), or None."""
-    stats = res.host_stats(doc) if res is not None else None
-    widths = stats.counters.get("wrap_width") if stats is not None else None
-    if not widths:
-        return None
-    w, n = widths.most_common(1)[0]
-    return w if n >= 2 and n >= 0.5 * sum(widths.values()) else None
 
 
 MIN_CHROME_EVIDENCE = 3  # a page showing less of site chrome than this is left whole

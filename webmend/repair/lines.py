@@ -18,7 +18,6 @@ sentence ('at', 'the').
 from __future__ import annotations
 
 import re
-from collections import Counter
 from itertools import repeat
 
 import numpy as np
@@ -46,7 +45,7 @@ def _inner_breaks(text: str) -> int:
     return text.count("\n") - 2 * text.count("\n\n")
 
 
-def _first_word_len(line: str) -> int:
+def first_word_len(line: str) -> int:
     i = line.find(" ")
     return len(line) if i < 0 else i
 
@@ -121,7 +120,7 @@ def _capital_share(lines: list[str], width: int) -> float:
     starts with a capital letter (high for verse and lists, low for prose)."""
     n = caps = 0
     for a, b in zip(lines, lines[1:]):
-        if a and b and len(a) <= width <= len(a) + _first_word_len(b):
+        if a and b and len(a) <= width <= len(a) + first_word_len(b):
             n += 1
             caps += b[0].isupper()
     return caps / n if n else 1.0
@@ -169,7 +168,7 @@ def find_wrap_joins(text: str, host_width: int | None = None) -> tuple[list[Chan
         if not (a and b):
             continue
         la = len(a)
-        nxt = _first_word_len(b)
+        nxt = first_word_len(b)
         if not la <= width <= la + nxt or _BULLET.match(b):
             continue
         if len(a) >= 2 and a[-1] == "-" and a[-2].isalpha() and b[0].isalpha():
@@ -190,11 +189,11 @@ def observe_wraps(doc: Document, stats: HostStats) -> None:
             stats.add("wrap_width", [width])
 
 
-def _host_width(doc: Document, res: Resources) -> int | None:
-    stats = res.host_stats(doc)
-    if stats is None:
-        return None
-    widths: Counter = stats.counter("wrap_width")
+def host_wrap_width(doc: Document, res: Resources | None) -> int | None:
+    """The width most of the host's pages are wrapped at (noted by this step's
+    first pass), or None."""
+    stats = res.host_stats(doc) if res is not None else None
+    widths = stats.counters.get("wrap_width") if stats is not None else None
     if not widths:
         return None
     w, n = widths.most_common(1)[0]
@@ -202,7 +201,7 @@ def _host_width(doc: Document, res: Resources) -> int | None:
 
 
 def join_hard_wraps(doc: Document, res: Resources) -> None:
-    changes, width, evidence = find_wrap_joins(doc.text, _host_width(doc, res))
+    changes, width, evidence = find_wrap_joins(doc.text, host_wrap_width(doc, res))
     if changes:
         doc.replace(changes)
         doc.rules.append({"family": "lines", "rule": f"hard wrap at {width} columns", "hits": len(changes),
