@@ -12,6 +12,7 @@ import sys
 
 import click
 
+from webmend.engines.host_store import MAX_HOSTS_IN_MEMORY
 from webmend.pipeline import STEPS, Options
 
 EXIT_PAGE_ERRORS = 1
@@ -82,6 +83,9 @@ def _explain(doc) -> None:
 @click.option("--shard-format", type=click.Choice(["jsonl.gz", "jsonl.zst", "jsonl", "parquet"]),
               default="jsonl.gz", show_default=True, help="Format of the shards (directory output).")
 @click.option("--restart", is_flag=True, help="Directory output: discard a previous run there instead of resuming it.")
+@click.option("--hosts-in-memory", type=click.IntRange(min=1), default=MAX_HOSTS_IN_MEMORY, show_default=True,
+              help="Hosts whose first-pass statistics stay in memory; the others wait on disk (SQLite in a "
+                   "temporary directory, or the output directory's _state/).")
 @click.option("--id-field", default="id", show_default=True, help="JSONL/Parquet input: the field holding the page id.")
 @click.option("--url-field", default="url", show_default=True, help="JSONL/Parquet input: the field holding the URL.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL/Parquet input: the field holding text.")
@@ -90,7 +94,7 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
           explain: bool, no_repair: bool, skip: tuple[str, ...], with_input: bool, engine: str,
           ray_address: str | None, shard_pages: int, shard_format: str, restart: bool, id_field: str,
           url_field: str, text_field: str, html_field: str, quality_filter: str = "",
-          keep_filtered: bool = False) -> None:
+          keep_filtered: bool = False, hosts_in_memory: int = MAX_HOSTS_IN_MEMORY) -> None:
     """Mend pages: INPUT is a .txt or .html(.gz) page, a .jsonl(.gz/.zst) or .parquet of pages, a
     .warc(.gz), .wet(.gz) or .arc(.gz) web archive, a directory, a glob, or an fsspec URL (s3://, https://)."""
     from webmend.engines import runner
@@ -159,11 +163,11 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
                                          suffix="." + shard_format, restart=restart, report=report,
                                          progress=progress, on_doc=_explain if explain else None,
                                          fingerprint_extra={"fields": fields, "keep_filtered": keep_filtered},
-                                         drop_filtered=drop_filtered)
+                                         drop_filtered=drop_filtered, max_hosts=hosts_in_memory)
         else:
             summary = runner.run_to_writer(eng, paths, writer, options=options, report=report,
                                            progress=progress, on_doc=_explain if explain else None,
-                                           drop_filtered=drop_filtered)
+                                           drop_filtered=drop_filtered, max_hosts=hosts_in_memory)
     except runner.RunMismatch as exc:
         raise click.UsageError(str(exc)) from None
     except BaseException:

@@ -20,9 +20,10 @@ again.
 """
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from webmend.document import Document
 
@@ -51,6 +52,9 @@ class HostStats:
         self.pages = 0
         self.counters: dict[str, Counter] = {}
         self.notes: dict[str, dict[str, Any]] = {}  # page key -> what the first pass found on it
+        # Who these counts are: kept by pickling and by merging others into them, so a
+        # copy read back from a HostStore is known for the same host (see HostCache).
+        self.uid = uuid.uuid4().hex
 
     @staticmethod
     def cap_of(name: str) -> int | None:
@@ -126,10 +130,12 @@ class Options:
 @dataclass
 class Resources:
     """Shared, read-only inputs of the steps. `hosts` maps a host name to its
-    pooled statistics; a page whose host has none is judged on its own."""
+    pooled statistics (a dict, or a `HostStore` on disk for a corpus with
+    more hosts than memory should hold); a page whose host has none is judged
+    on its own."""
 
     options: Options = field(default_factory=Options)
-    hosts: dict[str, HostStats] = field(default_factory=dict)
+    hosts: Mapping[str, HostStats] = field(default_factory=dict)
 
     def host_stats(self, doc: Document) -> HostStats | None:
         return self.hosts.get(doc.host_key)

@@ -15,9 +15,9 @@ with the input range each covers, [start, end) (position = file index, page
 number in that file); OUT/_SUCCESS appears when the run is complete. Resume: the same
 command again skips the finished shards and starts reading at the position the
 last one ended, so no page is lost or written twice. Checkpoints in OUT/_state/:
-- the first (per-host statistics) pass is checkpointed per shard of input
-  (observe-00000.pkl: the counts of that shard's pages and where it ended), so a
-  run killed in the first pass redoes only the unfinished shard;
+- the first (per-host statistics) pass is committed per shard of input
+  (hosts.sqlite: the hosts' counts and where the input was read up to, see
+  host_store.py), so a run killed in the first pass redoes only the unfinished shard;
 - the corpus stage's state after each finished output shard (corpus-00000.pkl,
   with cloudpickle), so near-duplicate clusters continue across a resume.
 OUT/_state/ is removed when the run completes.
@@ -28,11 +28,13 @@ import json
 import os
 import pickle
 import shutil
+import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from webmend.document import Document
+from webmend.engines.host_store import MAX_HOSTS_IN_MEMORY, HostPool, HostStore
 from webmend.engines.local import Summary
 from webmend.engines.stream import START, Position
 from webmend.io.remote import Source, is_url
@@ -54,40 +56,50 @@ def _no_progress(total: int | None) -> Callable[[], None]:
     return lambda: None
 
 
-def pool_hosts(observed: Iterator[tuple[Position, str, HostStats]],
-               hosts: dict[str, HostStats] | None = None) -> tuple[dict[str, HostStats], int]:
-    """Merge per-page statistics into per-host statistics, in input order."""
-    hosts = {} if hosts is None else hosts
+def pool_hosts(observed: Iterator[tuple[Position, str, HostStats]], pool: HostPool) -> tuple[Mapping[str, HostStats], int]:
+    """Merge per-page statistics into per-host statistics, in input order;
+    the hosts past the pool's memory wait on disk (see host_store.py)."""
     n = 0
     for _, key, stats in observed:
-        hosts.setdefault(key, HostStats()).merge(stats)
+        pool.add(key, stats)
         n += 1
-    return hosts, n
+    return pool.finish(), n
 
 
 def mend_stream(engine, paths: Sequence[Source], *, options: Options, report: Report = lambda m: None,
-                progress: Progress | None = None) -> Iterator[tuple[Position, Document]]:
-    """Both passes over `paths` and the corpus stage: (position, page) in input order."""
-    hosts: dict[str, HostStats] = {}
+                progress: Progress | None = None,
+                max_hosts: int = MAX_HOSTS_IN_MEMORY) -> Iterator[tuple[Position, Document]]:
+    """Both passes over `paths` and the corpus stage: (position, page) in input order.
+    At most `max_hosts` hosts' statistics are held in memory (the rest in a temporary file)."""
+    hosts: Mapping[str, HostStats] = {}
     total = None
-    if needs_first_pass(options):
-        hosts, total = pool_hosts(engine.observe(paths, options))
-    tick = (progress or _no_progress)(total)
-    finish = corpus_stage(options)
-    for pos, doc in engine.mend(paths, Resources(options=options, hosts=hosts), START, report):
-        finish(doc)
-        tick()
-        yield pos, doc
+    with tempfile.TemporaryDirectory(prefix="webmend-hosts-") as tmp:
+        if needs_first_pass(options):
+            pool = HostPool(os.path.join(tmp, "hosts.sqlite"), max_hosts)
+            try:
+                hosts, total = pool_hosts(engine.observe(paths, options), pool)
+            finally:
+                pool.close()
+            if isinstance(hosts, HostStore):
+                report(f"first pass: {len(hosts)} hosts, more than {max_hosts} (--hosts-in-memory): "
+                       f"their statistics wait on disk")
+        tick = (progress or _no_progress)(total)
+        finish = corpus_stage(options)
+        for pos, doc in engine.mend(paths, Resources(options=options, hosts=hosts), START, report):
+            finish(doc)
+            tick()
+            yield pos, doc
 
 
 def run_to_writer(engine, paths: Sequence[Source], writer, *, options: Options, report: Report = lambda m: None,
                   progress: Progress | None = None, on_doc: Callable[[Document], None] | None = None,
-                  drop_filtered: bool = False) -> Summary:
+                  drop_filtered: bool = False, max_hosts: int = MAX_HOSTS_IN_MEMORY) -> Summary:
     """Mend `paths` into one `writer` (which has write(record)); returns the summary.
     With `drop_filtered`, pages failing --filter are counted, not written."""
     summary = Summary()
     t0 = time.perf_counter()
-    for _, doc in mend_stream(engine, paths, options=options, report=report, progress=progress):
+    for _, doc in mend_stream(engine, paths, options=options, report=report, progress=progress,
+                              max_hosts=max_hosts):
         if summary.count(doc, drop_filtered=drop_filtered):
             writer.write(doc.to_record(with_input=options.with_input, with_evidence=options.explain))
         if on_doc:
@@ -188,20 +200,10 @@ class ShardedOutput:
         _write_atomic(self.dir / MANIFEST, json.dumps(self.manifest, indent=1).encode("utf-8"))
 
     # -- first pass checkpoints
-    def observed_chunks(self) -> list[dict[str, Any]]:
-        """The contiguous finished first-pass chunks, in order."""
-        chunks = []
-        while True:
-            p = self.state / f"observe-{len(chunks):05d}.pkl"
-            if not p.exists():
-                return chunks
-            with open(p, "rb") as f:
-                chunks.append(pickle.load(f))
-
-    def save_observed(self, k: int, end: Position, pages: int, hosts: dict[str, HostStats], last: bool) -> None:
-        data = pickle.dumps({"end": tuple(end), "pages": pages, "hosts": hosts, "last": last},
-                            protocol=pickle.HIGHEST_PROTOCOL)
-        _write_atomic(self.state / f"observe-{k:05d}.pkl", data)
+    @property
+    def hosts_file(self) -> str:
+        """The first pass's per-host statistics, committed per input shard (host_store.py)."""
+        return str(self.state / "hosts.sqlite")
 
     # -- output shards
     @property
@@ -248,44 +250,39 @@ class ShardedOutput:
 
 
 def _first_pass(engine, paths, options: Options, out: ShardedOutput, shard_pages: int,
-                report: Report) -> tuple[dict, int]:
-    """Host statistics, checkpointed per `shard_pages` pages of input."""
-    chunks = out.observed_chunks()
-    hosts: dict[str, HostStats] = {}
-    total = 0
-    for c in chunks:
-        for key, stats in c["hosts"].items():
-            hosts.setdefault(key, HostStats()).merge(stats)
-        total += c["pages"]
-    if chunks and chunks[-1]["last"]:
-        return hosts, total
-    k = len(chunks)
-    start = Position(*chunks[-1]["end"]) if chunks else START
-    if chunks:
-        report(f"{out.dir}: first pass resumes after {total} pages ({k} checkpoints)")
-    part: dict[str, HostStats] = {}
-    n, end = 0, start
-    for pos, key, stats in engine.observe(paths, options, start):
-        part.setdefault(key, HostStats()).merge(stats)
-        n += 1
-        end = pos.next()
-        if n == shard_pages:
-            out.save_observed(k, end, n, part, last=False)
-            for hk, hs in part.items():
-                hosts.setdefault(hk, HostStats()).merge(hs)
-            total += n
-            k, part, n = k + 1, {}, 0
-    out.save_observed(k, end, n, part, last=True)
-    for hk, hs in part.items():
-        hosts.setdefault(hk, HostStats()).merge(hs)
-    return hosts, total + n
+                report: Report, max_hosts: int) -> tuple[Mapping[str, HostStats], int]:
+    """Host statistics, committed to OUT/_state/hosts.sqlite per `shard_pages`
+    pages of input: a run killed in the first pass redoes only the unfinished shard."""
+    pool = HostPool(out.hosts_file, max_hosts, resume=True)
+    try:
+        done = pool.meta()
+        total = done.get("pages", 0)
+        if done.get("last"):
+            return pool.finish(), total
+        start = Position(*done["end"]) if done else START
+        if done:
+            report(f"{out.dir}: first pass resumes after {total} pages ({done['checkpoints']} checkpoints)")
+        k, n, end = done.get("checkpoints", 0), 0, start
+        for pos, key, stats in engine.observe(paths, options, start):
+            pool.add(key, stats)
+            n += 1
+            end = pos.next()
+            if n == shard_pages:
+                total, k, n = total + n, k + 1, 0
+                pool.checkpoint({"end": list(end), "pages": total, "checkpoints": k, "last": False})
+        total += n
+        pool.checkpoint({"end": list(end), "pages": total, "checkpoints": k + 1, "last": True})
+        return pool.finish(), total
+    finally:
+        pool.close()
 
 
 def run_sharded(engine, paths: Sequence[Source], out_dir: str | Path, *, options: Options,
                 shard_pages: int = 10_000, suffix: str = ".jsonl.gz", restart: bool = False,
                 report: Report = lambda m: None, progress: Progress | None = None,
                 on_doc: Callable[[Document], None] | None = None,
-                fingerprint_extra: dict[str, Any] | None = None, drop_filtered: bool = False) -> Summary:
+                fingerprint_extra: dict[str, Any] | None = None, drop_filtered: bool = False,
+                max_hosts: int = MAX_HOSTS_IN_MEMORY) -> Summary:
     """Mend `paths` into shards of `shard_pages` pages in `out_dir`, resuming a
     killed run of the same command where it stopped (see the module's doc).
     With `drop_filtered`, pages failing --filter are counted, not written."""
@@ -301,10 +298,10 @@ def run_sharded(engine, paths: Sequence[Source], out_dir: str | Path, *, options
         report(f"{out_dir}: already complete ({out.manifest.get('pages', 0)} pages); nothing to do")
         summary.pages, summary.errors = out.manifest.get("pages", 0), out.manifest.get("errors", 0)
         return summary
-    hosts: dict[str, HostStats] = {}
+    hosts: Mapping[str, HostStats] = {}
     total = None
     if needs_first_pass(options):
-        hosts, total = _first_pass(engine, paths, options, out, shard_pages, report)
+        hosts, total = _first_pass(engine, paths, options, out, shard_pages, report, max_hosts)
     done = sum(s["pages"] for s in out.shards)
     if out.shards:
         report(f"{out_dir}: resuming after {len(out.shards)} finished shards ({done} pages)")

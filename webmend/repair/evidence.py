@@ -276,10 +276,10 @@ class HostCache:
     def get(self, stats, make, variant: str | None = None):
         """The cached result for this host (and `variant`, e.g. the page's
         language, when the inference depends on it), made once."""
-        key = (id(stats), stats.pages, variant)
+        key = (stats.uid, stats.pages, variant)
         if key not in self.items:
             if len(self.items) >= self.size:
                 self.items.pop(next(iter(self.items)))
-            self.items[key] = (stats, make())  # holding stats keeps its id unique
-        return self.items[key][1]
+            self.items[key] = make()
+        return self.items[key]
 
