@@ -2,6 +2,7 @@
 """Corpus-run benchmark: peak memory per process and pages/s on big WARCs.
 
     .venv/bin/python benchmarks/corpus.py [--gb 1.0] [--rate-pages 600] [--workers 1 2] [--tmp DIR]
+    .venv/bin/python benchmarks/corpus.py --hosts 4000 [--hosts-in-memory 500 1000000]
 
 Builds, in a temporary directory (never committed), an uncompressed WARC of
 about `--gb` GB by writing the article-extraction benchmark's 181 HTML pages into WARC
@@ -12,6 +13,12 @@ gives pages/s; and `webmend clean` with the largest worker count on the big
 WARC gives the peak resident memory of each process (the parent reading and
 writing, and every worker), read from /proc/PID/status VmHWM while it runs.
 Prints one JSON object; figures go to docs/benchmarks.md "## Corpus runs".
+
+`--hosts N`: instead, a WARC.gz of N records, each copy of a page on a host
+of its own (`https://c7.example.com/...`), as in a crawl where nearly every
+page is a new host; `webmend clean` on it once per `--hosts-in-memory`
+value, with the peak memory of each process: what the first pass's per-host
+statistics cost when they all stay in memory, and when they wait on disk.
 """
 from __future__ import annotations
 
@@ -39,8 +46,9 @@ def bench_pages() -> list[tuple[str, bytes]]:
 
 
 def write_warc(path: Path, pages: list[tuple[str, bytes]], *, target_bytes: int | None = None,
-               max_records: int | None = None, gzip: bool = True) -> tuple[int, int]:
-    """Write pages round after round until `target_bytes` of payload or `max_records`."""
+               max_records: int | None = None, gzip: bool = True, own_hosts: bool = False) -> tuple[int, int]:
+    """Write pages round after round until `target_bytes` of payload or `max_records`
+    (with `own_hosts`, each copy of a page on a host of its own)."""
     from webmend.io.warc import write_warc_pages
 
     def records():
@@ -51,7 +59,8 @@ def write_warc(path: Path, pages: list[tuple[str, bytes]], *, target_bytes: int 
                 if (max_records is not None and n >= max_records) or (target_bytes and total >= target_bytes):
                     return
                 sep = "&" if "?" in url else "?"
-                yield f"{url}{sep}copy={copy}", body, "text/html", str(uuid.UUID(int=n + 1))
+                where = url.replace("://", f"://c{copy}.", 1) if own_hosts else url
+                yield f"{where}{sep}copy={copy}", body, "text/html", str(uuid.UUID(int=n + 1))
                 n += 1
                 total += len(body)
             copy += 1
@@ -86,9 +95,9 @@ def _peak_kb(pid: int) -> int | None:
     return None
 
 
-def run_clean(warc: Path, out: Path, workers: int) -> dict:
+def run_clean(warc: Path, out: Path, workers: int, *extra: str) -> dict:
     """`webmend clean` with its processes' peak RSS sampled from /proc."""
-    cmd = [sys.executable, "-m", "webmend.cli", "clean", str(warc), "-o", str(out), "--workers", str(workers)]
+    cmd = [sys.executable, "-m", "webmend.cli", "clean", str(warc), "-o", str(out), "--workers", str(workers), *extra]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
@@ -126,10 +135,22 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--skip-big", action="store_true", help="only the pages/s runs")
     ap.add_argument("--tmp", type=Path, default=None, help="where to build the WARCs (default: a temp dir)")
+    ap.add_argument("--hosts", type=int, default=0, help="instead: N records, each on a host of its own")
+    ap.add_argument("--hosts-in-memory", type=int, nargs="+", default=[500, 1_000_000])
     args = ap.parse_args()
     pages = bench_pages()
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         tmp = Path(tmp)
+        if args.hosts:
+            warc = tmp / "hosts.warc.gz"
+            n, size = write_warc(warc, pages, max_records=args.hosts, own_hosts=True)
+            result = {"machine": f"{os.cpu_count()} cores", "warc": {"records": n, "bytes": size}, "runs": []}
+            for m in args.hosts_in_memory:
+                r = run_clean(warc, tmp / f"hosts-{m}.jsonl.gz", max(args.workers), "--hosts-in-memory", str(m))
+                result["runs"].append({"hosts_in_memory": m, **r})
+                print(json.dumps(result["runs"][-1]), file=sys.stderr)
+            print(json.dumps(result, indent=1))
+            return
         result: dict = {"machine": f"{os.cpu_count()} cores", "rate": []}
         small = tmp / "rate.warc.gz"
         n, size = write_warc(small, pages, max_records=args.rate_pages)

@@ -3,7 +3,8 @@
 Two passes when a step learns from a host's pages: the first reads every page,
 prepares and observes it, and pools counts per host; the second reads again
 and mends each page with its host's statistics. Nothing but those bounded
-counts is kept between the passes, so memory does not grow with the corpus.
+counts is kept between the passes, and past `--hosts-in-memory` hosts they
+wait on disk (engines/host_store.py), so memory does not grow with the corpus.
 
 The parent process reads the inputs and hands pages to the workers; at most
 `IN_FLIGHT_PER_WORKER` pages per worker are on their way at any time, so a
