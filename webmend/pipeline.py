@@ -136,6 +136,9 @@ class Resources:
 
     options: Options = field(default_factory=Options)
     hosts: Mapping[str, HostStats] = field(default_factory=dict)
+    # The first pass left out the hosts of one page (a census counted them): a
+    # page whose host is not in `hosts` is observed on its own by `mend_page`.
+    alone_if_unseen: bool = False
 
     def host_stats(self, doc: Document) -> HostStats | None:
         return self.hosts.get(doc.host_key)
@@ -286,8 +289,11 @@ def observe(doc: Document, stats: HostStats, options: Options = Options()) -> No
     """First pass for one page: prepare it and add its counts to its host's stats."""
     steps = active_steps(options)
     run_steps(doc, Resources(options=options), [s for s in steps if s.prepare])
-    if doc.error:
-        return
+    if not doc.error:
+        _observe_prepared(doc, stats, steps)
+
+
+def _observe_prepared(doc: Document, stats: HostStats, steps: list[Step]) -> None:
     stats.pages += 1
     for s in steps:
         if s.observe is not None:
@@ -296,6 +302,30 @@ def observe(doc: Document, stats: HostStats, options: Options = Options()) -> No
             except Exception:  # observation is best effort; pass 2 reports errors
                 pass
     stats.keep_notes(doc)
+
+
+def mend_page(doc: Document, res: Resources) -> Document:
+    """Second pass for one page: its steps with its host's statistics; a page
+    the first pass left out as its host's only page is mended on its own."""
+    if res.alone_if_unseen and res.host_stats(doc) is None and needs_first_pass(res.options):
+        return mend_alone(doc, res.options)
+    return run_steps(doc, res)
+
+
+def mend_alone(doc: Document, options: Options) -> Document:
+    """Mend a page that is its own host, preparing it once: a copy of the
+    prepared page is observed as the first pass would observe it, then the
+    page goes on with those statistics. The same output as both passes
+    (`collect_host_stats` then `run_steps`), for one preparation instead of two."""
+    import copy
+
+    steps = active_steps(options)
+    run_steps(doc, Resources(options=options), [s for s in steps if s.prepare])
+    hosts = {}
+    if not doc.error:
+        stats = hosts[doc.host_key] = HostStats()
+        _observe_prepared(copy.deepcopy(doc), stats, steps)
+    return run_steps(doc, Resources(options=options, hosts=hosts), [s for s in steps if not s.prepare])
 
 
 def collect_host_stats(docs: Iterable[Document], options: Options = Options()) -> dict[str, HostStats]:
@@ -330,13 +360,10 @@ def mend(text: str | None = None, html: str | None = None, url: str | None = Non
     if (text is None) == (html is None):
         raise ValueError("give exactly one of text= or html=")
     options = options or Options()
-
-    def fresh() -> Document:
-        if html is not None:
-            return Document(id=id, url=url, source=html, source_kind="html")
-        return Document(id=id, url=url, source=text)
-
-    hosts = collect_host_stats([fresh()], options)
-    doc = run_steps(fresh(), Resources(options=options, hosts=hosts))
+    if html is not None:
+        doc = Document(id=id, url=url, source=html, source_kind="html")
+    else:
+        doc = Document(id=id, url=url, source=text)
+    doc = mend_alone(doc, options)
     corpus_stage(options)(doc)
     return doc

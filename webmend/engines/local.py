@@ -15,6 +15,7 @@ webmend/engines/runner.py, the same for this engine and the Ray engine.
 """
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing as mp
 import os
 import pickle
@@ -31,7 +32,8 @@ from webmend.document import Document
 from webmend.engines.stream import START, Position, iter_pages
 from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES
 from webmend.io.remote import Source
-from webmend.pipeline import HostStats, Options, Resources, observe, run_steps
+from webmend.engines.host_store import HostCensus
+from webmend.pipeline import HostStats, Options, Resources, mend_page, observe
 
 IN_FLIGHT_PER_WORKER = 16
 
@@ -89,20 +91,20 @@ def _die_with_parent() -> None:
             pass
 
 
-def _resources(token: str, hosts_file: str | None, options: Options) -> Resources:
+def _resources(token: str, hosts_file: str | None, bare: Resources) -> Resources:
     res = _CONTEXTS.get(token)
     if res is None:
-        hosts = {}
+        res = bare
         if hosts_file:
             with open(hosts_file, "rb") as f:
-                hosts = pickle.load(f)
+                res = dataclasses.replace(bare, hosts=pickle.load(f))
         _CONTEXTS.clear()
-        res = _CONTEXTS[token] = Resources(options=options, hosts=hosts)
+        _CONTEXTS[token] = res
     return res
 
 
-def _task(fn: Callable, token: str, hosts_file: str | None, options: Options, item):
-    return fn(_resources(token, hosts_file, options), item)
+def _task(fn: Callable, token: str, hosts_file: str | None, bare: Resources, item):
+    return fn(_resources(token, hosts_file, bare), item)
 
 
 def _observe_with(res: Resources, item: tuple[Position, Document]) -> tuple[Position, str, HostStats]:
@@ -114,7 +116,7 @@ def _observe_with(res: Resources, item: tuple[Position, Document]) -> tuple[Posi
 
 def _mend_with(res: Resources, item: tuple[Position, Document]) -> tuple[Position, Document]:
     pos, doc = item
-    run_steps(doc, res)
+    doc = mend_page(doc, res)
     doc.source = ""  # not needed by the parent; keep the pipe light
     return pos, doc
 
@@ -155,11 +157,21 @@ class LocalEngine:
         self._pool = None
         self._tmpdir: tempfile.TemporaryDirectory | None = None
 
-    def observe(self, paths: Sequence[Source], options: Options,
-                start: Position = START) -> Iterator[tuple[Position, str, HostStats]]:
+    def census(self, paths: Sequence[Source]) -> HostCensus:
+        """Which hosts have several pages: every page's URL read once, in this process."""
+        census = HostCensus()
+        for _, doc in iter_pages(paths, START, lambda m: None, self.max_bytes, self.fields):
+            census.add(doc.host_key)
+        return census
+
+    def observe(self, paths: Sequence[Source], options: Options, start: Position = START,
+                census: HostCensus | None = None) -> Iterator[tuple[Position, str, HostStats]]:
         """First pass: each page's position, host key and counts, in input order
-        (problems are not reported here: the second pass reports them)."""
+        (problems are not reported here: the second pass reports them); with a
+        `census`, only the pages of hosts with several pages."""
         pages = iter_pages(paths, start, lambda m: None, self.max_bytes, self.fields)
+        if census is not None:
+            pages = (item for item in pages if census.several(item[1].host_key))
         yield from self.map(_observe_with, pages, Resources(options=options))
 
     def mend(self, paths: Sequence[Source], res: Resources, start: Position = START,
@@ -185,7 +197,8 @@ class LocalEngine:
         pool = self._get_pool()
         gate = _Gate(self.workers * IN_FLIGHT_PER_WORKER)
         try:
-            for out in pool.imap(partial(_task, fn, token, hosts_file, res.options), gate.feed(items), chunksize=2):
+            bare = dataclasses.replace(res, hosts={})  # the resources but the hosts, which go by file
+            for out in pool.imap(partial(_task, fn, token, hosts_file, bare), gate.feed(items), chunksize=2):
                 gate.done()
                 yield out
         except BaseException:

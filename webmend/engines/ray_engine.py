@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator, Sequence
 from webmend.engines.stream import START, Position, iter_file_pages
 from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES
 from webmend.io.remote import Source
-from webmend.pipeline import HostStats, Options, Resources, observe, run_steps
+from webmend.pipeline import HostStats, Options, Resources, mend_page, observe
 
 BATCH_PAGES = 8
 BLOCK_BYTES = 1 << 20
@@ -73,8 +73,7 @@ def _mend_batch(batch: dict[str, Any], options: Options, hosts_ref: list) -> dic
     out: dict[str, list] = {"file": [], "page": [], "doc": [], "report": []}
     for f, p, blob, msg in zip(batch["file"], batch["page"], batch["doc"], batch["report"]):
         if p >= 0:
-            doc = pickle.loads(blob)
-            run_steps(doc, res)
+            doc = mend_page(pickle.loads(blob), res)
             doc.source = ""
             blob = pickle.dumps(doc, protocol=5)
         out["file"].append(int(f))

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from webmend.document import Document
-from webmend.engines.host_store import MAX_HOSTS_IN_MEMORY, HostPool, HostStore
+from webmend.engines.host_store import MAX_HOSTS_IN_MEMORY, HostCensus, HostPool, HostStore
 from webmend.engines.local import Summary
 from webmend.engines.stream import START, Position
 from webmend.io.remote import Source, is_url
@@ -56,6 +56,19 @@ def _no_progress(total: int | None) -> Callable[[], None]:
     return lambda: None
 
 
+def take_census(engine, paths: Sequence[Source]) -> HostCensus | None:
+    """Which hosts have several pages, when the engine can count them (the
+    local engine reads the URLs once); None: every page goes through the first pass."""
+    census = getattr(engine, "census", None)
+    return census(paths) if census is not None else None
+
+
+def _observe(engine, paths, options: Options, start: Position, census: HostCensus | None):
+    if census is None:
+        return engine.observe(paths, options, start)
+    return engine.observe(paths, options, start, census=census)
+
+
 def pool_hosts(observed: Iterator[tuple[Position, str, HostStats]], pool: HostPool) -> tuple[Mapping[str, HostStats], int]:
     """Merge per-page statistics into per-host statistics, in input order;
     the hosts past the pool's memory wait on disk (see host_store.py)."""
@@ -72,20 +85,23 @@ def mend_stream(engine, paths: Sequence[Source], *, options: Options, report: Re
     """Both passes over `paths` and the corpus stage: (position, page) in input order.
     At most `max_hosts` hosts' statistics are held in memory (the rest in a temporary file)."""
     hosts: Mapping[str, HostStats] = {}
-    total = None
+    total = census = None
     with tempfile.TemporaryDirectory(prefix="webmend-hosts-") as tmp:
         if needs_first_pass(options):
+            census = take_census(engine, paths)
             pool = HostPool(os.path.join(tmp, "hosts.sqlite"), max_hosts)
             try:
-                hosts, total = pool_hosts(engine.observe(paths, options), pool)
+                hosts, total = pool_hosts(_observe(engine, paths, options, START, census), pool)
             finally:
                 pool.close()
             if isinstance(hosts, HostStore):
                 report(f"first pass: {len(hosts)} hosts, more than {max_hosts} (--hosts-in-memory): "
                        f"their statistics wait on disk")
+            total = census.pages if census is not None else total
         tick = (progress or _no_progress)(total)
         finish = corpus_stage(options)
-        for pos, doc in engine.mend(paths, Resources(options=options, hosts=hosts), START, report):
+        res = Resources(options=options, hosts=hosts, alone_if_unseen=census is not None)
+        for pos, doc in engine.mend(paths, res, START, report):
             finish(doc)
             tick()
             yield pos, doc
@@ -250,9 +266,9 @@ class ShardedOutput:
 
 
 def _first_pass(engine, paths, options: Options, out: ShardedOutput, shard_pages: int,
-                report: Report, max_hosts: int) -> tuple[Mapping[str, HostStats], int]:
+                report: Report, max_hosts: int, census: HostCensus | None) -> tuple[Mapping[str, HostStats], int]:
     """Host statistics, committed to OUT/_state/hosts.sqlite per `shard_pages`
-    pages of input: a run killed in the first pass redoes only the unfinished shard."""
+    pages observed: a run killed in the first pass redoes only the unfinished shard."""
     pool = HostPool(out.hosts_file, max_hosts, resume=True)
     try:
         done = pool.meta()
@@ -263,7 +279,7 @@ def _first_pass(engine, paths, options: Options, out: ShardedOutput, shard_pages
         if done:
             report(f"{out.dir}: first pass resumes after {total} pages ({done['checkpoints']} checkpoints)")
         k, n, end = done.get("checkpoints", 0), 0, start
-        for pos, key, stats in engine.observe(paths, options, start):
+        for pos, key, stats in _observe(engine, paths, options, start, census):
             pool.add(key, stats)
             n += 1
             end = pos.next()
@@ -299,9 +315,11 @@ def run_sharded(engine, paths: Sequence[Source], out_dir: str | Path, *, options
         summary.pages, summary.errors = out.manifest.get("pages", 0), out.manifest.get("errors", 0)
         return summary
     hosts: Mapping[str, HostStats] = {}
-    total = None
+    total = census = None
     if needs_first_pass(options):
-        hosts, total = _first_pass(engine, paths, options, out, shard_pages, report, max_hosts)
+        census = take_census(engine, paths)  # the same every run: a resumed first pass leaves out the same pages
+        hosts, total = _first_pass(engine, paths, options, out, shard_pages, report, max_hosts, census)
+        total = census.pages if census is not None else total
     done = sum(s["pages"] for s in out.shards)
     if out.shards:
         report(f"{out_dir}: resuming after {len(out.shards)} finished shards ({done} pages)")
@@ -318,7 +336,8 @@ def run_sharded(engine, paths: Sequence[Source], out_dir: str | Path, *, options
         writer, shard_start = None, end
 
     try:
-        for pos, doc in engine.mend(paths, Resources(options=options, hosts=hosts), start, report):
+        res = Resources(options=options, hosts=hosts, alone_if_unseen=census is not None)
+        for pos, doc in engine.mend(paths, res, start, report):
             if writer is None:
                 name = f"part-{len(out.shards):05d}{suffix}"
                 writer = open_writer(str(out.dir / name))

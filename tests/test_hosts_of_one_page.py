@@ -1,0 +1,102 @@
+"""A page that is its own host is prepared once, not twice: `mend_alone`
+observes a copy of the prepared page as the first pass would, and the output
+is the same, edit for edit, as both passes over it. A corpus run counts the
+pages of each host first (a census of the URLs) and leaves the hosts of one
+page out of the first pass; the output is the same as observing every page."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from conftest import BENCH, SHARED
+from webmend.document import Document
+from webmend.pipeline import Options, Resources, collect_host_stats, mend_alone, run_steps
+
+SAMPLE = SHARED / "samples" / "kancc-reminiscences-ch21-6.txt"
+
+
+def _both_passes(make) -> Document:
+    hosts = collect_host_stats([make()], Options())
+    return run_steps(make(), Resources(options=Options(), hosts=hosts))
+
+
+def _same(a: Document, b: Document) -> None:
+    assert a.text == b.text
+    assert [(e.kind, e.start, e.end, e.before, e.after) for e in a.edits] == \
+           [(e.kind, e.start, e.end, e.before, e.after) for e in b.edits]
+    assert a.flags == b.flags and a.rules == b.rules and a.title == b.title
+    assert [(r.reason, r.text) for r in a.removed] == [(r.reason, r.text) for r in b.removed]
+
+
+def test_sample_page_alone_equals_both_passes():
+    text = SAMPLE.read_text(encoding="utf-8")
+    make = lambda: Document(id="kancc", url="http://kancc.example/board/1", source=text)  # noqa: E731
+    alone = mend_alone(make(), Options())
+    _same(alone, _both_passes(make))
+    assert alone.edits and alone.rules  # a damaged page: the equality is not of two empty outputs
+
+
+@pytest.mark.parametrize("k", range(0, 181, 30))
+def test_html_pages_alone_equal_both_passes(k, ground_truth):
+    files = sorted((BENCH / "html").glob("*.html.gz"))
+    f = files[k]
+    html = gzip.decompress(f.read_bytes()).decode("utf-8", "replace")
+    url = ground_truth[f.name.split(".")[0]]["url"]
+    make = lambda: Document(id=f.name, url=url, source=html, source_kind="html")  # noqa: E731
+    _same(mend_alone(make(), Options()), _both_passes(make))
+
+
+class _Counting:
+    """An engine as given, but without a census (every page through the first
+    pass, as before), or counting the pages its first pass observes."""
+
+    def __init__(self, engine, census: bool):
+        self.engine, self.observed = engine, 0
+        if census:
+            self.census = engine.census
+
+    def observe(self, *args, **kw):
+        for item in self.engine.observe(*args, **kw):
+            self.observed += 1
+            yield item
+
+    def mend(self, *args, **kw):
+        return self.engine.mend(*args, **kw)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_census_leaves_hosts_of_one_page_out_of_the_first_pass(tmp_path, workers):
+    """The crawled benchmark pages (many hosts of one page, some of several)
+    plus three pages on one host: the first pass observes only the pages of
+    hosts with several, and the output equals observing every page."""
+    from webmend.engines import runner
+    from webmend.engines.local import LocalEngine
+
+    with gzip.open(BENCH / "wet.jsonl.gz", "rt", encoding="utf-8") as f:
+        records = [json.loads(line) for line in f][:40]
+    for i, r in enumerate(records[:3]):  # a host of three pages
+        r["url"] = f"https://one-site.example/page/{i}"
+    path = tmp_path / "pages.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+    outputs, observed = [], []
+    for census in (True, False):
+        engine = LocalEngine(workers)
+        counting = _Counting(engine, census)
+        got: list[dict] = []
+        w = type("W", (), {"write": lambda self, rec: got.append(rec)})()
+        try:
+            runner.run_to_writer(counting, [str(path)], w, options=Options())
+        finally:
+            engine.close()
+        outputs.append([(r["id"], r["text"], r["edits"], r["flags"]) for r in got])
+        observed.append(counting.observed)
+    assert outputs[0] == outputs[1] and len(outputs[0]) == len(records)
+    from collections import Counter
+
+    hosts = Counter(Document(id="", url=r["url"], source="").host_key for r in records)
+    assert observed[1] == len(records)  # without a census, every page
+    several = sum(n for n in hosts.values() if n > 1)
+    assert observed[0] == several < len(records) // 2  # with it, only the pages of hosts with several
