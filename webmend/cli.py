@@ -98,6 +98,7 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
     """Mend pages: INPUT is a .txt or .html(.gz) page, a .jsonl(.gz/.zst) or .parquet of pages, a
     .warc(.gz), .wet(.gz) or .arc(.gz) web archive, a directory, a glob, or an fsspec URL (s3://, https://)."""
     from webmend.engines import runner
+    from webmend.engines.local import one_math_thread
     from webmend.io.readers import UnsupportedInput, expand_inputs
     from webmend.io.writers import UnsupportedOutput, open_writer
 
@@ -131,6 +132,7 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
         sys.exit(EXIT_OUTPUT)
 
     workers = workers or os.cpu_count() or 1
+    one_math_thread()  # this process mends too (one worker), and the workers it forks inherit it
     if engine == "ray":
         try:
             from webmend.engines.ray_engine import RayEngine

@@ -76,6 +76,19 @@ _CONTEXTS: dict[str, Resources] = {}
 
 def _init_worker() -> None:
     _die_with_parent()
+    one_math_thread()
+
+
+def one_math_thread() -> None:
+    """Have numpy's BLAS (OpenBLAS) use one thread in this process. webmend's
+    matrices are tiny (a page's blocks by some 30 features): more threads
+    win nothing on them, and they spin between calls on the cores the
+    worker processes need. Measured: with OpenBLAS's default threads, 2
+    workers on 2 cores ran slower than 1 (docs/benchmarks.md, Corpus runs)."""
+    from threadpoolctl import threadpool_limits
+
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"  # for a BLAS loaded later (scipy's own), and child processes
+    threadpool_limits(limits=1, user_api="blas")  # for those loaded already (numpy's)
 
 
 def _die_with_parent() -> None:

@@ -104,7 +104,9 @@ class RayEngine:
             for name in ("ray", "ray.data"):
                 logging.getLogger(name).setLevel(logging.ERROR)
             kw: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
-                                  "configure_logging": False}
+                                  "configure_logging": False,
+                                  # one BLAS thread a worker (see local.one_math_thread)
+                                  "runtime_env": {"env_vars": {"OPENBLAS_NUM_THREADS": "1"}}}
             if self.address:
                 ray.init(address=self.address, **kw)
             else:
