@@ -184,3 +184,24 @@ def test_lowercased_nouns_get_their_capitals_back(ground_truth, pool, monkeypatc
         pages, docs = host_run(english[k:k + HOST_PAGES], ["escape_sql_foreign"], seed=60 + k)
         assert repaired_share(pages, docs)[1] >= 20
         assert noun_slot_edits(docs) == []
+
+
+def test_a_hosts_lost_letter_mechanism_repairs_rarer_words(pool):
+    """An escape eats the r of 'right' and 'really' on every page of a host:
+    'right' is frequent enough across the pages to prove the rule, 'really'
+    stands on one page only, too rarely to be proved there or across the
+    host. The host's rule establishes the mechanism (an r lost at the word's
+    start), which then repairs 'eally' on its page; clean pages of the same
+    words get nothing (test_clean_pages_are_unchanged)."""
+    from damage_variants import eat_letter
+
+    channel = eat_letter("eat_r", ["really", "right"])
+    word = re.compile(r"\b[Rr]eally\b")
+    rare = next(t for t in pool if 2 <= len(word.findall(t)) <= 4)
+    others = sorted((t for t in pool if t is not rare and not word.search(t)),
+                    key=lambda t: -len(re.findall(r"\b[Rr]ight\b", t)))[:5]
+    texts = [rare, *others]
+    docs = mend_pages([channel(t, None, {}) for t in texts], STEPS, host="eaten-r.example")
+    assert not re.search(r"\beally\b", docs[0].text)
+    assert [e.after for e in docs[0].edits if e.before.lower() == "eally"]
+    assert all(word.findall(d.text) == word.findall(t) for d, t in zip(docs, texts))

@@ -188,11 +188,74 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
             rank = (not rule.common, rule.evidence)
             if w not in rules or rank > (not rules[w].common, rules[w].evidence):
                 rules[w] = rule
+    for rule in same_mechanism(mechanisms(rules.values()), rules, get, tokens, lex, scope, spread):
+        rules.setdefault(rule.word, rule)
     by_form: dict[str, LostRule] = {}
     for r in rules.values():
         if r.damaged not in by_form or r.gain > by_form[r.damaged].gain:
             by_form[r.damaged] = r
     return sorted(by_form.values(), key=lambda r: -r.gain)
+
+
+RELAXED_MIN_EXPECTED = 0.2  # a rarer word the same mechanism took need only be expected this often...
+NONWORD_ZIPF = 3.0         # ...when its damaged form is no word (wordfreq knows fragments like 'ight' at 2.96)
+
+
+def mechanism(rule: LostRule) -> tuple[int, str]:
+    """Where a rule's word lost its letter, and which: (position, letter).
+
+    >>> mechanism(LostRule("rom", "from", 9, 0, 9.0, 1.0, 1.0, "page"))
+    (0, 'f')
+    """
+    w, d = rule.word, rule.damaged
+    i = next((i for i in range(len(d)) if d[i] != w[i]), len(d))
+    return i, w[i]
+
+
+def mechanisms(rules) -> set[tuple[int, str]]:
+    """The letters lost, and where, that rules able to edit establish."""
+    return {mechanism(r) for r in rules if r.editable and not r.common}
+
+
+def same_mechanism(mechs: set[tuple[int, str]], words, get, tokens: int, lex: Lexicon, scope: str,
+                   spread=None) -> list[LostRule]:
+    """Rarer words that lost the same letter at the same place (`mechs`) as
+    the words of rules already accepted (which establish the mechanism: an
+    escape that eats the r of every word it precedes takes 'right' often
+    enough to prove itself, and 'really' too rarely to be proved alone).
+    Such a word (not among `words`, which have their rules) needs only to be
+    expected RELAXED_MIN_EXPECTED times and to be missing altogether, while
+    its damaged form stands twice or more and is no word of the language
+    (below NONWORD_ZIPF: 'eally'). Only rules that edit establish a mechanism.
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> mechs = mechanisms([LostRule("ight", "right", 12, 0, 6.0, 90.0, 1.0, "page")])
+    >>> [(r.damaged, r.word) for r in same_mechanism(mechs, {"right"}, {"ight": 12, "eally": 3}.get, 4000,
+    ...                                              lexicon("en"), "page")]
+    [('eally', 'really')]
+    """
+    if not mechs or tokens <= 0:
+        return []
+    out = []
+    min_freq = RELAXED_MIN_EXPECTED / tokens
+    for w, f_w, forms in frequent_words(lex):
+        if f_w < min_freq:
+            break
+        if w in words or get(w, 0):
+            continue
+        for d, f_d, common in forms:
+            k = get(d, 0)
+            if k < 2 or common or f_d >= 10 ** (NONWORD_ZIPF - 9) or mechanism(LostRule(d, w, 0, 0, 0, 0, 0, "")) not in mechs:
+                continue
+            if spread is not None and not spread(d, f_w):
+                continue
+            e_w = tokens * f_w
+            gain = k * (math.log(f_w) - math.log(max(f_d, 1e-9)))
+            rule = LostRule(d, w, k, 0, round(e_w, 1), round(gain, 1), 1.0, scope)
+            rule.evidence = round(ev.poisson_deficit(0, e_w) + ev.poisson_excess(k, tokens * f_d), 1)
+            out.append(rule)
+            break
+    return out
 
 
 # ------------------------------------------------------------ first pass
@@ -428,6 +491,12 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
         rules = [r for r in rules if r.editable or r.damaged not in firm]
         have = {r.damaged for r in rules}
         rules += [r for r in pooled if r.damaged not in have and _occurs(doc.text, r.damaged)]
+        mechs = mechanisms(pooled)
+        if mechs:  # the host's damage, on words too rare on its other pages to be proved there
+            counts = ev.words_of(doc.text, caps=False)
+            taken = {r.word for r in rules}
+            rules += [r for r in same_mechanism(mechs, taken, counts.get, sum(counts.values()), lex, "page")
+                      if r.damaged not in {x.damaged for x in rules} and _occurs(doc.text, r.damaged)]
     return rules
 
 
