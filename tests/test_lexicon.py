@@ -5,7 +5,8 @@ import gc
 import weakref
 
 import webmend
-from webmend.lexicon.words import MAX_LEXICONS, lexicon
+from webmend.lexicon import words
+from webmend.lexicon.words import MAX_LEXICON_WORDS, MAX_LEXICONS, held_words, lexicon
 
 
 def test_a_dropped_lexicon_is_freed_with_what_was_derived_from_it(ground_truth):
@@ -15,11 +16,28 @@ def test_a_dropped_lexicon_is_freed_with_what_was_derived_from_it(ground_truth):
     doc = webmend.mend(text=german.replace(" von ", " vn ").replace("-", "- "))
     assert doc.error is None
     ref = weakref.ref(lexicon("de"))
-    for lang in ["en", "fr", "es", "it", "pt", "nl", "sv", "pl", "tr"][:MAX_LEXICONS]:
+    for lang in ["en", "fr", "es", "it", "pt", "nl", "sv", "pl", "ru", "ar"]:
         lexicon(lang)
+        assert held_words() <= MAX_LEXICON_WORDS and len(words._HELD) <= MAX_LEXICONS
     gc.collect()
-    assert lexicon.cache_info().currsize <= MAX_LEXICONS
+    assert "de" not in words._HELD
     assert ref() is None, "something still holds the evicted German lexicon"
+
+
+def test_small_lexicons_share_the_room_of_a_big_one():
+    """The bound is in words: many small lists stay held together."""
+    for lang in ["ko", "id", "tr", "en"]:
+        lexicon(lang)
+    assert {"ko", "id", "tr", "en"} <= set(words._HELD)
+
+
+def test_a_glance_at_function_words_holds_no_lexicon():
+    """Other languages' commonest words are read without pushing out the lexicons in use."""
+    words._HELD.clear()
+    lexicon("en")
+    for lang in ["de", "fr", "es", "it", "pt", "nl", "id", "tr", "pl", "sv"]:
+        assert words.commonest(lang, 6.0)
+    assert list(words._HELD) == ["en"]
 
 
 def test_a_language_wordfreq_lacks_has_no_lexicon():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import OrderedDict
 
 
 class Lexicon:
@@ -106,25 +107,71 @@ def per_lexicon(maxsize: int | None = None):
     return decorate
 
 
-MAX_LEXICONS = 8  # languages held at once (~50 MB each): a worker's memory stays bounded
+# Languages held at once are bounded by their words (each some 100 bytes in
+# memory: 'en' 321,000 words and 41 MB, 'ru' 713,000 and 110 MB, 'ko' 30,000),
+# so a worker's memory stays bounded however many languages a corpus brings,
+# while small lists do not take a big one's room. The least recently used
+# language goes first; it is read again (0.01-0.5 s) when needed again.
+MAX_LEXICON_WORDS = 3_000_000
+MAX_LEXICONS = 16
+_HELD: "OrderedDict[str, Lexicon | None]" = OrderedDict()
 
 
-@functools.lru_cache(maxsize=MAX_LEXICONS)
 def lexicon(lang: str | None) -> Lexicon | None:
     """The Lexicon of an ISO 639-1 language, or None when wordfreq has no list for it.
 
-    At most MAX_LEXICONS are held; the least recently used is dropped (and read
-    again, in a fraction of a second, when it is needed again), so a corpus in
-    many languages cannot grow a worker past its memory bound."""
+    Held while the languages held stay within MAX_LEXICON_WORDS words and
+    MAX_LEXICONS languages; past that the least recently used is dropped."""
     if not lang:
         return None
+    if lang in _HELD:
+        _HELD.move_to_end(lang)
+        return _HELD[lang]
+    freqs = _frequencies(lang)
+    lex = _HELD[lang] = Lexicon(lang, freqs) if freqs else None
+    while len(_HELD) > 1 and (len(_HELD) > MAX_LEXICONS or held_words() > MAX_LEXICON_WORDS):
+        _HELD.popitem(last=False)
+    return lex
+
+
+def held_words() -> int:
+    """Words of the lexicons held now."""
+    return sum(len(lex._freqs) for lex in _HELD.values() if lex is not None)
+
+
+def _frequencies(lang: str) -> dict[str, float]:
     import wordfreq
 
     try:
-        freqs = wordfreq.get_frequency_dict(lang, wordlist="best")
+        return wordfreq.get_frequency_dict(lang, wordlist="best")
     except LookupError:
-        return None
+        return {}
     finally:  # wordfreq keeps every list it read: ours is to be the only copy
         wordfreq.get_frequency_dict.cache_clear()
         wordfreq.get_frequency_list.cache_clear()
-    return Lexicon(lang, freqs) if freqs else None
+
+
+def commonest(lang: str, min_zipf: float) -> frozenset[str]:
+    """A language's words at `min_zipf` or more, read from wordfreq's list
+    without holding (or building) the language's lexicon: for a glance at
+    other languages' function words, which must not push out the lexicons
+    in use.
+
+    >>> {"der", "und", "nicht"} <= commonest("de", 6.6), "haus" in commonest("de", 6.6)
+    (True, False)
+    >>> commonest("de", 6.0) == frozenset(w for w in lexicon("de").top(1000) if lexicon("de").zipf(w) >= 6.0)
+    True
+    """
+    lex = _HELD.get(lang)
+    if lex is not None:
+        return frozenset(w for w in lex.top(1000) if lex.zipf(w) >= min_zipf)
+    import wordfreq
+
+    try:
+        buckets = wordfreq.get_frequency_list(lang, wordlist="best")
+    except LookupError:
+        return frozenset()
+    finally:
+        wordfreq.get_frequency_list.cache_clear()
+    # bucket i holds the words of frequency 10 ** (-i / 100): zipf 9 - i / 100
+    return frozenset(w for i, bucket in enumerate(buckets) if round(9 - i / 100, 2) >= min_zipf for w in bucket)

@@ -97,12 +97,9 @@ def _foreign_marks(other: str, lang: str) -> tuple[str, ...]:
 def _commonest_words(lang: str) -> frozenset[str]:
     """A language's words at FOREIGN_ZIPF or more (a few dozen function words),
     kept on their own: the whole lexicon need not stay loaded for them."""
-    from webmend.lexicon.words import lexicon
+    from webmend.lexicon.words import commonest
 
-    lex = lexicon(lang)
-    if lex is None:
-        return frozenset()
-    return frozenset(w for w in lex.top(1000) if lex.zipf(w) >= FOREIGN_ZIPF)
+    return commonest(lang, FOREIGN_ZIPF)
 
 
 def deletions(w: str) -> list[str]:
