@@ -103,6 +103,25 @@ def test_pool_memory_is_bounded_and_counts_add_up(tmp_path):
         assert got.counters == stats.counters
     assert len(store._recent) <= store.cache
 
+    # bounded by entries too: a few big hosts weigh as much as many small ones
+    sizes = sorted(s.entries() for s in memory.values())
+    budget = sizes[-1] + sizes[-2]  # room for about two of the biggest hosts
+    pool = HostPool(str(tmp_path / "entries.sqlite"), max_hosts=10_000, max_entries=budget)
+    most = 0
+    for key, s in page_stats:
+        pool.add(key, s)
+        assert pool.entries == sum(h.entries() for h in pool.memory.values())
+        most = max(most, pool.entries)
+    assert most <= budget and pool.spills > 0
+    store = pool.finish()
+    assert {k: store.get(k).counters for k in memory} == {k: h.counters for k, h in memory.items()}
+
+    # and the second pass's cache, by the bytes it read
+    small = HostStore(store.path, cache=1000, cache_bytes=20_000)
+    for key in memory:
+        small.get(key)
+        assert small._bytes <= 20_000 or len(small._recent) == 1
+
 
 def test_store_pickles_as_its_path(tmp_path):
     """A worker receives the store's path, not its contents, and reads it itself."""

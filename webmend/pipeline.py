@@ -96,6 +96,14 @@ class HostStats:
             self.notes[key] = note
         return self
 
+    def entries(self) -> int:
+        """Entries held in its counters and notes: what its memory grows with.
+
+        >>> s = HostStats(); s.add("a", ["x", "y"]); s.add("b", ["x"]); s.entries()
+        3
+        """
+        return sum(map(len, self.counters.values())) + len(self.notes)
+
     def keep_notes(self, doc: Document) -> None:
         """Keep what the first pass noted about a page (while there is room)."""
         if doc.notes and len(self.notes) < self.NOTES_CAP:

@@ -7,12 +7,14 @@ grow with the corpus, and every worker of the second pass would load them
 all. So:
 
 - `HostPool` (first pass, in the parent) merges each page's counts into its
-  host's, in input order, and keeps at most `max_hosts` hosts in memory; past
-  that, the hosts least recently seen are merged into their copy on disk.
+  host's, in input order, and keeps at most `max_hosts` hosts, and
+  `max_entries` entries of their counters and notes, in memory; past that,
+  the hosts least recently seen are merged into their copy on disk.
   A run whose hosts all fit never touches the disk: `finish()` gives a dict.
 - `HostStore` (second pass) is that disk copy, read-only, as a mapping host
-  -> HostStats with a small cache of recently used hosts. It pickles as its
-  path, so each worker process (or Ray task) opens the file itself.
+  -> HostStats with a small cache of recently used hosts (bounded in hosts
+  and in the bytes read). It pickles as its path, so each worker process (or
+  Ray task) opens the file itself.
 
 Spilling changes nothing in the counts (merging is adding) unless a host's
 counter outgrows its cap: the cap then trims at other moments, which may
@@ -46,10 +48,14 @@ from typing import Any, Iterator
 from webmend.pipeline import HostStats
 
 # Hosts the first pass keeps in memory (each a few KB to a few MB of capped
-# counts; a small site's some 50 KB); past it they wait on disk.
+# counts; a small site's some 50 KB); past it they wait on disk. The entries
+# of their counters and notes are bounded too (some 100 bytes each in memory):
+# a few big sites weigh as much as thousands of small ones.
 MAX_HOSTS_IN_MEMORY = 2000
-# Hosts a second-pass worker keeps read back from disk.
+MAX_ENTRIES_IN_MEMORY = 2_000_000
+# Hosts a second-pass worker keeps read back from disk, and their pickled bytes at most.
 CACHED_HOSTS = 128
+CACHED_BYTES = 32_000_000
 
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS hosts (key TEXT PRIMARY KEY, stats BLOB NOT NULL);"
            "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);")
@@ -65,10 +71,14 @@ class HostPool:
     file to spill to (made on the first spill); with `resume`, the pool
     continues the one committed there."""
 
-    def __init__(self, path: str, max_hosts: int = MAX_HOSTS_IN_MEMORY, resume: bool = False):
+    def __init__(self, path: str, max_hosts: int = MAX_HOSTS_IN_MEMORY, resume: bool = False,
+                 max_entries: int = MAX_ENTRIES_IN_MEMORY):
         self.path = path
         self.max_hosts = max(1, max_hosts)
+        self.max_entries = max(1, max_entries)
         self.memory: OrderedDict[str, HostStats] = OrderedDict()  # least recently seen first
+        self._entries: dict[str, int] = {}  # each host's HostStats.entries(), and their sum
+        self.entries = 0
         self.spills = 0
         self._db: sqlite3.Connection | None = None
         if resume and os.path.exists(path):
@@ -104,6 +114,7 @@ class HostPool:
             rows = []
             for k in part:
                 stats = self.memory.pop(k)
+                self.entries -= self._entries.pop(k)
                 if k in old:  # the earlier pages first, as in input order
                     stats = old[k].merge(stats)
                 rows.append((k, _dump(stats)))
@@ -117,9 +128,19 @@ class HostPool:
         if host is None:
             host = HostStats()
         self.memory[key] = host.merge(stats)
-        if len(self.memory) > self.max_hosts:
-            # the least recently seen quarter goes to disk at once (fewer, larger writes)
-            self._spill(list(self.memory)[:max(1, self.max_hosts // 4)])
+        size = host.entries()
+        self.entries += size - self._entries.get(key, 0)
+        self._entries[key] = size
+        if len(self.memory) > self.max_hosts or self.entries > self.max_entries:
+            # the least recently seen go to disk, down to three quarters of
+            # both bounds at once (fewer, larger writes)
+            out, hosts, entries = [], len(self.memory), self.entries
+            for k in self.memory:
+                if hosts <= 0.75 * self.max_hosts and entries <= 0.75 * self.max_entries:
+                    break
+                out.append(k)
+                hosts, entries = hosts - 1, entries - self._entries[k]
+            self._spill(out)
 
     def checkpoint(self, meta: dict[str, Any]) -> None:
         """Commit everything pooled so far, with `meta` (JSON), to disk."""
@@ -136,6 +157,8 @@ class HostPool:
         if self._db is None:
             hosts = dict(self.memory)
             self.memory.clear()
+            self._entries.clear()
+            self.entries = 0
             return hosts
         if self.memory:
             self._spill(list(self.memory))
@@ -155,18 +178,20 @@ class HostStore:
     """Second pass: the pooled statistics on disk, read-only, as a mapping
     host -> HostStats, keeping the `cache` most recently used hosts."""
 
-    def __init__(self, path: str, cache: int = CACHED_HOSTS):
+    def __init__(self, path: str, cache: int = CACHED_HOSTS, cache_bytes: int = CACHED_BYTES):
         self.path = path
         self.cache = cache
-        self._recent: OrderedDict[str, HostStats | None] = OrderedDict()
+        self.cache_bytes = cache_bytes
+        self._recent: OrderedDict[str, tuple[HostStats | None, int]] = OrderedDict()  # with its pickled size
+        self._bytes = 0
         self._db: sqlite3.Connection | None = None
         self._pid = 0
 
     def __getstate__(self) -> dict[str, Any]:  # a worker opens the file itself
-        return {"path": self.path, "cache": self.cache}
+        return {"path": self.path, "cache": self.cache, "cache_bytes": self.cache_bytes}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["path"], state["cache"])
+        self.__init__(state["path"], state["cache"], state["cache_bytes"])
 
     def _conn(self) -> sqlite3.Connection:
         if self._db is None or self._pid != os.getpid():  # never a connection inherited by fork
@@ -177,13 +202,14 @@ class HostStore:
     def get(self, key: str, default: HostStats | None = None) -> HostStats | None:
         if key in self._recent:
             self._recent.move_to_end(key)
-            stats = self._recent[key]
+            stats = self._recent[key][0]
         else:
             row = self._conn().execute("SELECT stats FROM hosts WHERE key = ?", (key,)).fetchone()
-            stats = pickle.loads(row[0]) if row else None
-            self._recent[key] = stats
-            if len(self._recent) > self.cache:
-                self._recent.popitem(last=False)
+            stats, size = (pickle.loads(row[0]), len(row[0])) if row else (None, 0)
+            self._recent[key] = stats, size
+            self._bytes += size
+            while len(self._recent) > 1 and (len(self._recent) > self.cache or self._bytes > self.cache_bytes):
+                self._bytes -= self._recent.popitem(last=False)[1][1]
         return default if stats is None else stats
 
     def __getitem__(self, key: str) -> HostStats:
