@@ -204,6 +204,43 @@ def chrome_evidence(feats: list[Features], repeats: list[int], templated: bool) 
     return phrases + int(templated) + int(listing and phrases > 0)
 
 
+# Reasons a block may be dropped for its shape alone: an article's own lists
+# and subheadings have that shape too.
+SHAPE_ONLY = frozenset({"navigation", "short text outside the article", "title-like line", "separator"})
+
+
+def keep_inner_runs(keep: list[bool], scored: list[tuple[float, str, float]]) -> list[bool]:
+    """Keep a run of dropped blocks that lies inside the article (kept text
+    before and after it) when nothing but its shape speaks against it: no
+    chrome phrase, no template, no repeat, no barrier. Short unpunctuated
+    lines between two paragraphs of the article are its list or its
+    subheadings ('NOT SCARY / Writing a blog post / ...'); a menu or an
+    advertisement inside an article brings a chrome phrase or repeats.
+
+    >>> weak, ad = (-1.0, "navigation", 0.0), (-3.0, "advertisement", 0.0)
+    >>> keep_inner_runs([True, False, False, True], [(3, "", 0), weak, weak, (3, "", 0)])
+    [True, True, True, True]
+    >>> keep_inner_runs([True, False, False, True], [(3, "", 0), weak, ad, (3, "", 0)])
+    [True, False, False, True]
+    >>> keep_inner_runs([False, True, False], [weak, (3, "", 0), weak])  # before and after: not inside
+    [False, True, False]
+    """
+    out = list(keep)
+    i, n = 0, len(keep)
+    while i < n:
+        if out[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and not keep[j]:
+            j += 1
+        inside = i > 0 and j < n
+        if inside and all(r in SHAPE_ONLY and b == 0 for _, r, b in scored[i:j]):
+            out[i:j] = [True] * (j - i)
+        i = j
+    return out
+
+
 def remove_chrome(doc: Document, res: Resources) -> None:
     """Chrome out of a text page (an HTML page's extractor already judged its blocks)."""
     if doc.source_kind == "html":
@@ -227,6 +264,7 @@ def remove_chrome(doc: Document, res: Resources) -> None:
         doc.signals["chrome_blocks"] = 0
         return  # a bare article (a page with no word at all is judged below)
     keep, scored = page_path(texts, feats, repeats)
+    keep = keep_inner_runs(keep, scored)
     kept = [i for i, k in enumerate(keep) if k]
     drops = [(b, sc[1]) for b, k, sc in zip(blocks, keep, scored) if not k]
     if kept and repeated_heading(blocks, kept[0], round(scored[kept[0]][0], 3)):
