@@ -417,9 +417,9 @@ def test_an_articles_own_lists_stay_when_chrome_is_around_it(ground_truth):
     """Benchmark articles with lists of short lines between their paragraphs
     (16 pages, 292 lines), dressed in gen.py's chrome: every chrome line
     goes, and the lists inside the article stay where nothing but their
-    shape speaks against them (`chrome.keep_inner_runs`; 30% of the lines
-    at this commit, 8% before it: lists that end the article, or whose
-    lines repeat, are still taken for chrome)."""
+    shape speaks against them (`chrome.keep_inner_runs`; 36% of the lines
+    at this commit, 8% before it: lists that end the article are still
+    taken for chrome)."""
     from damage_variants import clean_articles, gen
 
     rng = random.Random(11)
@@ -436,4 +436,4 @@ def test_an_articles_own_lists_stay_when_chrome_is_around_it(ground_truth):
         kept += sum(l in lines for l in inner)
         chrome_kept += sum(l.format(site=host["site"]) in lines for l in host["chrome_top"] + host["chrome_bottom"])
     assert chrome_kept == 0
-    assert kept >= 0.25 * listed, (kept, listed)
+    assert kept >= 0.3 * listed, (kept, listed)

@@ -205,17 +205,18 @@ def chrome_evidence(feats: list[Features], repeats: list[int], templated: bool) 
 
 
 # Reasons a block may be dropped for its shape alone: an article's own lists
-# and subheadings have that shape too.
-SHAPE_ONLY = frozenset({"navigation", "short text outside the article", "title-like line", "separator"})
+# and subheadings have that shape too (and repeat: 'Photo:', 'Ingredients').
+SHAPE_ONLY = frozenset({"navigation", "short text outside the article", "title-like line", "separator",
+                        "repeated on the page"})
 
 
 def keep_inner_runs(keep: list[bool], scored: list[tuple[float, str, float]]) -> list[bool]:
     """Keep a run of dropped blocks that lies inside the article (kept text
     before and after it) when nothing but its shape speaks against it: no
-    chrome phrase, no template, no repeat, no barrier. Short unpunctuated
-    lines between two paragraphs of the article are its list or its
-    subheadings ('NOT SCARY / Writing a blog post / ...'); a menu or an
-    advertisement inside an article brings a chrome phrase or repeats.
+    chrome phrase, no site template, no barrier. Short unpunctuated lines
+    between two paragraphs of the article are its list or its subheadings
+    ('NOT SCARY / Writing a blog post / ...'), which may repeat ('Photo:');
+    a menu or an advertisement inside an article brings a chrome phrase.
 
     >>> weak, ad = (-1.0, "navigation", 0.0), (-3.0, "advertisement", 0.0)
     >>> keep_inner_runs([True, False, False, True], [(3, "", 0), weak, weak, (3, "", 0)])
