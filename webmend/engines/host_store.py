@@ -67,9 +67,9 @@ def _dump(stats: HostStats) -> bytes:
 
 class HostPool:
     """First pass: per-host statistics pooled in input order, at most
-    `max_hosts` hosts in memory (see the module's doc). `path` is the SQLite
-    file to spill to (made on the first spill); with `resume`, the pool
-    continues the one committed there."""
+    `max_hosts` hosts and `max_entries` entries in memory (see the module's
+    doc). `path` is the SQLite file to spill to (made on the first spill);
+    with `resume`, the pool continues the one committed there."""
 
     def __init__(self, path: str, max_hosts: int = MAX_HOSTS_IN_MEMORY, resume: bool = False,
                  max_entries: int = MAX_ENTRIES_IN_MEMORY):
@@ -92,10 +92,6 @@ class HostPool:
             self._db.executescript(_SCHEMA)
             self._db.execute("BEGIN")  # everything up to the next checkpoint is one transaction
         return self._db
-
-    @property
-    def on_disk(self) -> bool:
-        return self._db is not None
 
     def meta(self) -> dict[str, Any]:
         """What the last checkpoint recorded (empty when there is none)."""
