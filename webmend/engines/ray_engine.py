@@ -129,8 +129,9 @@ class RayEngine:
         ds = ray.data.from_items(items, override_num_blocks=max(1, min(len(items), 4 * self.workers)))
         return ds.flat_map(_read_file, fn_args=(self.max_bytes, self.fields, with_reports))
 
-    def observe(self, paths: Sequence[Source], options: Options,
-                start: Position = START) -> Iterator[tuple[Position, str, HostStats]]:
+    def observe(self, paths: Sequence[Source], options: Options, start: Position = START,
+                census=None) -> Iterator[tuple[Position, str, HostStats]]:
+        """First pass: every page observed (this engine takes no census of hosts)."""
         if start.file >= len(paths):
             return
         ds = self._pages(paths, start, with_reports=False).map_batches(

@@ -1,9 +1,11 @@
 """Driving a run, the same for every engine: the two passes, the corpus stage,
 and the output — one file, or shards in a directory that a rerun resumes.
 
-An engine (LocalEngine, RayEngine) has `observe(paths, options, start)` giving
-(position, host key, HostStats) per page and `mend(paths, res, start, report)`
-giving (position, Document) per page, both in input order. This module pools
+An engine (LocalEngine, RayEngine) has `observe(paths, options, start, census)`
+giving (position, host key, HostStats) per page (with a census, only those of
+hosts with several pages) and `mend(paths, res, start, report)` giving
+(position, Document) per page, both in input order; one that can count the
+pages per host first has `census(paths)` (the local engine). This module pools
 the host statistics (in input order, so pooled counts are identical whatever
 ran them), applies the corpus stage (dedup ...) in output order in this
 process, and writes.
@@ -63,12 +65,6 @@ def take_census(engine, paths: Sequence[Source]) -> HostCensus | None:
     return census(paths) if census is not None else None
 
 
-def _observe(engine, paths, options: Options, start: Position, census: HostCensus | None):
-    if census is None:
-        return engine.observe(paths, options, start)
-    return engine.observe(paths, options, start, census=census)
-
-
 def pool_hosts(observed: Iterator[tuple[Position, str, HostStats]], pool: HostPool) -> tuple[Mapping[str, HostStats], int]:
     """Merge per-page statistics into per-host statistics, in input order;
     the hosts past the pool's memory wait on disk (see host_store.py)."""
@@ -91,7 +87,7 @@ def mend_stream(engine, paths: Sequence[Source], *, options: Options, report: Re
             census = take_census(engine, paths)
             pool = HostPool(os.path.join(tmp, "hosts.sqlite"), max_hosts)
             try:
-                hosts, total = pool_hosts(_observe(engine, paths, options, START, census), pool)
+                hosts, total = pool_hosts(engine.observe(paths, options, START, census=census), pool)
             finally:
                 pool.close()
             if isinstance(hosts, HostStore):
@@ -279,7 +275,7 @@ def _first_pass(engine, paths, options: Options, out: ShardedOutput, shard_pages
         if done:
             report(f"{out.dir}: first pass resumes after {total} pages ({done['checkpoints']} checkpoints)")
         k, n, end = done.get("checkpoints", 0), 0, start
-        for pos, key, stats in _observe(engine, paths, options, start, census):
+        for pos, key, stats in engine.observe(paths, options, start, census=census):
             pool.add(key, stats)
             n += 1
             end = pos.next()
