@@ -66,13 +66,24 @@ class _Counting:
         return self.engine.mend(*args, **kw)
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_census_leaves_hosts_of_one_page_out_of_the_first_pass(tmp_path, workers):
+def _engine(kind: str):
+    if kind == "ray":
+        pytest.importorskip("ray")
+        from webmend.engines.ray_engine import RayEngine
+
+        return RayEngine(2)
+    from webmend.engines.local import LocalEngine
+
+    return LocalEngine(int(kind[-1]))
+
+
+@pytest.mark.parametrize("kind", ["local1", "local2", "ray"])
+def test_census_leaves_hosts_of_one_page_out_of_the_first_pass(tmp_path, kind):
     """The crawled benchmark pages (many hosts of one page, some of several)
     plus three pages on one host: the first pass observes only the pages of
-    hosts with several, and the output equals observing every page."""
+    hosts with several, and the output equals observing every page (local
+    engine with 1 and 2 workers, Ray)."""
     from webmend.engines import runner
-    from webmend.engines.local import LocalEngine
 
     with gzip.open(BENCH / "wet.jsonl.gz", "rt", encoding="utf-8") as f:
         records = [json.loads(line) for line in f][:40]
@@ -83,7 +94,7 @@ def test_census_leaves_hosts_of_one_page_out_of_the_first_pass(tmp_path, workers
 
     outputs, observed = [], []
     for census in (True, False):
-        engine = LocalEngine(workers)
+        engine = _engine(kind)
         counting = _Counting(engine, census)
         got: list[dict] = []
         w = type("W", (), {"write": lambda self, rec: got.append(rec)})()

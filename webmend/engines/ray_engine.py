@@ -1,10 +1,12 @@
 """The Ray engine: the same two passes with Ray Data, on this machine or a cluster.
 
 Reading: each input file is a row; a Ray task reads it (the same readers as
-the local engine) into one row per page, the Document pickled. First pass:
-`workers` Ray tasks at a time prepare and observes pages and returns each page's
-host counts, in input order (`preserve_order`), which the driver pools exactly
-as the local engine does. Second pass: tasks mend pages with those host
+the local engine) into one row per page, the Document pickled. Census: tasks
+read the pages and hand the driver their host keys, which it counts
+(`HostCensus`, shared with the tasks through the object store). First pass:
+`workers` Ray tasks at a time prepare and observe the pages of hosts with
+several pages and return each page's host counts, in input order
+(`preserve_order`), which the driver pools exactly as the local engine does. Second pass: tasks mend pages with those host
 statistics (shared once through the object store); the driver receives the
 pages in input order and applies the corpus stage (dedup) and writes — so the
 output is the one the local engine gives for the same input.
@@ -19,6 +21,7 @@ import logging
 import pickle
 from typing import Any, Callable, Iterator, Sequence
 
+from webmend.engines.host_store import HostCensus
 from webmend.engines.stream import START, Position, iter_file_pages
 from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES
 from webmend.io.remote import Source
@@ -41,13 +44,36 @@ def _read_file(item: dict[str, Any], max_bytes: int, fields: dict[str, str] | No
         yield {"file": item["index"], "page": -1, "doc": b"", "report": msg}
 
 
-def _observe_batch(batch: dict[str, Any], options: Options) -> dict[str, list]:
-    """Ray map_batches: per page, its host key and pickled HostStats."""
+def _host_keys_batch(batch: dict[str, Any]) -> dict[str, list]:
+    """Ray map_batches: each page's host key (for the census)."""
+    return {"key": [pickle.loads(blob).host_key for p, blob in zip(batch["page"], batch["doc"]) if p >= 0]}
+
+
+_SHARED: dict[str, Any] = {}  # per worker process: what the driver shared through the object store, by ref
+
+
+def _shared(ref_box: list):
+    """The object behind a (boxed) object ref, fetched once per worker process."""
+    import ray
+
+    key = ref_box[0].hex()
+    if key not in _SHARED:
+        _SHARED.clear()
+        _SHARED[key] = ray.get(ref_box[0])
+    return _SHARED[key]
+
+
+def _observe_batch(batch: dict[str, Any], options: Options, census_ref: list | None) -> dict[str, list]:
+    """Ray map_batches: per page, its host key and pickled HostStats (with a
+    census, only for the pages of hosts with several pages)."""
+    census = _shared(census_ref) if census_ref else None
     out: dict[str, list] = {"file": [], "page": [], "key": [], "stats": []}
     for f, p, blob in zip(batch["file"], batch["page"], batch["doc"]):
         if p < 0:
             continue
         doc = pickle.loads(blob)
+        if census is not None and not census.several(doc.host_key):
+            continue
         stats = HostStats()
         observe(doc, stats, options)
         out["file"].append(int(f))
@@ -57,19 +83,12 @@ def _observe_batch(batch: dict[str, Any], options: Options) -> dict[str, list]:
     return out
 
 
-_HOSTS: dict[str, dict[str, HostStats]] = {}  # per worker process: the run's host statistics, by object id
-
-
-def _mend_batch(batch: dict[str, Any], options: Options, hosts_ref: list) -> dict[str, list]:
+def _mend_batch(batch: dict[str, Any], bare: Resources, hosts_ref: list) -> dict[str, list]:
     """Ray map_batches: pages mended with the run's host statistics (fetched
     once per worker process from the object store)."""
-    import ray
+    import dataclasses
 
-    key = hosts_ref[0].hex()
-    if key not in _HOSTS:
-        _HOSTS.clear()
-        _HOSTS[key] = ray.get(hosts_ref[0])
-    res = Resources(options=options, hosts=_HOSTS[key])
+    res = dataclasses.replace(bare, hosts=_shared(hosts_ref))
     out: dict[str, list] = {"file": [], "page": [], "doc": [], "report": []}
     for f, p, blob, msg in zip(batch["file"], batch["page"], batch["doc"], batch["report"]):
         if p >= 0:
@@ -129,13 +148,26 @@ class RayEngine:
         ds = ray.data.from_items(items, override_num_blocks=max(1, min(len(items), 4 * self.workers)))
         return ds.flat_map(_read_file, fn_args=(self.max_bytes, self.fields, with_reports))
 
+    def census(self, paths: Sequence[Source]) -> HostCensus:
+        """Which hosts have several pages: Ray tasks read the pages, the driver counts their hosts."""
+        census = HostCensus()
+        if paths:
+            ds = self._pages(paths, START, with_reports=False).map_batches(
+                _host_keys_batch, batch_size=BATCH_PAGES * 8, batch_format="numpy",
+                compute=self._ray().data.TaskPoolStrategy(size=self.workers))
+            for row in ds.iter_rows():
+                census.add(row["key"])
+        return census
+
     def observe(self, paths: Sequence[Source], options: Options, start: Position = START,
-                census=None) -> Iterator[tuple[Position, str, HostStats]]:
-        """First pass: every page observed (this engine takes no census of hosts)."""
+                census: HostCensus | None = None) -> Iterator[tuple[Position, str, HostStats]]:
+        """First pass: each page's position, host key and counts, in input order;
+        with a `census`, only the pages of hosts with several pages."""
         if start.file >= len(paths):
             return
+        census_ref = [self._ray().put(census)] if census is not None else None
         ds = self._pages(paths, start, with_reports=False).map_batches(
-            _observe_batch, fn_args=(options,), batch_size=BATCH_PAGES, batch_format="numpy",
+            _observe_batch, fn_args=(options, census_ref), batch_size=BATCH_PAGES, batch_format="numpy",
             compute=self._ray().data.TaskPoolStrategy(size=self.workers))
         for row in ds.iter_rows():
             yield Position(int(row["file"]), int(row["page"])), row["key"], pickle.loads(row["stats"])
@@ -145,9 +177,12 @@ class RayEngine:
         if start.file >= len(paths):
             return
         ray = self._ray()
+        import dataclasses
+
         hosts_ref = ray.put(res.hosts)
+        bare = dataclasses.replace(res, hosts={})  # the resources but the hosts, which go by the object store
         ds = self._pages(paths, start, with_reports=True).map_batches(
-            _mend_batch, fn_args=(res.options, [hosts_ref]), batch_size=BATCH_PAGES, batch_format="numpy",
+            _mend_batch, fn_args=(bare, [hosts_ref]), batch_size=BATCH_PAGES, batch_format="numpy",
             compute=ray.data.TaskPoolStrategy(size=self.workers))
         for row in ds.iter_rows():
             if int(row["page"]) < 0:
