@@ -27,13 +27,19 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "0"}
 
 @pytest.fixture(scope="module")
 def warc(tmp_path_factory, ground_truth) -> tuple[Path, list[str]]:
-    """A WARC of real benchmark pages (the smallest, for speed), each with its own record id."""
+    """A WARC of real benchmark pages (the smallest, for speed), each with its
+    own record id, on four hosts (so the first pass, which leaves out hosts
+    of one page, has every page to observe)."""
     files = sorted(sorted((BENCH / "html").glob("*.html.gz"), key=lambda p: p.stat().st_size)[:PAGES])
     ids = [str(uuid.UUID(int=i + 1)) for i in range(len(files))]
     path = tmp_path_factory.mktemp("resume") / "pages.warc.gz"
+
+    def url(k: int, page: Path) -> str:
+        return f"https://site{k % 4}.example/" + ground_truth[page.name.split(".")[0]]["url"].split("/", 3)[-1]
+
     with open(path, "wb") as f:
-        write_warc_pages(f, [(ground_truth[p.name.split(".")[0]]["url"], gzip.decompress(p.read_bytes()),
-                              "text/html; charset=utf-8", i) for p, i in zip(files, ids)])
+        write_warc_pages(f, [(url(k, p), gzip.decompress(p.read_bytes()), "text/html; charset=utf-8", i)
+                             for k, (p, i) in enumerate(zip(files, ids))])
     return path, ids
 
 
