@@ -111,3 +111,24 @@ def test_census_leaves_hosts_of_one_page_out_of_the_first_pass(tmp_path, kind):
     assert observed[1] == len(records)  # without a census, every page
     several = sum(n for n in hosts.values() if n > 1)
     assert observed[0] == several < len(records) // 2  # with it, only the pages of hosts with several
+
+
+def test_mend_all_prepares_hosts_of_one_page_once_with_the_same_output():
+    """`mend_all` (the library's corpus call) leaves hosts of one page out of
+    its first pass too: the same output as observing every page."""
+    from webmend.pipeline import mend_all
+
+    with gzip.open(BENCH / "wet.jsonl.gz", "rt", encoding="utf-8") as f:
+        records = [json.loads(line) for line in f][:30]
+    for i, r in enumerate(records[:4]):  # a host of four pages among hosts of one
+        r["url"] = f"https://one-site.example/page/{i}"
+
+    def docs() -> list[Document]:
+        return [Document(id=str(r.get("id", k)), url=r["url"], source=r["text"]) for k, r in enumerate(records)]
+
+    every = docs()
+    hosts = collect_host_stats(every, Options())
+    before = [run_steps(d, Resources(options=Options(), hosts=hosts)) for d in docs()]
+    after = list(mend_all(docs()))
+    for a, b in zip(after, before):
+        _same(a, b)

@@ -345,15 +345,20 @@ def collect_host_stats(docs: Iterable[Document], options: Options = Options()) -
 
 
 def mend_all(docs: Iterable[Document], options: Options | None = None) -> Iterator[Document]:
-    """Mend documents in this process: a first pass pools host statistics, a
-    second mends each page; the documents are read twice, so pass a re-iterable
+    """Mend documents in this process: a first pass pools the statistics of
+    hosts with several pages, a second mends each page (a page alone on its
+    host is observed there, `mend_alone`). The documents are read three
+    times (their hosts counted, then the two passes), so pass a re-iterable
     (a list, or an object whose __iter__ reads the source again)."""
     options = options or Options()
-    hosts = collect_host_stats(docs, options) if needs_first_pass(options) else {}
-    res = Resources(options=options, hosts=hosts)
+    res = Resources(options=options)
+    if needs_first_pass(options):
+        pages = Counter(doc.host_key for doc in docs)
+        hosts = collect_host_stats((doc for doc in docs if pages[doc.host_key] > 1), options)
+        res = Resources(options=options, hosts=hosts, alone_if_unseen=True)
     finish = corpus_stage(options)
     for doc in docs:
-        doc = run_steps(doc, res)
+        doc = mend_page(doc, res)
         finish(doc)
         yield doc
 
