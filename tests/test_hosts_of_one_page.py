@@ -132,3 +132,38 @@ def test_mend_all_prepares_hosts_of_one_page_once_with_the_same_output():
     after = list(mend_all(docs()))
     for a, b in zip(after, before):
         _same(a, b)
+
+
+def test_census_from_warc_headers_counts_every_page(tmp_path):
+    """The local engine counts a WARC's hosts from its record headers alone:
+    on the Common Crawl sample, the real malformed and unusual archives, and
+    benchmark pages on shared hosts, every host the pages show several times
+    is counted several times (records that make no page may add to a count,
+    never take from it), and a broken file is counted as its reader reads it."""
+    from collections import Counter
+
+    from webmend.engines.local import LocalEngine
+    from webmend.engines.stream import iter_file_pages
+    from webmend.io.warc import write_warc_pages
+
+    files = sorted((SHARED / "samples" / "warc-edge-cases").glob("*")) + \
+        sorted((SHARED / "samples" / "commoncrawl").glob("*.gz"))
+    shared = tmp_path / "shared-hosts.warc.gz"
+    pages = sorted((BENCH / "html").glob("*.html.gz"))[:12]
+    with open(shared, "wb") as f:
+        write_warc_pages(f, [(f"https://site{k % 3}.example/{k}", gzip.decompress(p.read_bytes()), "text/html", str(k))
+                             for k, p in enumerate(pages)])
+    engine = LocalEngine(1)
+    checked = 0
+    for path in [*files, shared]:
+        if path.name == "LICENSE":
+            continue
+        census = engine.census([str(path)])
+        counts = Counter(doc.host_key for _, doc in iter_file_pages(str(path), 0))
+        for host, n in counts.items():
+            if n > 1:
+                assert census.several(host), (path.name, host)
+                checked += 1
+        if path == shared:
+            assert checked >= 3 and all(census.several(h) for h in counts)
+    assert checked >= 3

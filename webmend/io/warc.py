@@ -244,6 +244,27 @@ def read_warc(path: Path | str, report: Report, max_bytes: int, **_) -> Iterator
     tally.report_end(path, report)
 
 
+def warc_record_urls(path: Path | str) -> Iterator[str | None]:
+    """The target URL of every record `read_warc` may make a page of, from
+    the record headers alone (no payload read: for counting pages per host).
+    A superset of the pages' URLs: records `read_warc` skips (non-HTML,
+    non-2xx) are listed too. Raises what a broken file raises.
+
+    >>> from webmend.io.warc import write_warc_pages
+    >>> import io, tempfile, os
+    >>> d = tempfile.mkdtemp(); p = os.path.join(d, "x.warc.gz")
+    >>> with open(p, "wb") as f: _ = write_warc_pages(f, [("https://a.example/1", b"<p>Hi</p>", "text/html", "1")])
+    >>> list(warc_record_urls(p))
+    ['https://a.example/1']
+    """
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    wanted = WarcRecordType.response | WarcRecordType.resource | WarcRecordType.conversion
+    with _open_for_warc(path) as stream:
+        for rec in ArchiveIterator(stream, record_types=wanted, auto_decode="all", parse_http=False):
+            yield clean_uri(rec.headers.get("WARC-Target-URI"))
+
+
 def _warc_page(rec, path, tally: _Tally, max_bytes: int) -> Document | None:
     from fastwarc.warc import WarcRecordType
 
