@@ -29,9 +29,8 @@ from functools import partial
 from typing import Callable, Iterable, Iterator, Sequence
 
 from webmend.document import Document
-from webmend.engines.stream import START, Position, iter_file_pages, iter_pages
-from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES, reader_for
-from webmend.io.warc import read_warc, warc_record_urls
+from webmend.engines.stream import START, Position, file_host_keys, iter_pages
+from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES
 from webmend.io.remote import Source
 from webmend.engines.host_store import HostCensus
 from webmend.pipeline import HostStats, Options, Resources, mend_page, observe
@@ -172,22 +171,13 @@ class LocalEngine:
         self._tmpdir: tempfile.TemporaryDirectory | None = None
 
     def census(self, paths: Sequence[Source]) -> HostCensus:
-        """Which hosts have several pages: every page's URL read once, in this
+        """Which hosts have several pages: every page's host read once, in this
         process (a WARC's from its record headers alone)."""
         census = HostCensus()
         for i, path in enumerate(paths):
-            for key in self._host_keys(path, i):
+            for key in file_host_keys(path, i, self.max_bytes, self.fields):
                 census.add(key)
         return census
-
-    def _host_keys(self, path: Source, index: int) -> list[str]:
-        if reader_for(path, sniff=True) is read_warc:
-            try:  # the records' headers: every page's URL, and those of records that make none
-                return [Document(id="", url=url, source="").host_key for url in warc_record_urls(path)]
-            except Exception:  # a broken file: its pages as the reader gives them, up to the break
-                pass
-        return [doc.host_key for _, doc in iter_file_pages(path, index, 0, lambda m: None, self.max_bytes,
-                                                           self.fields)]
 
     def observe(self, paths: Sequence[Source], options: Options, start: Position = START,
                 census: HostCensus | None = None) -> Iterator[tuple[Position, str, HostStats]]:

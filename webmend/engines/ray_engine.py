@@ -2,7 +2,8 @@
 
 Reading: each input file is a row; a Ray task reads it (the same readers as
 the local engine) into one row per page, the Document pickled. Census: tasks
-read the pages and hand the driver their host keys, which it counts
+read each file's host keys (`stream.file_host_keys`, as the local engine
+does) and hand them to the driver, which counts them
 (`HostCensus`, shared with the tasks through the object store). First pass:
 `workers` Ray tasks at a time prepare and observe the pages of hosts with
 several pages and return each page's host counts, in input order
@@ -22,7 +23,7 @@ import pickle
 from typing import Any, Callable, Iterator, Sequence
 
 from webmend.engines.host_store import HostCensus
-from webmend.engines.stream import START, Position, iter_file_pages
+from webmend.engines.stream import START, Position, file_host_keys, iter_file_pages
 from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES
 from webmend.io.remote import Source
 from webmend.pipeline import HostStats, Options, Resources, mend_page, observe
@@ -44,9 +45,10 @@ def _read_file(item: dict[str, Any], max_bytes: int, fields: dict[str, str] | No
         yield {"file": item["index"], "page": -1, "doc": b"", "report": msg}
 
 
-def _host_keys_batch(batch: dict[str, Any]) -> dict[str, list]:
-    """Ray map_batches: each page's host key (for the census)."""
-    return {"key": [pickle.loads(blob).host_key for p, blob in zip(batch["page"], batch["doc"]) if p >= 0]}
+def _host_keys(item: dict[str, Any], max_bytes: int, fields: dict[str, str] | None) -> Iterator[dict[str, Any]]:
+    """Ray flat_map: one input file -> the host key of each of its pages (for the census)."""
+    for key in file_host_keys(item["path"], item["index"], max_bytes, fields):
+        yield {"key": key}
 
 
 _SHARED: dict[str, Any] = {}  # per worker process: what the driver shared through the object store, by ref
@@ -149,13 +151,13 @@ class RayEngine:
         return ds.flat_map(_read_file, fn_args=(self.max_bytes, self.fields, with_reports))
 
     def census(self, paths: Sequence[Source]) -> HostCensus:
-        """Which hosts have several pages: Ray tasks read the pages, the driver counts their hosts."""
+        """Which hosts have several pages: Ray tasks read the files' host keys
+        (a WARC's from its record headers alone), the driver counts them."""
         census = HostCensus()
         if paths:
-            ds = self._pages(paths, START, with_reports=False).map_batches(
-                _host_keys_batch, batch_size=BATCH_PAGES * 8, batch_format="numpy",
-                compute=self._ray().data.TaskPoolStrategy(size=self.workers))
-            for row in ds.iter_rows():
+            items = [{"index": i, "path": str(p)} for i, p in enumerate(paths)]
+            ds = self._ray().data.from_items(items, override_num_blocks=max(1, min(len(items), 4 * self.workers)))
+            for row in ds.flat_map(_host_keys, fn_args=(self.max_bytes, self.fields)).iter_rows():
                 census.add(row["key"])
         return census
 

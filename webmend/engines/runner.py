@@ -5,7 +5,7 @@ An engine (LocalEngine, RayEngine) has `observe(paths, options, start, census)`
 giving (position, host key, HostStats) per page (with a census, only those of
 hosts with several pages) and `mend(paths, res, start, report)` giving
 (position, Document) per page, both in input order; one that can count the
-pages per host first has `census(paths)` (the local engine). This module pools
+pages per host first has `census(paths)` (both engines do). This module pools
 the host statistics (in input order, so pooled counts are identical whatever
 ran them), applies the corpus stage (dedup ...) in output order in this
 process, and writes.
@@ -59,8 +59,8 @@ def _no_progress(total: int | None) -> Callable[[], None]:
 
 
 def take_census(engine, paths: Sequence[Source]) -> HostCensus | None:
-    """Which hosts have several pages, when the engine can count them (the
-    local engine reads the URLs once); None: every page goes through the first pass."""
+    """Which hosts have several pages, when the engine can count them (it
+    reads the URLs once); None: every page goes through the first pass."""
     census = getattr(engine, "census", None)
     return census(paths) if census is not None else None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable, Iterator, NamedTuple, Sequence
 
 from webmend.document import Document
-from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES, read_file
+from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES, read_file, reader_for
 from webmend.io.remote import Source
 
 Report = Callable[[str], None]
@@ -56,3 +56,19 @@ def iter_pages(paths: Sequence[Source], start: Position = START, report: Report 
     """Every page of `paths` from position `start` on, in order."""
     for i in range(start.file, len(paths)):
         yield from iter_file_pages(paths[i], i, start.page if i == start.file else 0, report, max_bytes, fields)
+
+
+def file_host_keys(path: Source, index: int, max_bytes: int = DEFAULT_MAX_PAGE_BYTES,
+                   fields: dict[str, str] | None = None) -> list[str]:
+    """The host key of every page of one file, for counting pages per host: a
+    WARC's from its record headers alone (records that make no page add to a
+    count, never take from it); a broken WARC, and any other file, as its
+    reader reads it."""
+    from webmend.io.warc import read_warc, warc_record_urls
+
+    if reader_for(path, sniff=True) is read_warc:
+        try:
+            return [Document(id="", url=url, source="").host_key for url in warc_record_urls(path)]
+        except Exception:  # a broken file: its pages as the reader gives them, up to the break
+            pass
+    return [doc.host_key for _, doc in iter_file_pages(path, index, 0, lambda m: None, max_bytes, fields)]

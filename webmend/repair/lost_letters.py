@@ -198,20 +198,19 @@ RELAXED_MIN_EXPECTED = 0.2  # a rarer word the same mechanism took need only be 
 NONWORD_ZIPF = 3.0         # ...when its damaged form is no word (wordfreq knows fragments like 'ight' at 2.96)
 
 
-def mechanism(rule: LostRule) -> tuple[int, str]:
-    """Where a rule's word lost its letter, and which: (position, letter).
+def lost_at(word: str, damaged: str) -> tuple[int, str]:
+    """Where `word` lost a letter to become `damaged`, and which: (position, letter).
 
-    >>> mechanism(LostRule("rom", "from", 9, 0, 9.0, 1.0, 1.0, "page"))
-    (0, 'f')
+    >>> lost_at("from", "rom"), lost_at("really", "realy")
+    ((0, 'f'), (4, 'l'))
     """
-    w, d = rule.word, rule.damaged
-    i = next((i for i in range(len(d)) if d[i] != w[i]), len(d))
-    return i, w[i]
+    i = next((i for i in range(len(damaged)) if damaged[i] != word[i]), len(damaged))
+    return i, word[i]
 
 
 def mechanisms(rules) -> set[tuple[int, str]]:
     """The letters lost, and where, that rules able to edit establish."""
-    return {mechanism(r) for r in rules if r.editable and not r.common}
+    return {lost_at(r.word, r.damaged) for r in rules if r.editable and not r.common}
 
 
 def same_mechanism(mechs: set[tuple[int, str]], words, get, tokens: int, lex: Lexicon, scope: str,
@@ -242,7 +241,7 @@ def same_mechanism(mechs: set[tuple[int, str]], words, get, tokens: int, lex: Le
             continue
         for d, f_d, common in forms:
             k = get(d, 0)
-            if k < 2 or common or f_d >= 10 ** (NONWORD_ZIPF - 9) or mechanism(LostRule(d, w, 0, 0, 0, 0, 0, "")) not in mechs:
+            if k < 2 or common or f_d >= 10 ** (NONWORD_ZIPF - 9) or lost_at(w, d) not in mechs:
                 continue
             if spread is not None and not spread(d, f_w):
                 continue
@@ -491,9 +490,9 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
         mechs = mechanisms(pooled)
         if mechs:  # the host's damage, on words too rare on its other pages to be proved there
             counts = ev.words_of(doc.text, caps=False)
-            taken = {r.word for r in rules}
+            taken, forms = {r.word for r in rules}, {r.damaged for r in rules}
             rules += [r for r in same_mechanism(mechs, taken, counts.get, sum(counts.values()), lex, "page")
-                      if r.damaged not in {x.damaged for x in rules} and _occurs(doc.text, r.damaged)]
+                      if r.damaged not in forms and _occurs(doc.text, r.damaged)]
     return rules
 
 
