@@ -133,20 +133,43 @@ def frequent_words(lex: Lexicon) -> tuple[tuple[str, float, tuple[tuple[str, flo
     return tuple(out)
 
 
+@per_lexicon()
+def _words_short_of(lex: Lexicon) -> dict[str, tuple[int, ...]]:
+    """Each one-letter-short form -> the places in `frequent_words` of the words it is short of."""
+    out: dict[str, list[int]] = {}
+    for i, (_, _, forms) in enumerate(frequent_words(lex)):
+        for d, _, _ in forms:
+            out.setdefault(d, []).append(i)
+    return {d: tuple(ws) for d, ws in out.items()}
+
+
+def _words_with_forms(counts, lex: Lexicon, index: dict[str, tuple[int, ...]]) -> list[int]:
+    """The places in `frequent_words`, most frequent first, of the words one of
+    whose forms in `index` stands twice or more in `counts` (only such a word
+    can make a rule: walking these is walking all, minus words that would be
+    skipped)."""
+    get = counts.get
+    return sorted({i for d in index.keys() & counts.keys() if get(d, 0) >= 2 for i in index[d]})
+
+
 def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> list[LostRule]:
-    """Lost-letter rules supported by strong evidence in `counts` (a Counter,
-    or anything with `get(word, 0)`).
+    """Lost-letter rules supported by strong evidence in `counts` (a mapping
+    word -> occurrences).
 
     Walks the language's words from the most frequent down to those expected
-    fewer than MIN_EXPECTED times here; a missing one whose one-letter-short
-    form is in surplus makes a rule. For a host, `spread(d, f_w)` says whether
-    d stands on as many of its pages as w would (`host_spread`)."""
+    fewer than MIN_EXPECTED times here (those with a one-letter-short form
+    standing twice or more, the others can make no rule); a missing one whose
+    one-letter-short form is in surplus makes a rule. For a host,
+    `spread(d, f_w)` says whether d stands on as many of its pages as w would
+    (`host_spread`)."""
     if lex is None or tokens <= 0 or len(lex.alphabet) > MAX_ALPHABET:
         return []
     min_freq = max(MIN_EXPECTED / tokens, 10 ** (MIN_WORD_ZIPF - 9))
     rules: dict[str, LostRule] = {}
     get = counts.get
-    for w, f_w, forms in frequent_words(lex):
+    words = frequent_words(lex)
+    for i in _words_with_forms(counts, lex, _words_short_of(lex)):
+        w, f_w, forms = words[i]
         if f_w < min_freq:
             break
         e_w = tokens * f_w
@@ -185,7 +208,7 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
             rank = (not rule.common, rule.evidence)
             if w not in rules or rank > (not rules[w].common, rules[w].evidence):
                 rules[w] = rule
-    for rule in same_mechanism(mechanisms(rules.values()), rules, get, tokens, lex, scope, spread):
+    for rule in same_mechanism(mechanisms(rules.values()), rules, counts, tokens, lex, scope, spread):
         rules.setdefault(rule.word, rule)
     by_form: dict[str, LostRule] = {}
     for r in rules.values():
@@ -213,20 +236,31 @@ def mechanisms(rules) -> set[tuple[int, str]]:
     return {lost_at(r.word, r.damaged) for r in rules if r.editable and not r.common}
 
 
-def same_mechanism(mechs: set[tuple[int, str]], words, get, tokens: int, lex: Lexicon, scope: str,
+@per_lexicon()
+def _words_short_of_nonwords(lex: Lexicon) -> dict[str, tuple[int, ...]]:
+    """`_words_short_of` for the forms that are no word (`same_mechanism`'s)."""
+    out: dict[str, list[int]] = {}
+    for i, (_, _, forms) in enumerate(frequent_words(lex)):
+        for d, f_d, common in forms:
+            if not common and f_d < 10 ** (NONWORD_ZIPF - 9):
+                out.setdefault(d, []).append(i)
+    return {d: tuple(ws) for d, ws in out.items()}
+
+
+def same_mechanism(mechs: set[tuple[int, str]], taken, counts, tokens: int, lex: Lexicon, scope: str,
                    spread=None) -> list[LostRule]:
     """Rarer words that lost the same letter at the same place (`mechs`) as
     the words of rules already accepted (which establish the mechanism: an
     escape that eats the r of every word it precedes takes 'right' often
     enough to prove itself, and 'really' too rarely to be proved alone).
-    Such a word (not among `words`, which have their rules) needs only to be
+    Such a word (not among `taken`, which have their rules) needs only to be
     expected RELAXED_MIN_EXPECTED times and to be missing altogether, while
     its damaged form stands twice or more and is no word of the language
     (below NONWORD_ZIPF: 'eally'). Only rules that edit establish a mechanism.
 
     >>> from webmend.lexicon.words import lexicon
     >>> mechs = mechanisms([LostRule("ight", "right", 12, 0, 6.0, 90.0, 1.0, "page")])
-    >>> [(r.damaged, r.word) for r in same_mechanism(mechs, {"right"}, {"ight": 12, "eally": 3}.get, 4000,
+    >>> [(r.damaged, r.word) for r in same_mechanism(mechs, {"right"}, {"ight": 12, "eally": 3}, 4000,
     ...                                              lexicon("en"), "page")]
     [('eally', 'really')]
     """
@@ -234,10 +268,12 @@ def same_mechanism(mechs: set[tuple[int, str]], words, get, tokens: int, lex: Le
         return []
     out = []
     min_freq = RELAXED_MIN_EXPECTED / tokens
-    for w, f_w, forms in frequent_words(lex):
+    get, words = counts.get, frequent_words(lex)
+    for i in _words_with_forms(counts, lex, _words_short_of_nonwords(lex)):
+        w, f_w, forms = words[i]
         if f_w < min_freq:
             break
-        if w in words or get(w, 0):
+        if w in taken or get(w, 0):
             continue
         for d, f_d, common in forms:
             k = get(d, 0)
@@ -491,7 +527,7 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
         if mechs:  # the host's damage, on words too rare on its other pages to be proved there
             counts = ev.words_of(doc.text, caps=False)
             taken, forms = {r.word for r in rules}, {r.damaged for r in rules}
-            rules += [r for r in same_mechanism(mechs, taken, counts.get, sum(counts.values()), lex, "page")
+            rules += [r for r in same_mechanism(mechs, taken, counts, sum(counts.values()), lex, "page")
                       if r.damaged not in forms and _occurs(doc.text, r.damaged)]
     return rules
 
