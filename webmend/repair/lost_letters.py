@@ -291,8 +291,9 @@ def same_mechanism(mechs: set[tuple[int, str]], taken, counts, tokens: int, lex:
 
 
 # ------------------------------------------------------------ first pass
-# A host's word counts pool its pages' rough counts (page_words.rough_words:
-# C-speed, case kept, so acronyms stay apart). A line that recurs across its
+# A host's word counts pool its pages' rough counts (page_words.rough_tokens:
+# C-speed), of the words a rule may ask about, lower-case and Capitalised
+# forms read as one word and acronyms left out (`asked_words`). A line that recurs across its
 # pages (menus, related links, footers: template text, not the author's)
 # counts once: the host keeps its long lines with the number of pages showing
 # each, and the rules subtract the repeats. A page whose own counts show a
@@ -327,8 +328,8 @@ def host_rules(stats: HostStats, lex: Lexicon) -> list[LostRule]:
     """Rules from the host's pooled counts, its template lines counted once."""
     repeats = template_repeats(stats)
     tokens = stats.counter("lost_letters.tokens")[lex.lang] - sum(repeats.values())
-    return infer_rules(case_folded(stats.counter(f"lost_letters.words.{lex.lang}"), repeats, lex),
-                       max(tokens, 1), lex, "host", host_spread(stats, lex.lang))
+    counts = _less(stats.counter(f"lost_letters.words.{lex.lang}"), case_folded(repeats, lex))
+    return infer_rules(counts, max(tokens, 1), lex, "host", host_spread(stats, lex.lang))
 
 
 MIN_SPREAD = 0.5  # of the pages expected to use w, the share that must show d
@@ -358,27 +359,47 @@ def host_spread(stats: HostStats, lang: str):
     return spread
 
 
-def case_folded(counts, minus, lex: Lexicon) -> dict[str, int]:
+def case_folded(counts, lex: Lexicon) -> Counter:
     """Rough counts (`rough_words`: UTF-8 keys, case kept) of the words a rule
     may ask about (the frequent words and their one-letter-short forms), each
     read as its lower and Capitalised forms (an all-capitals form is an
-    acronym: left out), less the counts in `minus`; made in one walk over the
-    keys the counts share with them.
+    acronym: left out).
 
     >>> from webmend.lexicon.words import lexicon
-    >>> case_folded({b"from": 2, b"From": 1, b"FROM": 5, b"zzz": 3}, {b"from": 1}, lexicon("en"))["from"]
-    2
+    >>> case_folded({b"from": 2, b"From": 1, b"FROM": 5, b"zzz": 3}, lexicon("en"))
+    Counter({'from': 3})
     """
     words = _key_words(lex)
-    out: dict[str, int] = {}
+    out: Counter = Counter()
     for k in counts.keys() & words.keys():
-        w = words[k]
-        out[w] = out.get(w, 0) + counts[k]
-    if minus:
-        for k in minus.keys() & words.keys():
-            w = words[k]
-            out[w] = out.get(w, 0) - minus[k]
-    return {w: n for w, n in out.items() if n > 0}
+        out[words[k]] += counts[k]
+    return out
+
+
+def asked_words(tokens: list[bytes], lex: Lexicon) -> list[str]:
+    """The tokens (`rough_tokens`) a rule may ask about, each read as its word
+    (`case_folded`, token by token), in text order; filtered and mapped in C.
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> asked_words(rough_tokens("From the FROM rom zzz"), lexicon("en"))
+    ['from', 'the', 'rom']
+    """
+    words = _key_words(lex)
+    return list(map(words.__getitem__, filter(words.__contains__, tokens)))
+
+
+def _less(counts, minus) -> dict[str, int]:
+    """`counts` less `minus`, keeping the words still counted."""
+    if not minus:
+        return counts
+    out = dict(counts)
+    for w in minus.keys() & out.keys():
+        n = out[w] - minus[w]
+        if n > 0:
+            out[w] = n
+        else:
+            del out[w]
+    return out
 
 
 @per_lexicon()
@@ -412,54 +433,46 @@ def _utf8_forms(word: str) -> tuple[bytes, bytes]:
 
 
 @per_lexicon()
-def _form_index(lex: Lexicon) -> dict[bytes, tuple]:
-    """Every one-letter-short form of a frequent word, lower-case and
-    Capitalised, in UTF-8 (the keys of `rough_words`) -> (the form, its
-    frequency, whether it is a common word, its UTF-8 forms, and its words
-    with their frequency and UTF-8 forms)."""
+def _form_index(lex: Lexicon) -> dict[str, tuple]:
+    """Every one-letter-short form of a frequent word -> (its frequency,
+    whether it is a common word, and its words with their frequency)."""
     index: dict[str, list] = {}
     for w, f_w, forms in frequent_words(lex):
         for d, f_d, common in forms:
-            index.setdefault(d, [f_d, common, []])[2].append((w, f_w, *_utf8_forms(w)))
-    out = {}
-    for d, (f_d, common, ws) in index.items():
-        low, cap = _utf8_forms(d)
-        entry = (d, f_d, common, low, cap, tuple(ws))
-        out[low] = entry
-        out.setdefault(cap, entry)
-    return out
+            index.setdefault(d, [f_d, common, []])[2].append((w, f_w))
+    return {d: (f_d, common, tuple(ws)) for d, (f_d, common, ws) in index.items()}
 
 
 def candidate_forms(counts, tokens: int, lex: Lexicon, slack: float = ROUGH_SLACK) -> set[str]:
-    """Damaged forms the rough counts (`rough_words`) might support a rule
-    for: `infer_rules`' tests with every evidence threshold times `slack` and
-    the count ratios loosened (a cheap test of one page, never an edit).
+    """Damaged forms the rough counts (`asked_words`, counted) might support a
+    rule for: `infer_rules`' tests with every evidence threshold times `slack`
+    and the count ratios loosened (a cheap test of one page, never an edit).
 
     >>> from webmend.lexicon.words import lexicon
-    >>> sorted(candidate_forms(rough_words("He came rom the town and went rom there. " * 20), 400, lexicon("en")))
+    >>> words = asked_words(rough_tokens("He came rom the town and went rom there. " * 20), lexicon("en"))
+    >>> sorted(candidate_forms(Counter(words), 400, lexicon("en")))
     ['rom']
     """
     if tokens <= 0:
         return set()
     index = _form_index(lex)
     get = counts.get
-    out, done = set(), set()
-    for key in index.keys() & counts.keys():
-        d, f_d, common, low, cap, words = index[key]
-        k = get(low, 0) + (get(cap, 0) if cap != low else 0)
+    out = set()
+    for d in index.keys() & counts.keys():
+        f_d, common, words = index[d]
+        k = counts[d]
         e_d = tokens * f_d
-        if k < 2 or k < 1.5 * e_d + 2 or d in done:
+        if k < 2 or k < 1.5 * e_d + 2:
             continue
-        done.add(d)
         excess = ev.poisson_excess(k, e_d)
         if excess < MIN_EXCESS * slack:
             continue
         extra = k - e_d
-        for w, f_w, w_low, w_cap in words:
+        for w, f_w in words:
             e_w = tokens * f_w
             if e_w < MIN_EXPECTED * slack:
                 continue
-            k_w = get(w_low, 0) + get(w_cap, 0)
+            k_w = get(w, 0)
             deficit = ev.poisson_deficit(k_w, e_w)
             if (deficit >= (MIN_DEFICIT_COMMON if common else MIN_DEFICIT) * slack
                     and deficit + excess >= MIN_EVIDENCE * slack and k_w <= 0.5 * (k_w + extra)):
@@ -477,20 +490,19 @@ def observe(doc: Document, stats: HostStats) -> None:
     # their one-letter-short forms: some 10,000 keys per language, under
     # HOST_CAP, so the host's pooled counts never drop one); filtered and
     # counted in C.
-    asked = list(filter(_key_words(lex).__contains__, words))
+    asked = asked_words(words, lex)
     ev.add_all_capped(stats, f"lost_letters.words.{lex.lang}", asked)  # counted into the host's in C
     counts, tokens = Counter(asked), len(words)
     ev.add_all_capped(stats, "lost_letters.lines", list(_long_lines(doc.text)), LINES_CAP)
     stats.counter("lost_letters.tokens")[lex.lang] += tokens
     stats.counter(f"lost_letters.page_sizes.{lex.lang}")[tokens.bit_length()] += 1
-    index = _form_index(lex)
-    ev.add_all_capped(stats, f"lost_letters.form_pages.{lex.lang}",
-                      list({index[k][0] for k in index.keys() & counts.keys()}), FORM_PAGES_CAP)
+    ev.add_all_capped(stats, f"lost_letters.form_pages.{lex.lang}", list(_form_index(lex).keys() & counts.keys()),
+                      FORM_PAGES_CAP)
     forms = candidate_forms(counts, tokens, lex)
     if forms:
         ev.add_capped(stats, f"lost_letters.forms.{lex.lang}", dict.fromkeys(forms, 1), FORMS_CAP)
     # the page's own rules, for the second pass (only a page with a candidate can have one)
-    doc.notes[NOTE] = infer_rules(case_folded(counts, None, lex), tokens, lex, "page") if forms else []
+    doc.notes[NOTE] = infer_rules(counts, tokens, lex, "page") if forms else []
 
 
 NOTE = "lost_letters.page_rules"
