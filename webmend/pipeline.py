@@ -123,6 +123,27 @@ def restore_notes(doc: Document, res: "Resources") -> None:
     stats = res.host_stats(doc)
     if stats is not None and getattr(stats, "notes", None):
         doc.notes = stats.notes.get(page_key(doc)) or {}
+        if doc.notes:
+            doc.meta[_OBSERVED_TEXT] = doc.text  # the very text the notes were taken on
+
+
+_OBSERVED_TEXT = "_observed_text"
+
+
+def observed(doc: Document, key: str, default: Any = None) -> Any:
+    """What the first pass noted under `key` about the page's text, while the
+    page still has that text (no step has changed it since the notes were
+    handed back): a step may use it instead of finding it again. Else `default`.
+
+    >>> d = Document(id="p", source="Some text."); d.notes = {"ending": "closed"}
+    >>> observed(d, "ending"), (d.meta.update({_OBSERVED_TEXT: d.text}) or observed(d, "ending"))
+    (None, 'closed')
+    >>> d.text = "Other text."; observed(d, "ending", "unknown")
+    'unknown'
+    """
+    if doc.meta.get(_OBSERVED_TEXT) is doc.text:
+        return doc.notes.get(key, default)
+    return default
 
 
 @dataclass

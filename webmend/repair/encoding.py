@@ -20,7 +20,7 @@ import functools
 import re
 
 from webmend.document import Change, Document
-from webmend.pipeline import HostStats, Resources, Step
+from webmend.pipeline import HostStats, Resources, Step, observed
 
 # ---------------------------------------------------------------- mojibake
 
@@ -238,8 +238,11 @@ _ASCII_BYTES = bytes(range(128))
 
 def observe_lossy(doc: Document, stats: HostStats) -> None:
     """Per host: pages showing lost characters, and pages that are plain ASCII."""
-    hits = lossy_evidence(doc.text, LOSSY_MIN_HITS)
+    hits = doc.notes[LOSSY_NOTE] = lossy_evidence(doc.text, LOSSY_MIN_HITS)
     stats.add("lossy_pages", ["lossy" if hits >= LOSSY_MIN_HITS else "intact" if _has_non_ascii_letters(doc.text) else "ascii"])
+
+
+LOSSY_NOTE = "lossy_flag.hits"
 
 
 def flag_lossy(doc: Document, res: Resources) -> None:
@@ -249,7 +252,9 @@ def flag_lossy(doc: Document, res: Resources) -> None:
     its host's other pages show the loss and none of them kept a non-ASCII
     letter: the same lossy export served them all, so whatever non-ASCII the
     page had is gone too (the flag says the text may be lossy, nothing is edited)."""
-    hits = lossy_evidence(doc.text, LOSSY_MIN_HITS)
+    hits = observed(doc, LOSSY_NOTE)
+    if hits is None:
+        hits = lossy_evidence(doc.text, LOSSY_MIN_HITS)
     reason = None
     if hits >= LOSSY_MIN_HITS or "\ufffd" in doc.text:
         hits = lossy_evidence(doc.text)

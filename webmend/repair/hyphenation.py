@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from webmend.document import Change, Document
 from webmend.lexicon.words import Lexicon, per_lexicon
-from webmend.pipeline import HostStats, Resources, Step
+from webmend.pipeline import HostStats, Resources, Step, observed
 from webmend.repair.page_words import page_lexicon
 
 # Found from the hyphen (a literal: fast to scan for), the left part read backwards.
@@ -131,9 +131,9 @@ def joined_is_usual(zj: float, za: float, zb: float) -> bool:
     return zj >= max(za, zb) - PAGE_MAX_GAP or zj >= min(za, zb) + RARER_MARGIN
 
 
-def sure_split_count(text: str, lex: Lexicon) -> int:
-    """How many splits on the page the lexicon alone settles."""
-    return sum(1 for sp in find_splits(text) if is_sure_split(lex, sp.a, sp.b))
+def sure_split_count(splits: list[Split], lex: Lexicon) -> int:
+    """How many of a page's splits the lexicon alone settles."""
+    return sum(1 for sp in splits if is_sure_split(lex, sp.a, sp.b))
 
 
 def split_verdict(lex: Lexicon, a: str, gap: str, b: str, *, is_sure: bool, seen,
@@ -286,9 +286,14 @@ def observe_hyphenation(doc: Document, stats: HostStats) -> None:
         return
     lex = page_lexicon(doc)
     if lex is not None:
-        n = sure_split_count(doc.text, lex)
+        splits = find_splits(doc.text)
+        doc.notes[SPLITS_NOTE] = len(splits)
+        n = sure_split_count(splits, lex)
         stats.add("hyphenation", ["pages_with_splits"] if n else [])
         stats.add("hyphenation", {"sure_splits": n})
+
+
+SPLITS_NOTE = "hyphenation.splits"
 
 
 def _host_hyphenates(doc: Document, res: Resources) -> bool:
@@ -300,7 +305,7 @@ def _host_hyphenates(doc: Document, res: Resources) -> bool:
 
 
 def repair_hyphenation(doc: Document, res: Resources) -> None:
-    if "-" not in doc.text or not _RIGHT.search(doc.text):
+    if "-" not in doc.text or observed(doc, SPLITS_NOTE) == 0 or not _RIGHT.search(doc.text):
         return
     lex = page_lexicon(doc)
     if lex is None:

@@ -23,7 +23,7 @@ from itertools import repeat
 import numpy as np
 
 from webmend.document import Change, Document
-from webmend.pipeline import HostStats, Resources, Step
+from webmend.pipeline import HostStats, Resources, Step, observed
 from webmend.repair.page_words import never_ends_sentence, page_lexicon
 
 MIN_INNER_LINES = 5
@@ -126,16 +126,31 @@ def _capital_share(lines: list[str], width: int) -> float:
     return caps / n if n else 1.0
 
 
-def page_wrap_width(lines: list[str], host_width: int | None = None) -> tuple[int | None, str]:
-    """The width the page was wrapped at, or None; and the evidence.
+def own_wrap_width(lines: list[str]) -> tuple[int | None, str]:
+    """The width the page's own lines show it was wrapped at, or None; and the evidence.
 
-    >>> page_wrap_width(["Roses are red", "violets are blue", "sugar is sweet", "and so are you"])
+    >>> own_wrap_width(["Roses are red", "violets are blue", "sugar is sweet", "and so are you"])
     (None, '')
     """
     w, fits, judged = wrap_width(lines)
     if (fits >= MIN_INNER_LINES and w >= MIN_WIDTH and fits >= MIN_SHARE * judged
             and _longer_than(lines, w) <= 0.1 * judged and _capital_share(lines, w) <= MAX_CAPITAL_SHARE):
         return w, f"{fits} of {judged} long inner lines wrapped at {w}"
+    return None, ""
+
+
+def page_wrap_width(lines: list[str], host_width: int | None = None,
+                    own: tuple[int | None, str] | None = None) -> tuple[int | None, str]:
+    """The width the page was wrapped at, or None; and the evidence: its own
+    (`own_wrap_width`, unless given as `own`), else its host's when its lines
+    fit that too.
+
+    >>> page_wrap_width(["Roses are red", "violets are blue", "sugar is sweet", "and so are you"])
+    (None, '')
+    """
+    own = own or own_wrap_width(lines)
+    if own[0] is not None:
+        return own
     if host_width:
         _, fits, judged = wrap_width(lines, width=host_width)
         if (fits >= 2 and fits >= 0.5 * judged and _longer_than(lines, host_width) <= 0.1 * judged
@@ -144,8 +159,10 @@ def page_wrap_width(lines: list[str], host_width: int | None = None) -> tuple[in
     return None, ""
 
 
-def find_wrap_joins(text: str, host_width: int | None = None) -> tuple[list[Change], int | None, str]:
-    """Changes joining the hard-wrapped lines of `text`.
+def find_wrap_joins(text: str, host_width: int | None = None,
+                    own: tuple[int | None, str] | None = None) -> tuple[list[Change], int | None, str]:
+    """Changes joining the hard-wrapped lines of `text` (`own`: its own wrap
+    width and evidence when known, see `own_wrap_width`).
 
     >>> import textwrap
     >>> para = "The soldiers crossed the well-known river at night, and they waited there for dawn. " * 6
@@ -154,10 +171,10 @@ def find_wrap_joins(text: str, host_width: int | None = None) -> tuple[list[Chan
     >>> w >= 50, all(c.after in (" ", "") for c in changes), len(changes) == wrapped.split("\\n\\n")[0].count("\\n")
     (True, True, True)
     """
-    if _inner_breaks(text) < (2 if host_width else MIN_INNER_LINES):
+    if _inner_breaks(text) < (2 if host_width else MIN_INNER_LINES) or (own and own[0] is None and not host_width):
         return [], None, ""
     lines = text.split("\n")
-    width, evidence = page_wrap_width(lines, host_width)
+    width, evidence = page_wrap_width(lines, host_width, own)
     if width is None:
         return [], None, ""
     changes = []
@@ -184,9 +201,12 @@ def find_wrap_joins(text: str, host_width: int | None = None) -> tuple[list[Chan
 def observe_wraps(doc: Document, stats: HostStats) -> None:
     """Per host: the widths its pages are evidently wrapped at."""
     if _inner_breaks(doc.text) >= MIN_INNER_LINES:
-        width, _ = page_wrap_width(doc.text.split("\n"))
-        if width:
-            stats.add("wrap_width", [width])
+        own = doc.notes[WRAP_NOTE] = own_wrap_width(doc.text.split("\n"))
+        if own[0]:
+            stats.add("wrap_width", [own[0]])
+
+
+WRAP_NOTE = "hard_wraps.own_width"
 
 
 def host_wrap_width(doc: Document, res: Resources | None) -> int | None:
@@ -201,7 +221,7 @@ def host_wrap_width(doc: Document, res: Resources | None) -> int | None:
 
 
 def join_hard_wraps(doc: Document, res: Resources) -> None:
-    changes, width, evidence = find_wrap_joins(doc.text, host_wrap_width(doc, res))
+    changes, width, evidence = find_wrap_joins(doc.text, host_wrap_width(doc, res), observed(doc, WRAP_NOTE))
     if changes:
         doc.replace(changes)
         doc.rules.append({"family": "lines", "rule": f"hard wrap at {width} columns", "hits": len(changes),

@@ -12,13 +12,12 @@ counts as an ending.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections import Counter
 
 from webmend.document import Document
 from webmend.lexicon.words import Lexicon, per_lexicon
-from webmend.pipeline import HostStats, Resources, Step
+from webmend.pipeline import HostStats, Resources, Step, observed
 from webmend.repair.page_words import never_ends_sentence, page_lexicon
 
 # A sentence end: terminal punctuation, closing quotes/brackets, then a space or the end.
@@ -38,21 +37,27 @@ HOST_OPEN_SHARE = 0.7    # ... or this share, none plainly (cut at word ends)
 
 
 @per_lexicon()
-def _alphabetical(lex: Lexicon) -> list[str]:
-    """The lexicon's commonest words, in alphabetical order (for prefix ranges)."""
-    return sorted(w for w in lex.top(PREFIX_VOCABULARY) if w.isalpha())
+def _alphabetical(lex: Lexicon) -> tuple[list[str], list[float]]:
+    """The lexicon's commonest words, in alphabetical order (for prefix
+    ranges), and their Zipf values in the same order."""
+    words = sorted(w for w in lex.top(PREFIX_VOCABULARY) if w.isalpha())
+    return words, [lex.zipf(w) for w in words]
+
+
+COMPLETIONS_LOOKED_AT = 5000  # longer words starting with it a word's best completion is found among
 
 
 def _best_completion(word: str, lex: Lexicon) -> float:
-    """Zipf of the commonest longer word that starts with `word` (0 if none)."""
-    words = _alphabetical(lex)
+    """Zipf of the commonest longer word that starts with `word` (0 if none).
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> _best_completion("whic", lexicon("en")) == lexicon("en").zipf("which"), _best_completion("qzxv", lexicon("en"))
+    (True, 0.0)
+    """
+    words, zipfs = _alphabetical(lex)
     i = bisect.bisect_right(words, word)
-    best = 0.0
-    for w in itertools.islice(words, i, i + 5000):
-        if not w.startswith(word):
-            break
-        best = max(best, lex.zipf(w))
-    return best
+    j = min(bisect.bisect_left(words, word + "\U0010ffff", i), i + COMPLETIONS_LOOKED_AT)
+    return max(zipfs[i:j], default=0.0)
 
 
 def is_fragment(word: str, lex: Lexicon) -> bool:
@@ -112,7 +117,8 @@ def page_ending(text: str, lex) -> tuple[str, str]:
     return "closed", ""
 
 
-def truncation_point(text: str, lex, host_truncates: bool = False) -> tuple[int, str] | None:
+def truncation_point(text: str, lex, host_truncates: bool = False,
+                     ending: tuple[str, str] | None = None) -> tuple[int, str] | None:
     """(where the dangling fragment starts, why) for a page cut mid-sentence, else None.
 
     >>> from webmend.lexicon.words import lexicon
@@ -125,7 +131,7 @@ def truncation_point(text: str, lex, host_truncates: bool = False) -> tuple[int,
     >>> truncation_point("He left.\\n\\nFurther reading\\n\\nChapter Two", en, host_truncates=True)[0]
     8
     """
-    kind, why = page_ending(text, lex)
+    kind, why = ending or page_ending(text, lex)
     if kind == "closed" or (kind == "open" and not host_truncates):
         return None
     if kind == "open":
@@ -141,11 +147,15 @@ def observe_ending(doc: Document, stats: HostStats) -> None:
 
     Observed before chrome is removed, so an 'open' ending counts only when it
     is a long prose paragraph: a menu or footer line ('Contact us') is short."""
-    kind, _ = page_ending(doc.text, lambda: page_lexicon(doc))
+    ending = doc.notes[ENDING_NOTE] = page_ending(doc.text, lambda: page_lexicon(doc))
+    kind = ending[0]
     if kind == "open":
         last_para = doc.text.rstrip()[doc.text.rstrip().rfind("\n") + 1:]
         kind = "open_prose" if len(last_para.split()) >= HOST_PROSE_WORDS else "open_short"
     stats.add("page_ends", [kind])
+
+
+ENDING_NOTE = "truncation.page_ending"
 
 
 def host_truncates(ends: Counter) -> bool:
@@ -166,7 +176,8 @@ def _host_truncates(doc: Document, res: Resources) -> bool:
 
 
 def cut_truncated(doc: Document, res: Resources) -> None:
-    point = truncation_point(doc.text, lambda: page_lexicon(doc), _host_truncates(doc, res))
+    point = truncation_point(doc.text, lambda: page_lexicon(doc), _host_truncates(doc, res),
+                             observed(doc, ENDING_NOTE))
     if point is None:
         return
     start, why = point
