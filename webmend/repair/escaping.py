@@ -139,6 +139,19 @@ def _chunk(text: str, start: int, end: int) -> str:
     return left + text[start:end] + right[:j]
 
 
+def urlish(chunk: str) -> bool:
+    """Whether a chunk looks like a URL, a path, an address or a file name
+    (URLISH), tested only when it has what every such form needs: a ':' or a
+    '.', or a leading '/', '\\' or '~'.
+
+    >>> urlish("http://a.b/c"), urlish("C:\\\\dir"), urlish("~/x/y"), urlish("Soviet\\\\union,"), urlish("and/or")
+    (True, True, True, False, False)
+    """
+    if ":" not in chunk and "." not in chunk and not chunk.startswith(("/", "\\", "~")):
+        return False
+    return URLISH.search(chunk) is not None
+
+
 def glue_points(text: str, only: frozenset[str] | None = None) -> list[int]:
     """Where a letter follows a symbol unit, in text order: the word starts
     every site must have. The page's symbol characters are found first (at
@@ -260,7 +273,7 @@ def find_sites(text: str, limit: int = MAX_SITES, symbols: frozenset[str] | None
         mode = "insert" if before.isspace() else "replace"
         if m.group("sym") == "&" and text.startswith(";", m.end()):
             continue  # an HTML entity, not a space
-        if URLISH.search(_chunk(text, start, m.end())):
+        if urlish(_chunk(text, start, m.end())):
             continue
         if mode == "replace":
             j = start

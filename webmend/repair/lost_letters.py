@@ -384,8 +384,7 @@ def asked_words(tokens: list[bytes], lex: Lexicon) -> list[str]:
     >>> asked_words(rough_tokens("From the FROM rom zzz"), lexicon("en"))
     ['from', 'the', 'rom']
     """
-    words = _key_words(lex)
-    return list(map(words.__getitem__, filter(words.__contains__, tokens)))
+    return list(filter(None, map(_key_words(lex).get, tokens)))  # every word is a non-empty string
 
 
 def _less(counts, minus) -> dict[str, int]:
