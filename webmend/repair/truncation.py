@@ -91,8 +91,8 @@ def page_ending(text: str, lex) -> tuple[str, str]:
     ('sure', "last word 'e' is a fragment")
     >>> page_ending("He left.\\n\\nFurther reading", en)[0], page_ending('He said: "We go home"', en)[0]
     ('open', 'closed')
-    >>> page_ending("More at www.autoracing.com.br", en)[0]
-    'closed'
+    >>> page_ending("More at www.autoracing.com.br", en)[0], page_ending("We hope to see you soon!\\n\\nI", en)[0]
+    ('closed', 'open')
     """
     body = text.rstrip()
     if not body or not (body[-1].isalpha() or body[-1] == ","):
@@ -114,6 +114,8 @@ def page_ending(text: str, lex) -> tuple[str, str]:
             return "sure", f"ends on {word!r}, which never ends a sentence on this page"
     if n_words >= 2 or len(last_para) >= 20:
         return "open", f"no closing punctuation after {word!r}"
+    if len(last_para.strip()) == 1:  # a paragraph of one letter: the first of a word cut off, or an initial
+        return "open", f"ends on a paragraph of one letter, {word!r}"
     return "closed", ""
 
 
