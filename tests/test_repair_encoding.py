@@ -94,6 +94,22 @@ def test_lossy_pages_are_flagged_not_guessed(articles):
         assert mend_pages([bad], ENCODING_STEPS)[0].lossy_encoding
 
 
+def test_a_lossy_page_in_another_script_is_kept_whole(articles):
+    """A page in another script whose letters were all lost to '?' (Russian,
+    Korean, ... through gen.py's lossy channel) cannot be judged for chrome:
+    the whole pipeline keeps every token of it and flags it."""
+    from webmend.pipeline import mend
+
+    others = [t for t in articles
+              if sum(not ch.isascii() for ch in t if ch.isalpha()) > 0.5 * sum(ch.isalpha() for ch in t)]
+    assert len(others) >= 3
+    for text in others:
+        bad = gen.lossy(text, None, None)
+        doc = mend(text=bad)
+        assert doc.lossy_encoding
+        assert doc.text.split() == bad.split(), doc.flags
+
+
 def test_a_lossy_host_flags_its_plain_ascii_pages(articles):
     ascii_pages = [t for t in articles if t.isascii()][:2]
     lossy_pages = [gen.lossy(t, None, None) for t in articles if re.search(r"[’“”]", t)][:4]

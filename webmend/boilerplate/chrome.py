@@ -242,9 +242,32 @@ def keep_inner_runs(keep: list[bool], scored: list[tuple[float, str, float]]) ->
     return out
 
 
+LOST_LETTERS_SHARE = 0.3  # of a page's letters lost to '?', past which its blocks cannot be judged
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def letters_lost(text: str) -> bool:
+    """Whether much of a page's letters were lost to '?' (a lossy export of a
+    page in another script: '???? ?????? ????.'): neither its words nor their
+    shape can tell its prose from its chrome any more.
+
+    >>> letters_lost("? ????????????? ????? ??????? ????????? ??????? ? ???? ?? ???? ???. " * 3)
+    True
+    >>> letters_lost("The caf? was closed? Yes, on Monday, and the na?ve owner left. " * 3)
+    False
+    """
+    lost = text.count("?")
+    if lost < 20:
+        return False
+    return lost >= LOST_LETTERS_SHARE * (lost + len(_LETTER.findall(text)))
+
+
 def remove_chrome(doc: Document, res: Resources) -> None:
     """Chrome out of a text page (an HTML page's extractor already judged its blocks)."""
     if doc.source_kind == "html":
+        return
+    if letters_lost(doc.text):  # do no harm: what cannot be judged stays
+        doc.flags.append("structure: not judged: the page's letters were lost to '?'")
         return
     blocks = text_blocks(doc.text)
     blocks = wrapped_paragraphs(doc.text, blocks, host_wrap_width(doc, res))
