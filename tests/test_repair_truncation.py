@@ -44,15 +44,15 @@ def test_cut_at_a_word_end_is_found_through_the_host(articles):
     assert sum(d.truncated for d in alone) < sum(d.truncated for d in docs)
 
 
-def test_cut_after_the_first_letter_of_a_paragraph(articles):
-    """A page cut right after the first letter of a new paragraph ends on a
-    paragraph of one letter (even a word: 'I', 'A'): on a host that cuts its
-    pages it is cut back to its last sentence; on its own, left alone."""
+def test_cut_after_the_first_letters_of_a_paragraph(articles):
+    """A page cut right after the first letters of a new paragraph ends on a
+    paragraph of one word (even a whole one: 'I', 'A'): on a host that cuts
+    its pages it is cut back to its last sentence; on its own, left alone."""
     pages, _ = _host(articles, "truncate", start=40)
-    # two pages of the host end on a new paragraph's first letter
-    cut = [pages[0][1].strip() + "\n\nI", pages[1][1].strip() + "\n\nT"]
-    docs = mend_pages(cut + [bad for bad, *_ in pages[2:]], STEPS, host="site.example")
-    for d, (_, gold, *_) in zip(docs[:2], pages):
+    # three pages of the host end on a new paragraph's first letters
+    cut = [pages[0][1].strip() + "\n\nI", pages[1][1].strip() + "\n\nT", pages[2][1].strip() + "\n\n“Whi"]
+    docs = mend_pages(cut + [bad for bad, *_ in pages[3:]], STEPS, host="site.example")
+    for d, (_, gold, *_) in zip(docs[:3], pages):
         assert d.truncated and d.text == gold.strip()
     alone = mend_pages(cut[:1], STEPS, host=None)[0]
     assert not alone.truncated and alone.text == cut[0]

@@ -81,9 +81,10 @@ def is_fragment(word: str, lex: Lexicon) -> bool:
 
 
 def page_ending(text: str, lex) -> tuple[str, str]:
-    """How the page ends (`lex`: a Lexicon, None, or a function giving one): ('sure', why) when it was plainly cut mid-sentence,
-    ('open', why) when it merely lacks closing punctuation after words (a cut
-    or a heading: the host decides), ('closed', '') otherwise.
+    """How the page ends (`lex`: a Lexicon, None, or a function giving one):
+    ('sure', why) when it was plainly cut mid-sentence, ('open', why) when it
+    merely lacks closing punctuation after a word (a cut, or a heading, a
+    name, a list item: the host decides), ('closed', '') otherwise.
 
     >>> from webmend.lexicon.words import lexicon
     >>> en = lexicon("en")
@@ -107,16 +108,13 @@ def page_ending(text: str, lex) -> tuple[str, str]:
         return "closed", ""
     if callable(lex):  # resolved only for a page that ends on a word
         lex = lex()
-    if lex is not None and word:
-        if is_fragment(word, lex) and (n_words >= PROSE_WORDS or n_words >= 2 and word.islower()):
-            return "sure", f"last word {word!r} is a fragment"
-        if n_words >= 3 and never_ends_sentence(body[:m.start()], word, lex):
-            return "sure", f"ends on {word!r}, which never ends a sentence on this page"
-    if n_words >= 2 or len(last_para) >= 20:
-        return "open", f"no closing punctuation after {word!r}"
-    if len(last_para.strip()) == 1:  # a paragraph of one letter: the first of a word cut off, or an initial
-        return "open", f"ends on a paragraph of one letter, {word!r}"
-    return "closed", ""
+    if lex is not None and word and is_fragment(word, lex) and (n_words >= PROSE_WORDS or n_words >= 2 and word.islower()):
+        return "sure", f"last word {word!r} is a fragment"
+    if lex is not None and word and n_words >= 3 and never_ends_sentence(body[:m.start()], word, lex):
+        return "sure", f"ends on {word!r}, which never ends a sentence on this page"
+    # No closing punctuation: a cut, or a heading, a name, an item (the host decides);
+    # also a paragraph of one word ('Spoon', 'I', '“Digis': a new paragraph cut after its first letters).
+    return "open", f"no closing punctuation after {word!r}"
 
 
 def truncation_point(text: str, lex, host_truncates: bool = False,
