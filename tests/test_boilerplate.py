@@ -437,3 +437,33 @@ def test_an_articles_own_lists_stay_when_chrome_is_around_it(ground_truth):
         chrome_kept += sum(l.format(site=host["site"]) in lines for l in host["chrome_top"] + host["chrome_bottom"])
     assert chrome_kept == 0
     assert kept >= 0.3 * listed, (kept, listed)
+
+
+def _opens_with_intro_then_short_lines(text: str) -> bool:
+    """Whether an article opens with one paragraph of prose, then short
+    unpunctuated lines (a subheading, a table's header, a list)."""
+    lines = [l.strip() for l in text.split("\n") if l.strip()]
+    return (len(lines) >= 4 and len(lines[0].split()) >= 8 and lines[0][-1] in ".!?:"
+            and len(lines[1].split()) <= 8 and lines[1][-1] not in ".!?")
+
+
+def test_an_intro_before_a_table_or_list_stays_when_chrome_is_around_it(ground_truth):
+    """Benchmark articles that open with a paragraph, then a subheading, a
+    table or a list, dressed in gen.py's chrome: the opening paragraph stays
+    (`chrome.keep_lead_in`: the path alone began such articles after it)."""
+    from damage_variants import clean_articles, gen
+
+    rng = random.Random(12)
+    articles = [t for _, t in clean_articles(ground_truth)]
+    items = [t for t in articles if _opens_with_intro_then_short_lines(t)]
+    assert len(items) >= 5
+    titles = [t.split("\n")[0][:80] for t in articles[:40]]
+    kept = chrome_kept = 0
+    for i, text in enumerate(items):
+        host = gen.make_host(i, ["chrome"], rng, titles)
+        out = mend(text=gen.chrome(text, rng, host), options=NO_REPAIR).text
+        lines = set(l.strip() for l in out.split("\n"))
+        kept += text.split("\n")[0].strip() in lines
+        chrome_kept += sum(l.format(site=host["site"]) in lines for l in host["chrome_top"] + host["chrome_bottom"])
+    assert chrome_kept == 0
+    assert kept >= 0.8 * len(items), (kept, len(items))

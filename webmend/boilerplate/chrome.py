@@ -242,6 +242,44 @@ def keep_inner_runs(keep: list[bool], scored: list[tuple[float, str, float]]) ->
     return out
 
 
+LEAD_IN_SCORE = 3.0   # a paragraph this clearly prose, just before the article...
+LEAD_IN_GAP = 3       # ...and at most this many shape-only blocks from it, opens the article
+
+
+def keep_lead_in(keep: list[bool], scored: list[tuple[float, str, float]]) -> list[bool]:
+    """Keep the paragraph that opens the article when the path began it
+    later, with a table or a list: a block of clear prose (nothing against it
+    but its place) that only a few shape-only blocks part from the article's
+    first kept block, itself no clear prose ('Below, we analyze the snap
+    counts...' / 'Defensive Line' / a table's header / the table's rows). A
+    lone intro pays the path more to bridge than it brings, so the path
+    leaves it out. Before an article that opens with prose, such a block is
+    a standfirst or a caption ('An artist's illustration of...' / '(Image: ©
+    NASA)'), and stays out.
+
+    >>> head, intro, weak = (-4.0, "login", 2.0), (3.7, "short text outside the article", 0.0), (-3.7, "navigation", 0.0)
+    >>> row, prose = (1.8, "", 0.0), (5.6, "", 0.0)
+    >>> keep_lead_in([False, False, False, True], [head, intro, weak, row])
+    [False, True, True, True]
+    >>> keep_lead_in([False, False, False, True], [intro, head, weak, row])  # a login line between
+    [False, False, False, True]
+    >>> keep_lead_in([False, False, False, True], [head, intro, weak, prose])  # the article opens with prose
+    [False, False, False, True]
+    """
+    first = next((i for i, k in enumerate(keep) if k), None)
+    if not first or scored[first][0] >= LEAD_IN_SCORE:
+        return keep
+    i = first - 1
+    while i >= 0 and first - i <= LEAD_IN_GAP and scored[i][0] < LEAD_IN_SCORE:
+        s, r, b = scored[i]
+        if r not in SHAPE_ONLY or b:
+            return keep
+        i -= 1
+    if i < 0 or scored[i][0] < LEAD_IN_SCORE or scored[i][1] not in SHAPE_ONLY or scored[i][2]:
+        return keep
+    return keep[:i] + [True] * (first - i) + keep[first:]
+
+
 LOST_LETTERS_SHARE = 0.3  # of a page's letters lost to '?', past which its blocks cannot be judged
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -288,7 +326,7 @@ def remove_chrome(doc: Document, res: Resources) -> None:
         doc.signals["chrome_blocks"] = 0
         return  # a bare article (a page with no word at all is judged below)
     keep, scored = page_path(texts, feats, repeats)
-    keep = keep_inner_runs(keep, scored)
+    keep = keep_lead_in(keep_inner_runs(keep, scored), scored)
     kept = [i for i, k in enumerate(keep) if k]
     drops = [(b, sc[1]) for b, k, sc in zip(blocks, keep, scored) if not k]
     if kept and repeated_heading(blocks, kept[0], round(scored[kept[0]][0], 3)):

@@ -187,17 +187,24 @@ def _word_stats(text: str, stops: frozenset[str], suffixes: frozenset[str]):
 
 
 def _headline_words(text: str, limit: int = 12) -> int:
-    """How many words at the start are capitalised (or numbers), as in a
-    headline written in title case.
+    """How many words at the start are capitalised (or a number, once), as
+    in a headline written in title case; a second number ends them (a row
+    of figures is no headline: 'DL Larry Ogunjobi 63 85% 1 tackle').
 
     >>> _headline_words("Tape Gaffe Ends Hamlin's Title RunDenny Hamlin's run was foiled.")
     7
+    >>> _headline_words("Top 10 Things To Know Today"), _headline_words("DL Larry Ogunjobi 63 85% 1 tackle (1 combined).")
+    (6, 4)
     """
-    n = 0
+    n = numbers = 0
     for w in text[:200].split(None, limit)[:limit]:  # the words of the first 200 characters
         w = w.lstrip("\"'“‘(")
         if not w or not (w[0].isupper() or w[0].isdigit()):
             break
+        if w[0].isdigit():
+            numbers += 1
+            if numbers > 1:
+                break
         n += 1
     return n
 
