@@ -257,11 +257,24 @@ def _words(line: str) -> int:
     return len(line.split(None, 5))
 
 
+# A paragraph the author opened so ('… keep reading', '— he said') follows a break of the author's.
+_DELIBERATE_OPENERS = ("…", "...", "—", "–")
+
+
 def page_break_join(before: str, after: str, text: str, lex, cache: dict, at_end: bool = False) -> str | None:
     """The separator to put between two paragraphs a page break split, or None
     when the boundary is a real one. `before`/`after` are the last line of the
-    first paragraph and the first line of the second (`at_end`: the last line of the page)."""
+    first paragraph and the first line of the second (`at_end`: the last line of the page).
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> t = "The time we spent was good and the time we lost was long, and time goes on " * 2
+    >>> page_break_join("we lost at the same time", "we had come to the end of it.", t, lexicon("en"), {})
+    ' '
+    >>> page_break_join("we lost at the same time", "… keep reading. I will show you how.", t, lexicon("en"), {}) is None
+    True
+    """
     if (_words(before) < 2 or _URL_START.match(after) or _LIST_MARK.match(after) or _LIST_MARK.match(before)
+            or after.startswith(_DELIBERATE_OPENERS)
             or (_words(after) < 2 and not (at_end or after[-1] in ".!?\"”’)"))):
         return None
     last = before[-1]
