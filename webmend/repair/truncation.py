@@ -93,7 +93,7 @@ def page_ending(text: str, lex) -> tuple[str, str]:
     >>> page_ending("He left.\\n\\nFurther reading", en)[0], page_ending('He said: "We go home"', en)[0]
     ('open', 'closed')
     >>> page_ending("More at www.autoracing.com.br", en)[0], page_ending("We hope to see you soon!\\n\\nI", en)[0]
-    ('closed', 'open')
+    ('open', 'open')
     """
     body = text.rstrip()
     if not body or not (body[-1].isalpha() or body[-1] == ","):
@@ -104,8 +104,8 @@ def page_ending(text: str, lex) -> tuple[str, str]:
         return ("sure", "ends with a comma") if n_words >= 4 else ("closed", "")
     m = _LAST_WORD.search(body, max(0, len(body) - 100))  # anchored at the end: look only there
     word = m.group(1) if m else ""
-    if not _PROSE_TOKEN.fullmatch(last_para.split()[-1]):  # a URL, a handle, a code: not prose
-        return "closed", ""
+    if not _PROSE_TOKEN.fullmatch(last_para.split()[-1]):  # a URL, a handle, a code: the host decides
+        return "open", f"ends on {last_para.split()[-1][-40:]!r}, no prose"
     if callable(lex):  # resolved only for a page that ends on a word
         lex = lex()
     if lex is not None and word and is_fragment(word, lex) and (n_words >= PROSE_WORDS or n_words >= 2 and word.islower()):
