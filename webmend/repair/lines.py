@@ -244,7 +244,7 @@ def _last_word(line: str) -> tuple[str, str] | None:
     """
     m = _LAST_WORD_REVERSED.match(line[-100:][::-1])
     return (m.group(2)[::-1], m.group(1)) if m else None
-_FIRST_WORD = re.compile(r"[^\W\d_]+(?=[\s,;:.!?'’)]|$)")
+_FIRST_WORD = re.compile(r"[^\W\d_]+(?=[\s,;:.!?'’)-]|$)")  # a word, whole or a compound's first ('half-surprised')
 
 
 def _words(line: str) -> int:
@@ -272,6 +272,8 @@ def page_break_join(before: str, after: str, text: str, lex, cache: dict, at_end
     ' '
     >>> page_break_join("we lost at the same time", "… keep reading. I will show you how.", t, lexicon("en"), {}) is None
     True
+    >>> page_break_join("when she learned it, she was only", "half-surprised: it made sense", t, lexicon("en"), {})
+    ' '
     """
     if (_words(before) < 2 or _URL_START.match(after) or _LIST_MARK.match(after) or _LIST_MARK.match(before)
             or after.startswith(_DELIBERATE_OPENERS)
@@ -320,10 +322,32 @@ def find_page_break_joins(text: str, lex) -> list[Change]:
         b = text.find("\n", m.end())
         before, after = text[a:m.start()], text[m.end():b if b >= 0 else len(text)]
         sep = page_break_join(before, after, text, lex, cache, at_end=b < 0)
+        evidence = "paragraph ends mid-sentence: " + repr(before[-20:]) + " | " + repr(after[:20])
+        if sep is None and _lone_word_inside(text, before, after, b):  # '…a different\n\nperson\n\ntogether, she said'
+            sep = " "
+            evidence = "a paragraph of one lower-case word inside a sentence: " + repr(before[-20:]) + " | " + repr(after)
+            changes.append(Change(b, b + 2, " ", kind="paragraph_join", evidence=evidence))
         if sep is not None:
-            changes.append(Change(m.start(), m.end(), sep, kind="paragraph_join",
-                                  evidence="paragraph ends mid-sentence: " + repr(before[-20:]) + " | " + repr(after[:20])))
+            changes.append(Change(m.start(), m.end(), sep, kind="paragraph_join", evidence=evidence))
+    changes.sort(key=lambda c: c.start)
     return changes
+
+
+def _lone_word_inside(text: str, before: str, after: str, end: int) -> bool:
+    """Whether `after`, a paragraph of one lower-case word, sits inside a
+    sentence that two page breaks split: the paragraph before it ends on a
+    lower-case word, the one after it (from `end`) begins with one.
+
+    >>> t = "and we built a different\\n\\nperson\\n\\ntogether, she said."
+    >>> _lone_word_inside(t, "and we built a different", "person", t.index("\\n\\ntogether"))
+    True
+    """
+    if not (after.isalpha() and after.islower()) or not text.startswith("\n\n", end) or _words(before) < 3:
+        return False
+    last = _last_word(before)
+    nxt = _FIRST_WORD.match(text, end + 2)
+    return bool(last and not last[1] and last[0].islower() and nxt and nxt.group().islower()
+                and _words(text[end + 2:text.find("\n", end + 2) % (len(text) + 1)]) >= 3)
 
 
 def join_page_breaks(doc: Document, res: Resources) -> None:
