@@ -233,6 +233,24 @@ def _date_like(t: str) -> bool:
 HEADLINE_MIN_WORDS = 12  # shorter blocks are headings, not teasers
 
 
+# The lines a post embedded in an article ends with: its photo link and its
+# credit ('— NAME (@handle) November 15, 2019'), the oEmbed text of a post.
+# The article's, not the page's chrome: no share button, no date line.
+_EMBED_CREDIT = re.compile(r"^[—–-]\s*\S.{0,80}\(@\w{1,30}\)\s+\w+\.? \d{1,2}, \d{4}$")
+_EMBED_PHOTO = re.compile(r"pic\.twitter\.com/\w+$")
+
+
+def embedded_post_line(t: str) -> bool:
+    """Whether a line is the credit or the photo link of a post embedded in the article.
+
+    >>> embedded_post_line("— PFF CLE Browns (@PFF_Browns) November 15, 2019")
+    True
+    >>> embedded_post_line("*min. 25 snaps pic.twitter.com/PQqbN51wBW"), embedded_post_line("Follow us on Twitter @site")
+    (True, False)
+    """
+    return _EMBED_CREDIT.match(t) is not None or _EMBED_PHOTO.search(t) is not None
+
+
 def _features(text: str, stops: frozenset[str], suffixes: frozenset[str], lang: str | None) -> Features:
     t = text.strip()
     n = len(t)
@@ -250,7 +268,10 @@ def _features(text: str, stops: frozenset[str], suffixes: frozenset[str], lang: 
         digits = sum(map(str.isdigit, t if n <= 400 else t[:400])) if has_digit else 0
     last = t.rstrip(_STRIP_END)[-1:]
     end = last in _SENTENCE_END
-    date = has_digit and words <= MAX_DATE_LINE_WORDS and _date_like(t) and find_date(t, lang) is not None
+    embedded = "@" in t or "pic.twitter.com/" in t  # maybe a post the article embeds
+    embedded = embedded and embedded_post_line(t)
+    date = (has_digit and words <= MAX_DATE_LINE_WORDS and not embedded and _date_like(t)
+            and find_date(t, lang) is not None)
     nonspace = n - t.count(" ")
     return Features(
         n,                                                           # chars
@@ -265,7 +286,7 @@ def _features(text: str, stops: frozenset[str], suffixes: frozenset[str], lang: 
         (next(iter(scripts)) if len(scripts) == 1 else max(scripts, key=scripts.__getitem__)) if scripts else None,
         t[:1] in _BULLET_FIRST and bool(_BULLET.match(t)),          # bullet
         len(_SEPARATOR.findall(t)) if n < 400 and _MAY_SEPARATE.search(t) else 0,  # separators
-        chrome_kind(t, ltoks),                                       # chrome
+        None if embedded else chrome_kind(t, ltoks),                 # chrome
         t[:1].islower(),                                             # lower_start
         date,
         _headline_words(t) if words >= HEADLINE_MIN_WORDS else 0,   # headline_words
