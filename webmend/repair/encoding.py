@@ -49,6 +49,26 @@ def _ftfy_config():
                            normalization=None, explain=False)
 
 
+_BYTE_OF = {ch: b for b in range(0x80, 0x100) if (ch := bytes([b]).decode("cp1252", "ignore") or chr(b))}
+
+
+def utf8_of(span: str) -> str:
+    """The span's characters as the single bytes Windows-1252 (or Latin-1,
+    where it leaves a byte undefined) gives them, decoded as UTF-8; the span
+    itself when those bytes are no valid UTF-8 or decode to control characters.
+
+    >>> utf8_of("ì–´ë–¤"), utf8_of("ê±´"), utf8_of("ìx")
+    ('어떤', '건', 'ìx')
+    """
+    try:
+        fixed = bytes(_BYTE_OF[ch] if ch in _BYTE_OF else ord(ch) for ch in span).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return span
+    if any(ord(ch) < 32 or 0x7f <= ord(ch) < 0xa0 for ch in fixed):
+        return span
+    return fixed
+
+
 @functools.lru_cache(maxsize=4096)
 def decode_mojibake(span: str) -> str:
     """The text a mojibake span stood for, or the span itself if ftfy sees no fix.
@@ -89,11 +109,14 @@ def find_mojibake(text: str) -> list[Change]:
     if not strong:
         return []
     changes = []
+    strong_set = {m.group() for m in strong}
     for m in spans:
         span = m.group()
         if len(spans) < 3 and m not in strong:
             continue
         fixed = decode_mojibake(span)
+        if fixed == span and len(spans) >= 3 and span in strong_set:
+            fixed = utf8_of(span)  # a page full of mojibake: what ftfy doubts ('ì–´ë–¤', its dash a byte) decodes whole
         if fixed != span:
             changes.append(Change(m.start(), m.end(), fixed, kind="mojibake",
                                   evidence=f"UTF-8 read as a single-byte charset ({len(spans)} spans on the page)"))
