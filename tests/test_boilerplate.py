@@ -195,6 +195,24 @@ def test_site_template_lines_are_removed_across_a_host(ground_truth):
                                                 for l in r.text.split("\n")}
 
 
+def test_a_label_on_every_page_right_above_the_text_is_frame(ground_truth):
+    """A section label the site sets right above every page's text
+    ('Business') is its frame, not a heading of the page's own; a heading
+    that some pages share (a series) stays their own."""
+    pages, _, _ = _host_pages(ground_truth, n=8)
+    for i, p in enumerate(pages):
+        lines = p.source.split("\n")
+        k = lines.index("Our series: the river") if i < 3 else lines.index(f"Story number {i}")
+        lines.insert(k + 1, "Metro")  # on every page, right above the text
+        pages[i] = Document(id=p.id, url=p.url, source="\n".join(lines))
+    docs = list(mend_all(pages, NO_REPAIR))
+    for d in docs:
+        assert "Metro" not in d.text.split("\n"), d.id
+    for d in docs[:3]:
+        assert "Our series: the river" not in {l for r in d.removed if r.reason == "site template"
+                                                for l in r.text.split("\n")}
+
+
 def test_teasers_inside_the_template_frame_go_too(ground_truth):
     """Titles of other stories that change from page to page, set between the
     site's share buttons and its footer, are outside the page's own text."""

@@ -33,6 +33,7 @@ MIN_PAGES = 3
 MIN_SHARE = 0.3
 HEADING_MAX_WORDS = 25
 PARAGRAPH_MIN_WORDS = 12
+FRAME_SHARE, FRAME_MIN_PAGES = 0.9, 5  # a line on this share of a host's pages (of 5+) is its frame
 TEMPLATE_REASON = "site template"
 FRAME_REASON = "outside the site template's frame"
 
@@ -98,24 +99,31 @@ def template_lines(doc: Document, stats: HostStats | None,
     return out
 
 
-def _own_heading(blocks: list[Block], templates: list[tuple[Block, int]], lang: str | None) -> Block | None:
-    """The template line that heads the page's first paragraph of its own, if any."""
-    tset = {b.start for b, _ in templates}
-    last_template = None
+def _own_heading(blocks: list[Block], templates: list[tuple[Block, int]], lang: str | None,
+                 pages: int = 0) -> Block | None:
+    """The template line that heads the page's first paragraph of its own, if
+    any: a heading some of the host's pages share (a series, a thread's
+    pages). A line on (nearly) every page of a host of `pages` is its frame's
+    (a section label, 'Business'), never the heading: the heading is the last
+    template line above the paragraph that is no frame line."""
+    on_pages = {b.start: n for b, n in templates}
+    above: list[Block] = []  # the template lines before the first paragraph
     for b in blocks:
-        if b.start in tset:
-            last_template = b
+        if b.start in on_pages:
+            above.append(b)
             continue
         f = features_of(b.text, lang)
         if f.words >= PARAGRAPH_MIN_WORDS and f.end_punct:
             break
     else:
         return None
-    if last_template is None:
+    frame = FRAME_SHARE * pages if pages >= FRAME_MIN_PAGES else float("inf")
+    heading = next((b for b in reversed(above) if on_pages[b.start] < frame), None)
+    if heading is None:
         return None
-    f = features_of(last_template.text, lang)
+    f = features_of(heading.text, lang)
     if f.words <= HEADING_MAX_WORDS and not f.chrome and not f.end_punct:
-        return last_template
+        return heading
     return None
 
 
@@ -158,7 +166,7 @@ def remove_templates(doc: Document, res: Resources) -> None:
     templates = template_lines(doc, stats, blocks)
     if not templates:
         return
-    heading = _own_heading(blocks, templates, doc.language)
+    heading = _own_heading(blocks, templates, doc.language, stats.pages)
     drops = [(b, TEMPLATE_REASON) for b, n in templates if heading is None or b.start != heading.start]
     doc.signals["template_lines"] = len(drops)
     framed = outside_frame(blocks, {b.start for b, _ in drops}, doc.language)
