@@ -244,6 +244,9 @@ def find_hyphenation(text: str, lex: Lexicon, host_hyphenates: bool = False) -> 
     ...      "The news-paper and the inter- national news-paper; a newspaper.")
     >>> [c.after for c in find_hyphenation(t, lexicon("en"))[0]]
     ['circumstances', 'newspaper', 'international', 'newspaper']
+    >>> t = "A health emerg-ency, the e-book and e-book, “emerg-ency” levels."  # repeated: a spelling, unless a part is no word
+    >>> [c.after for c in find_hyphenation(t, lexicon("en"))[0]]
+    ['emergency', 'emergency']
     """
     if "-" not in text:
         return [], 0
@@ -272,8 +275,8 @@ def find_hyphenation(text: str, lex: Lexicon, host_hyphenates: bool = False) -> 
         repeated = forms[(sp.a + "-" + sp.b).lower()] >= 2
         why = split_verdict(lex, sp.a, sp.gap, sp.b, is_sure=is_sure, seen=lambda: seen(key),
                             page_hyphenates=page_hyphenates)
-        if why is None or (repeated and not seen(key)):
-            continue  # a hyphenated form the page repeats and never writes whole is its spelling
+        if why is None or (repeated and not is_sure and not seen(key)):
+            continue  # a hyphenated form the page repeats and never writes whole is its spelling (unless a part is no word)
         if why.startswith("page shows"):
             why += f" ({n_sure} sure splits)" + (" / host" if host_hyphenates else "")
         changes.append(Change(sp.start, sp.end, joined, kind="hyphenation", evidence=why))
