@@ -58,6 +58,16 @@ def test_cut_after_the_first_letters_of_a_paragraph(articles):
     assert not alone.truncated and alone.text == cut[0]
 
 
+def test_a_host_whose_pages_end_on_their_source_url_is_not_cut(articles):
+    """Every page of a host ends with a line that gives its source URL (no
+    closing punctuation): no page is cut, none flagged."""
+    pages = [t + f"\n\nRead the original story at https://www.example.com/news/story-{'abcdefgh'[i]}"
+             for i, t in enumerate(articles[:8])]
+    docs = mend_pages(pages, STEPS, host="site.example")
+    assert not any(d.truncated for d in docs)
+    assert all(d.text == p for d, p in zip(docs, pages))
+
+
 def test_clean_pages_are_not_truncated(articles):
     docs = mend_pages(articles[:120], STEPS, host=None)
     flagged = [(d.id, d.text[-60:]) for d in docs if d.truncated]

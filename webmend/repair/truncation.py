@@ -146,12 +146,14 @@ def observe_ending(doc: Document, stats: HostStats) -> None:
     """Per host: how its pages end (a host that cuts pages cuts them all).
 
     Observed before chrome is removed, so an 'open' ending counts only when it
-    is a long prose paragraph: a menu or footer line ('Contact us') is short."""
+    is a long prose paragraph: a menu or footer line ('Contact us') is short,
+    and a line ending on a URL ('Source: https://...') is no prose."""
     ending = doc.notes[ENDING_NOTE] = page_ending(doc.text, lambda: page_lexicon(doc))
     kind = ending[0]
     if kind == "open":
         last_para = doc.text.rstrip()[doc.text.rstrip().rfind("\n") + 1:]
-        kind = "open_prose" if len(last_para.split()) >= HOST_PROSE_WORDS else "open_short"
+        prose = len(last_para.split()) >= HOST_PROSE_WORDS and _PROSE_TOKEN.fullmatch(last_para.split()[-1])
+        kind = "open_prose" if prose else "open_short"
     stats.add("page_ends", [kind])
 
 
