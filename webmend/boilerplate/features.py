@@ -268,8 +268,7 @@ def _features(text: str, stops: frozenset[str], suffixes: frozenset[str], lang: 
         digits = sum(map(str.isdigit, t if n <= 400 else t[:400])) if has_digit else 0
     last = t.rstrip(_STRIP_END)[-1:]
     end = last in _SENTENCE_END
-    embedded = "@" in t or "pic.twitter.com/" in t  # maybe a post the article embeds
-    embedded = embedded and embedded_post_line(t)
+    embedded = ("@" in t or "pic.twitter.com/" in t) and embedded_post_line(t)  # a post the article embeds
     date = (has_digit and words <= MAX_DATE_LINE_WORDS and not embedded and _date_like(t)
             and find_date(t, lang) is not None)
     nonspace = n - t.count(" ")

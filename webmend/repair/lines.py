@@ -346,8 +346,10 @@ def _lone_word_inside(text: str, before: str, after: str, end: int) -> bool:
         return False
     last = _last_word(before)
     nxt = _FIRST_WORD.match(text, end + 2)
+    line_end = text.find("\n", end + 2)
+    next_line = text[end + 2:] if line_end < 0 else text[end + 2:line_end]
     return bool(last and not last[1] and last[0].islower() and nxt and nxt.group().islower()
-                and _words(text[end + 2:text.find("\n", end + 2) % (len(text) + 1)]) >= 3)
+                and _words(next_line) >= 3)
 
 
 def join_page_breaks(doc: Document, res: Resources) -> None:
