@@ -134,16 +134,19 @@ def frequent_words(lex: Lexicon) -> tuple[tuple[str, float, tuple[tuple[str, flo
 
 
 @per_lexicon()
-def _words_short_of(lex: Lexicon) -> dict[str, tuple[int, ...]]:
-    """Each one-letter-short form -> the places in `frequent_words` of the words it is short of."""
+def _words_short_of(lex: Lexicon, nonwords: bool = False) -> dict[str, tuple[int, ...]]:
+    """Each one-letter-short form -> the places in `frequent_words` of the
+    words it is short of; with `nonwords`, only the forms that are no word
+    (`same_mechanism`'s)."""
     out: dict[str, list[int]] = {}
     for i, (_, _, forms) in enumerate(frequent_words(lex)):
-        for d, _, _ in forms:
-            out.setdefault(d, []).append(i)
+        for d, f_d, common in forms:
+            if not nonwords or not common and f_d < 10 ** (NONWORD_ZIPF - 9):
+                out.setdefault(d, []).append(i)
     return {d: tuple(ws) for d, ws in out.items()}
 
 
-def _words_with_forms(counts, lex: Lexicon, index: dict[str, tuple[int, ...]]) -> list[int]:
+def _words_with_forms(counts, index: dict[str, tuple[int, ...]]) -> list[int]:
     """The places in `frequent_words`, most frequent first, of the words one of
     whose forms in `index` stands twice or more in `counts` (only such a word
     can make a rule: walking these is walking all, minus words that would be
@@ -168,7 +171,7 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
     rules: dict[str, LostRule] = {}
     get = counts.get
     words = frequent_words(lex)
-    for i in _words_with_forms(counts, lex, _words_short_of(lex)):
+    for i in _words_with_forms(counts, _words_short_of(lex)):
         w, f_w, forms = words[i]
         if f_w < min_freq:
             break
@@ -236,17 +239,6 @@ def mechanisms(rules) -> set[tuple[int, str]]:
     return {lost_at(r.word, r.damaged) for r in rules if r.editable and not r.common}
 
 
-@per_lexicon()
-def _words_short_of_nonwords(lex: Lexicon) -> dict[str, tuple[int, ...]]:
-    """`_words_short_of` for the forms that are no word (`same_mechanism`'s)."""
-    out: dict[str, list[int]] = {}
-    for i, (_, _, forms) in enumerate(frequent_words(lex)):
-        for d, f_d, common in forms:
-            if not common and f_d < 10 ** (NONWORD_ZIPF - 9):
-                out.setdefault(d, []).append(i)
-    return {d: tuple(ws) for d, ws in out.items()}
-
-
 def same_mechanism(mechs: set[tuple[int, str]], taken, counts, tokens: int, lex: Lexicon, scope: str,
                    spread=None) -> list[LostRule]:
     """Rarer words that lost the same letter at the same place (`mechs`) as
@@ -269,7 +261,7 @@ def same_mechanism(mechs: set[tuple[int, str]], taken, counts, tokens: int, lex:
     out = []
     min_freq = RELAXED_MIN_EXPECTED / tokens
     get, words = counts.get, frequent_words(lex)
-    for i in _words_with_forms(counts, lex, _words_short_of_nonwords(lex)):
+    for i in _words_with_forms(counts, _words_short_of(lex, True)):
         w, f_w, forms = words[i]
         if f_w < min_freq:
             break
