@@ -124,6 +124,19 @@ def _share(a: float, b: float) -> float:
     return round(a / b, 4) if b else 0.0
 
 
+def alpha_words(words: list[str]) -> int:
+    """How many words have a letter: an ASCII word has one when its lower and
+    upper case differ (tested in C), any other is looked at letter by letter.
+
+    >>> alpha_words(["abc", "123", "a1", "--", "日本", "٣٤", "x²"])
+    4
+    """
+    ascii_words = list(map(str.isascii, words))
+    plain = list(compress(words, ascii_words))
+    n = sum(map(operator.ne, map(str.lower, plain), map(str.upper, plain)))
+    return n + sum(any(c.isalpha() for c in w) for w in compress(words, map(operator.not_, ascii_words)))
+
+
 def gopher_quality(text: str, words: list[str], lines: list[str]) -> dict[str, float | int]:
     n = len(words)
     return {
@@ -134,8 +147,8 @@ def gopher_quality(text: str, words: list[str], lines: list[str]) -> dict[str, f
         "gopher_bullet_line_share": _share(sum(ln.lstrip().startswith(("•", "-", "*", "‣", "◦")) for ln in lines),
                                            len(lines)),
         "gopher_ellipsis_line_share": _share(sum(ln.rstrip().endswith(("...", "…")) for ln in lines), len(lines)),
-        "gopher_alpha_word_share": _share(sum(any(c.isalpha() for c in w) for w in words), n),
-        "gopher_stop_words": sum(w.lower() in GOPHER_STOP_WORDS for w in words),
+        "gopher_alpha_word_share": _share(alpha_words(words), n),
+        "gopher_stop_words": sum(map(GOPHER_STOP_WORDS.__contains__, map(str.lower, words))),
     }
 
 
