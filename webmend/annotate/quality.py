@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import operator
 import re
-from itertools import compress, count
+from itertools import compress, count, repeat
 from collections import Counter
 from dataclasses import dataclass
 
@@ -51,12 +51,7 @@ def words_of(text: str) -> list[str]:
     >>> words_of("Hello, world -- it's 9:30... #tag")
     ['Hello', 'world', "it's", '9:30', 'tag']
     """
-    out = []
-    for tok in text.split():
-        w = tok.strip(_PUNCT_EDGES)
-        if w:
-            out.append(w)
-    return out
+    return list(filter(None, map(str.strip, text.split(), repeat(_PUNCT_EDGES))))
 
 
 def duplicates(items: list[str]) -> tuple[int, int]:
@@ -229,7 +224,7 @@ def quality_signals(text: str) -> dict[str, float | int]:
     """
     lines = [ln for ln in text.split("\n") if ln.strip()]
     words = words_of(text)
-    tokens = len(words) + sum(1 for tok in text.split() if not tok.strip(_PUNCT_EDGES))
+    tokens = len(text.split())  # the words and the tokens of punctuation only
     out: dict[str, float | int] = {}
     out.update(gopher_quality(text, words, lines))
     out.update(gopher_repetition(text, words, lines))
