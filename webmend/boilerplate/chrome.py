@@ -281,6 +281,7 @@ def keep_lead_in(keep: list[bool], scored: list[tuple[float, str, float]]) -> li
 
 
 LOST_LETTERS_SHARE = 0.3  # of a page's letters lost to '?', past which its blocks cannot be judged
+LOST_LETTERS_SAMPLE = 100_000  # characters it is judged on (a huge page is judged by its start)
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -294,10 +295,11 @@ def letters_lost(text: str) -> bool:
     >>> letters_lost("The caf? was closed? Yes, on Monday, and the na?ve owner left. " * 3)
     False
     """
-    lost = text.count("?")
+    sample = text[:LOST_LETTERS_SAMPLE]
+    lost = sample.count("?")
     if lost < 20:
         return False
-    return lost >= LOST_LETTERS_SHARE * (lost + len(_LETTER.findall(text)))
+    return lost >= LOST_LETTERS_SHARE * (lost + len(_LETTER.findall(sample)))
 
 
 def remove_chrome(doc: Document, res: Resources) -> None:
