@@ -225,6 +225,34 @@ def test_host_template_line_does_not_hide_lost_letters(word):
 
 
 @needs_bench
+def test_host_template_lines_do_not_veto_an_escaping_rule():
+    """Every page of a host repeats related titles with a plain ' and ' and
+    ' or ' in them (the site's software wrote them, not through the filter
+    that glued the author's words): they count once, not once a page, so the
+    host's rule still covers 'and' and 'or' (gen.py seed 8 had left 51
+    backslashes a page)."""
+    pool = articles(min_words=150)
+    clean = pool[20:32]
+    related = [f"Related: the mayor and the council agree on the {w} budget, or so they say" for w in
+               ("river", "school", "harbour", "library", "park")]
+    damaged = [variant_damage(t, "\\", ["and", "or", "where"]) + "\n\n" + "\n".join(related) for t in clean]
+    docs = [Document(id=f"p{i}", url=f"https://tmpl.example/{i}", source=t) for i, t in enumerate(damaged)]
+    stats = HostStats()
+    for d in docs:
+        own = HostStats()
+        own.pages = 1
+        for s in STEPS:
+            if s.observe:
+                s.observe(d, own)
+        stats.merge(own)
+    res = Resources(hosts={docs[0].host_key: stats})
+    out = [run_steps(Document(id=d.id, url=d.url, source=d.source), res, STEPS) for d in docs]
+    left = [o.id for o in out if re.search(r"\\(and|or)\b", o.text)]
+    assert not left, left
+    assert all(line in o.text for o in out for line in related)
+
+
+@needs_bench
 def test_single_page_is_repaired_on_its_own():
     text = max(articles(), key=len)
     damaged = variant_damage(text, "\\", ["and", "or", "union", "where", "order"], lost=("from", 0))

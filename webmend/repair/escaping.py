@@ -588,9 +588,21 @@ HostStats.caps.update({"escaping.sites": SITES_CAP, "escaping.space": ev.HOST_CA
 
 
 def host_evidence(stats: HostStats) -> Evidence:
+    """The host's pooled evidence. A line that recurs on its pages (a related
+    title, a footer: `evidence.recurring_lines`) gives its plain-space words
+    as counterexamples once, not once a page: the site's software wrote it,
+    not through the filter that damaged the author's text."""
     sites = Counter({tuple(k.split("\x1f")): v for k, v in stats.counter("escaping.sites").items()})
     capitalised = Counter({tuple(k.split("\x1f")): v for k, v in stats.counter("escaping.capitalised").items()})
-    return Evidence(sites, stats.counter("escaping.space"), max(stats.counter("escaping.tokens")["with_sites"], 1),
+    space = stats.counter("escaping.space")
+    repeats: Counter = Counter()
+    for line, extra in ev.recurring_lines(stats):
+        for word in space_leads(line.lower()):
+            if word in space:
+                repeats[word] += extra
+    if repeats:
+        space = space - repeats
+    return Evidence(sites, space, max(stats.counter("escaping.tokens")["with_sites"], 1),
                     stats.counter("escaping.symbols"), capitalised, stats.counter("escaping.start_tokens"))
 
 

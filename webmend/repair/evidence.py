@@ -174,6 +174,40 @@ def add_all_capped(stats, name: str, items: list, cap: int = HOST_CAP) -> None:
         add_capped(stats, name, Counter(items), cap)
 
 
+# ------------------------------------------------------------ a host's recurring lines
+# The first pass keeps each host's long lines with the number of its pages
+# showing each (counted by the lost-letter step). A line that recurs across
+# pages (menus, related links, footers: template text, not the author's)
+# counts once in the learned repairs' evidence, so a template line written
+# as the site's software wrote it cannot hide a loss or an escape that the
+# author's text shows everywhere.
+HOST_LINES = "lost_letters.lines"
+TEMPLATE_LINE = (24, 200)  # lines this long are checked for recurring on other pages
+LINES_CAP = 500            # lines a host keeps
+
+
+def observe_long_lines(text: str, stats) -> None:
+    """Count the page's long lines (each once) into its host's."""
+    lo, hi = TEMPLATE_LINE
+    add_all_capped(stats, HOST_LINES, list({line: 1 for line in text.split("\n") if lo <= len(line) <= hi}),
+                   LINES_CAP)
+
+
+def recurring_lines(stats) -> list[tuple[str, int]]:
+    """The host's long lines that stand on two pages or more, each with the
+    number of pages beyond its first.
+
+    >>> from webmend.pipeline import HostStats
+    >>> s = HostStats()
+    >>> for _ in range(3): observe_long_lines("Related: the river and the town\\nA page's own line, long enough", s)
+    >>> observe_long_lines("Another page's own line, long enough", s)
+    >>> recurring_lines(s)
+    [('Related: the river and the town', 2), ("A page's own line, long enough", 2)]
+    """
+    lines = stats.counters.get(HOST_LINES) or {}
+    return [(line, n - 1) for line, n in lines.items() if n >= 2]
+
+
 # ------------------------------------------------------------ tracked words
 # Steps that rewrite a word whose case the damage destroyed list its span
 # (working-text coordinates) in doc.meta; later edits shift them.

@@ -285,34 +285,26 @@ def same_mechanism(mechs: set[tuple[int, str]], taken, counts, tokens: int, lex:
 # ------------------------------------------------------------ first pass
 # A host's word counts pool its pages' rough counts (page_words.rough_tokens:
 # C-speed), of the words a rule may ask about, lower-case and Capitalised
-# forms read as one word and acronyms left out (`asked_words`). A line that recurs across its
-# pages (menus, related links, footers: template text, not the author's)
-# counts once: the host keeps its long lines with the number of pages showing
-# each, and the rules subtract the repeats. A page whose own counts show a
+# forms read as one word and acronyms left out (`asked_words`). A line that
+# recurs across its pages counts once (`evidence.recurring_lines`, kept by
+# this step's first pass): the rules subtract the repeats. A page whose own counts show a
 # possible rule (necessary conditions, loosened) records the damaged form, so
 # the second pass counts words exactly only on pages that contain one.
-TEMPLATE_LINE = (24, 200)  # lines this long are checked for recurring on other pages
-LINES_CAP = 500          # lines a host keeps
+LINES_CAP = ev.LINES_CAP  # long lines a host keeps (evidence.observe_long_lines)
 FORMS_CAP = 64           # candidate damaged forms a host keeps
 FORM_PAGES_CAP = 5000    # one-letter-short forms a host counts the pages of
 # Pooled over a host's pages (in the engine's parent, page by page) the counters stay bounded too.
-HostStats.caps.update({"lost_letters.lines": LINES_CAP, "lost_letters.forms.*": FORMS_CAP,
+HostStats.caps.update({ev.HOST_LINES: LINES_CAP, "lost_letters.forms.*": FORMS_CAP,
                        "lost_letters.form_pages.*": FORM_PAGES_CAP, "lost_letters.words.*": ev.HOST_CAP})
 ROUGH_SLACK = 0.5        # the page-level candidate test asks this share of the rule's evidence
-
-
-def _long_lines(text: str) -> dict[str, int]:
-    lo, hi = TEMPLATE_LINE
-    return {line: 1 for line in text.split("\n") if lo <= len(line) <= hi}
 
 
 def template_repeats(stats: HostStats) -> Counter:
     """Rough word counts of the host's recurring lines beyond their first page."""
     out: Counter = Counter()
-    for line, n in stats.counter("lost_letters.lines").items():
-        if n >= 2:
-            for word, k in rough_words(line).items():
-                out[word] += k * (n - 1)
+    for line, extra in ev.recurring_lines(stats):
+        for word, k in rough_words(line).items():
+            out[word] += k * extra
     return out
 
 
@@ -484,7 +476,7 @@ def observe(doc: Document, stats: HostStats) -> None:
     asked = asked_words(words, lex)
     ev.add_all_capped(stats, f"lost_letters.words.{lex.lang}", asked)  # counted into the host's in C
     counts, tokens = Counter(asked), len(words)
-    ev.add_all_capped(stats, "lost_letters.lines", list(_long_lines(doc.text)), LINES_CAP)
+    ev.observe_long_lines(doc.text, stats)
     stats.counter("lost_letters.tokens")[lex.lang] += tokens
     stats.counter(f"lost_letters.page_sizes.{lex.lang}")[tokens.bit_length()] += 1
     ev.add_all_capped(stats, f"lost_letters.form_pages.{lex.lang}", list(_form_index(lex).keys() & counts.keys()),
