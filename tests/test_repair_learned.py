@@ -194,6 +194,22 @@ def test_unseen_damage_variants_are_repaired(i):
     assert repaired_share(clean, damaged) >= 0.9, v
 
 
+def _mend_merged(texts: list[str]) -> list[Document]:
+    """Pages of one host, each observed into its own HostStats and merged (as
+    the engines do), then mended with the host's pooled statistics."""
+    docs = [Document(id=f"p{i}", url=f"https://tmpl.example/{i}", source=t) for i, t in enumerate(texts)]
+    stats = HostStats()
+    for d in docs:
+        own = HostStats()
+        own.pages = 1
+        for s in STEPS:
+            if s.observe:
+                s.observe(d, own)
+        stats.merge(own)
+    res = Resources(hosts={docs[0].host_key: stats})
+    return [run_steps(Document(id=d.id, url=d.url, source=d.source), res, STEPS) for d in docs]
+
+
 @needs_bench
 @pytest.mark.parametrize("word", ["from", "which"])
 def test_host_template_line_does_not_hide_lost_letters(word):
@@ -206,17 +222,7 @@ def test_host_template_line_does_not_hide_lost_letters(word):
     clean = [t for t in pool if len(re.findall(rf"\b{word}\b", t, re.I)) in (1, 2, 3)][:12]
     line = f"Related: what witnesses heard {word} the people on the ground, and {word} the police"
     damaged = [variant_damage(t, "", [], lost=(word, 0)) + "\n\n" + line for t in clean]
-    docs = [Document(id=f"p{i}", url=f"https://tmpl.example/{i}", source=t) for i, t in enumerate(damaged)]
-    stats = HostStats()
-    for d in docs:
-        own = HostStats()
-        own.pages = 1
-        for s in STEPS:
-            if s.observe:
-                s.observe(d, own)
-        stats.merge(own)
-    res = Resources(hosts={docs[0].host_key: stats})
-    out = [run_steps(Document(id=d.id, url=d.url, source=d.source), res, STEPS) for d in docs]
+    out = _mend_merged(damaged)
     short = word[1:]
     assert len(clean) >= 8
     left = [o.id for o in out if re.search(rf"\b{short}\b", o.text[:-len(line)], re.I)]
@@ -236,17 +242,7 @@ def test_host_template_lines_do_not_veto_an_escaping_rule():
     related = [f"Related: the mayor and the council agree on the {w} budget, or so they say" for w in
                ("river", "school", "harbour", "library", "park")]
     damaged = [variant_damage(t, "\\", ["and", "or", "where"]) + "\n\n" + "\n".join(related) for t in clean]
-    docs = [Document(id=f"p{i}", url=f"https://tmpl.example/{i}", source=t) for i, t in enumerate(damaged)]
-    stats = HostStats()
-    for d in docs:
-        own = HostStats()
-        own.pages = 1
-        for s in STEPS:
-            if s.observe:
-                s.observe(d, own)
-        stats.merge(own)
-    res = Resources(hosts={docs[0].host_key: stats})
-    out = [run_steps(Document(id=d.id, url=d.url, source=d.source), res, STEPS) for d in docs]
+    out = _mend_merged(damaged)
     left = [o.id for o in out if re.search(r"\\(and|or)\b", o.text)]
     assert not left, left
     assert all(line in o.text for o in out for line in related)
