@@ -151,8 +151,9 @@ def observe_ending(doc: Document, stats: HostStats) -> None:
     ending = doc.notes[ENDING_NOTE] = page_ending(doc.text, lambda: page_lexicon(doc))
     kind = ending[0]
     if kind == "open":
-        last_para = doc.text.rstrip()[doc.text.rstrip().rfind("\n") + 1:]
-        prose = len(last_para.split()) >= HOST_PROSE_WORDS and _PROSE_TOKEN.fullmatch(last_para.split()[-1])
+        body = doc.text.rstrip()
+        words = body[body.rfind("\n") + 1:].split()
+        prose = len(words) >= HOST_PROSE_WORDS and _PROSE_TOKEN.fullmatch(words[-1])
         kind = "open_prose" if prose else "open_short"
     stats.add("page_ends", [kind])
 
