@@ -11,13 +11,18 @@ In order of precedence:
 3. the page's own undamaged evidence: how the same word is written
    mid-sentence elsewhere (Capitalised at least twice as often as lower-case,
    and at least twice, -> Capitalised; lower-case seen -> kept);
-4. the word stands in a title-cased line ('What Does Stadia offer?'), or
+4. the language's spelling dictionary (`lexicon/spelling.py`: Hunspell's,
+   read with spylls) accepts the word only capitalised: a name ('andrew',
+   'indiana', 'orion') or a German noun ('inhalte'); asked only where the
+   word's lower-case neighbours are words of that dictionary (a page's
+   language guessed wrong is not believed);
+5. the word stands in a title-cased line ('What Does Stadia offer?'), or
    after a first name and an initial ('Dianna E. anderson');
-5. how the page writes words with the same ending mid-sentence: the longest
+6. how the page writes words with the same ending mid-sentence: the longest
    ending (3 to 7 letters) the page shows at least twice, all capitalised,
    and the more often the shorter it is (a language that capitalises nouns:
    '-skette', '-ität', '-ung');
-6. a noun's slot: the word the page puts right before the repaired word is
+7. a noun's slot: the word the page puts right before the repaired word is
    followed by a capitalised word most of the time ('die', 'der', 'von' on
    a German page: NOUN_SLOT_MIN times at least, NOUN_SLOT_RATIO to one), or,
    if the page writes that word too rarely, the words sharing its last three
@@ -29,7 +34,7 @@ In order of precedence:
    A language that does not capitalise nouns writes its articles before
    lower-case words ('the'), so its words never pass. The same word is then
    capitalised at its other mid-sentence repairs too (a noun always is);
-7. a proper-noun-phrase cue: the word before is capitalised mid-sentence, the
+8. a proper-noun-phrase cue: the word before is capitalised mid-sentence, the
    word is not one of the language's most frequent words (zipf < 5.5, so
    'and', 'or' stay lower-case) and the next word is capitalised too, or the
    pair repeats among the repairs, or the word before is a common word
@@ -53,6 +58,7 @@ import re
 from collections import Counter
 
 from webmend.document import Change, Document
+from webmend.lexicon import spelling
 from webmend.lexicon.words import lexicon
 from webmend.pipeline import Resources, Step
 from webmend.repair import evidence as ev
@@ -140,6 +146,29 @@ def _next_word(text: str, end: int) -> str:
     return text[i:j]
 
 
+NEIGHBOURS = 2            # lower-case words each side of a word that tell its language
+_LOWER_WORD = re.compile(r"[^\W\d_]+")
+
+
+def neighbours(text: str, start: int, end: int, span: int = 60) -> list[str]:
+    """The lower-case words next to [start, end) (NEIGHBOURS each side, within
+    `span` characters), which show what language the word stands in.
+
+    >>> t = "Sheffield 19 points and 3 steals, Kelli Howard"
+    >>> neighbours(t, t.index("and"), t.index("and") + 3)
+    ['points', 'steals']
+    """
+    lo, hi = max(0, start - span), min(len(text), end + span)
+    before = list(_LOWER_WORD.finditer(text, lo, start))
+    if before and before[0].start() == lo > 0 and text[lo - 1].isalpha():
+        before.pop(0)  # a word the window cuts
+    after = list(_LOWER_WORD.finditer(text, end, hi))
+    if after and after[-1].end() == hi < len(text) and text[hi].isalpha():
+        after.pop()
+    return ([m.group() for m in before if m.group().islower()][-NEIGHBOURS:]
+            + [m.group() for m in after if m.group().islower()][:NEIGHBOURS])
+
+
 def page_forms(text: str, words: set[str], skip: set[int]) -> dict[str, Counter]:
     """How each word is written mid-sentence on the page, outside the repaired
     spans (whose starts are in `skip`): counts of 'lower' and 'capital'."""
@@ -179,6 +208,9 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
         return capitalise(word), f"written capitalised {f['capital']}x mid-sentence on the page"
     if f["lower"]:
         return word, ""
+    if (lex is not None and spelling.capitalised_only(word, lex.lang)
+            and spelling.writes_in(neighbours(text, start, end), lex.lang)):
+        return capitalise(word), "the language's spelling dictionary has it only capitalised"
     zipf = _zipf(word, lex)
     if title_case_line(text, start, end, lex, skip):
         return capitalise(word), "stands in a title-cased line"
