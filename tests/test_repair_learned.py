@@ -570,3 +570,19 @@ def test_names_the_filter_lowercased_get_their_capitals_back():
         for e in o.edits:
             if e.kind == "case" and e.after[:1].isupper():
                 assert re.search(rf"\b{re.escape(e.after)}\b", t), e
+
+
+@needs_bench
+def test_a_name_that_starts_with_a_filtered_word_gets_its_capital_back():
+    """A filter of 'new' (and 'and') takes the capital of 'New York'
+    everywhere: 'York', a name the page writes only after the repaired 'new',
+    makes it the first word of the name. 'new' before other words, and 'and'
+    before names ('Albany and Buffalo'), stay lower-case."""
+    pool = [t for t in articles() if t.count("New York") >= 2]
+    damaged = [variant_damage(t, "|", ["new", "and"]) for t in pool]
+    out = mend_host(damaged)
+    assert len(pool) >= 5
+    assert sum(o.text.count("New York") for o in out) == sum(t.count("New York") for t in pool)
+    for o, t in zip(out, pool):
+        assert len(re.findall(r"\bNew\b", o.text)) <= len(re.findall(r"\bNew\b", t))
+        assert len(re.findall(r"\bAnd\b", o.text)) <= len(re.findall(r"\bAnd\b", t))

@@ -115,3 +115,25 @@ def writes_in(words: list[str], lang: str | None) -> bool:
     """
     verdicts = [v for v in (accepts(w, lang) for w in words) if v is not None]
     return bool(verdicts) and sum(verdicts) * 2 > len(verdicts)
+
+
+NOUN_SAMPLE = 200          # a language's most frequent words (4+ letters) its noun habit is read from
+NOUN_SHARE = 0.05          # the share of them written only capitalised, in a language that capitalises nouns
+
+
+@functools.lru_cache(maxsize=None)
+def capitalises_nouns(lang: str | None) -> bool:
+    """Whether the language writes its nouns capitalised (German, Luxembourgish):
+    a twentieth or more of its most frequent words are only capitalised in its
+    dictionary (German 8%, other languages 0-2%).
+
+    >>> capitalises_nouns("de"), capitalises_nouns("en"), capitalises_nouns("fr")
+    (True, False, False)
+    """
+    from webmend.lexicon.words import lexicon
+
+    lex = lexicon(lang)
+    if lex is None or dictionary(lang) is None:
+        return False
+    words = [w for w in lex.top(4 * NOUN_SAMPLE) if len(w) >= 4 and w.isalpha()][:NOUN_SAMPLE]
+    return sum(capitalised_only(w, lang) for w in words) >= NOUN_SHARE * max(len(words), 1)

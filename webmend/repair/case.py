@@ -43,6 +43,10 @@ In order of precedence:
    elsewhere on the page ('Soviet Union', 'European Union', 'New Orleans';
    not 'WeWork executives', where the page writes 'WeWork said').
 
+9. the first word of a name: the next word is a name the page writes
+   nowhere but right after the same repaired word, twice or more, and the
+   repaired word is no function word ('new York'; see `starts_a_name`).
+
 Then, for the words still lower-case: a compound's start, shared with two
 words the page writes capitalised mid-sentence up to a joint
 ('informationsquelle' beside 'Informationskette', 'Informationssysteme';
@@ -85,6 +89,7 @@ TITLE_LINE_MAX = 160      # characters: a title-cased line is a heading, not pro
 ENDING_LENS = range(7, 2, -1)  # ending lengths tried, longest first
 ENDING_EVIDENCE = 7       # words an ending of n letters needs, all capitalised: 7 - n (a short ending says less), 2 at least
 NAME_PART_ZIPF = 5.0      # a word this common, capitalised mid-sentence, is part of a name ('New', 'Blue')
+GLUE_ZIPF = 6.6           # the commonest words ('the', 'a', 'to'): a word followed by them is a function word
 PAIR_SURE = 3             # a repaired pair this frequent is a name whatever else the page shows
 
 
@@ -237,7 +242,50 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
         if (zipf < NAME_RUN_ZIPF and _capitalised(prev2) and p2start < pstart
                 and not sentence_initial(text, p2start, lex) and not phrase_goes_on(text, f"{prev} {word}")):
             return capitalise(word), f"name: ends the capitalised run {prev2 + ' ' + prev!r}"
+    if lex is not None and starts_a_name(text, start, end, lex, skip):
+        return capitalise(word), f"name: the page writes {_next_word(text, end)!r} only after it"
     return word, ""
+
+
+def starts_a_name(text: str, start: int, end: int, lex, skip: set[int]) -> bool:
+    """Whether the repaired word at [start, end) is the first word of a name
+    ('new York', 'new Zealand'):
+
+    - the next word is a name: the language's spelling dictionary has it
+      only capitalised, in a language that does not capitalise its nouns;
+    - the page writes that name twice or more, each time right after the
+      same repaired word, and nowhere else ('the new Ukrainian president'
+      beside 'Ukrainian officials' is no name 'New Ukrainian');
+    - the repaired word is no function word: not one of the language's
+      commonest words itself (GLUE_ZIPF: 'the', 'and', 'from'; 'via Moscow
+      and Paris' twice is no name 'And Paris'), and none of its repairs on
+      the page is followed by one of them, as a preposition's or a
+      conjunction's are ('into the', 'or a').
+
+    >>> t = "She moved to new York. In new York the rents are high."
+    >>> starts_a_name(t, 13, 16, lexicon("en"), {13, 26}), starts_a_name(t + " York is big.", 13, 16, lexicon("en"), {13, 26})
+    (True, False)
+    """
+    nxt = _next_word(text, end)
+    if not (len(nxt) > 1 and nxt[0].isupper() and nxt[1:].islower() and text[end:end + 1] == " "):
+        return False
+    if not spelling.capitalised_only(nxt.lower(), lex.lang) or spelling.capitalises_nouns(lex.lang):
+        return False
+    word = text[start:end].lower()
+    if lex.zipf(word) >= GLUE_ZIPF:
+        return False
+    n = 0
+    for m in re.finditer(r"(?<![\w-])%s(?![\w-])" % re.escape(nxt), text):
+        prev, pstart = _prev_word(text, m.start())
+        if pstart not in skip or prev.lower() != word:
+            return False
+        n += 1
+    if n < 2:
+        return False
+    for m in re.finditer(r"(?<![\w-])%s(?![\w-])" % re.escape(word), text, re.IGNORECASE):
+        if m.start() in skip and lex.zipf(_next_word(text, m.end()).lower()) >= GLUE_ZIPF:
+            return False
+    return True
 
 
 def noun_slot(text: str, start: int, end: int, prev: str, pstart: int, lex, skip: set[int],
