@@ -586,3 +586,17 @@ def test_a_name_that_starts_with_a_filtered_word_gets_its_capital_back():
     for o, t in zip(out, pool):
         assert len(re.findall(r"\bNew\b", o.text)) <= len(re.findall(r"\bNew\b", t))
         assert len(re.findall(r"\bAnd\b", o.text)) <= len(re.findall(r"\bAnd\b", t))
+
+
+@needs_bench
+def test_a_word_in_its_own_right_in_surplus_is_no_lost_letter():
+    """A news host whose pages report rallies and never say 'really': 'rally'
+    abounds and 'really' is missing, yet 'rally' is a word of its own (its
+    surplus is the topic), so the weak deficit of 'really' makes no rule."""
+    word = re.compile(r"\brally\b", re.IGNORECASE)
+    plain = [t for t in articles() if "really" not in t.lower()]
+    rallies = [t for t in plain if len(word.findall(t)) >= 2]
+    pages = rallies + [t for t in plain if not word.search(t)][:8 - len(rallies)]
+    assert sum(len(word.findall(t)) for t in pages) >= 8
+    out = mend_host(pages)
+    assert [e for d in out for e in d.edits if e.kind == "lost_letter"] == []

@@ -35,13 +35,14 @@ FAMILY = "lost_letters"
 MIN_DEFICIT = 3.0        # nats: w missing
 MIN_EXCESS = 8.0         # nats: d in surplus
 MIN_EVIDENCE = 25.0      # nats: both together
-COMMON_ZIPF = 4.5        # a damaged form this frequent is a word in its own right...
+COMMON_ZIPF = 4.0        # a damaged form this frequent is a word in its own right ('rally', 'hat')...
 MIN_DEFICIT_COMMON = 10.0  # ...so the missing word must be missing beyond doubt
 MIN_EXPECTED = 3.0       # w must be expected at least this often
 MIN_WORD_ZIPF = 5.0      # and be a frequent word of the language (stable counts; content words are bursty)
 MIN_SURPLUS_SHARE = 0.85  # share of d's occurrences that must be surplus to edit
 OTHER_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "id", "tr", "pl", "sv")
 FOREIGN_ZIPF = 6.0       # a function word of another language
+FOREIGN_MARK_ZIPF = 4.5  # another language's word that marks its text: `lang` uses it less than this
 FOREIGN_TEXT_RATIO = 2.0  # its text brings that language's other function words, far more than the one
 MAX_ALPHABET = 80        # alphabetic scripts only (not syllabaries, not CJK)
 
@@ -90,7 +91,7 @@ def _foreign_marks(other: str, lang: str) -> tuple[str, ...]:
     from webmend.lexicon.words import lexicon
 
     lex = lexicon(lang)
-    return tuple(w for w in sorted(_commonest_words(other)) if lex is None or lex.zipf(w) < COMMON_ZIPF)
+    return tuple(w for w in sorted(_commonest_words(other)) if lex is None or lex.zipf(w) < FOREIGN_MARK_ZIPF)
 
 
 @functools.lru_cache(maxsize=None)
