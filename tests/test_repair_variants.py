@@ -157,7 +157,8 @@ def test_lowercased_nouns_get_their_capitals_back(ground_truth, pool, monkeypatc
     followed by capitalised words there, 'Informationskette' shows how
     'informationsquelle' is written), no page gets a case error more;
     English pages damaged the same way get no capital from that cue ('the'
-    is followed by lower-case words)."""
+    is followed by lower-case words). The language's spelling dictionary,
+    asked before these cues, restores more."""
     from webmend.annotate.language import identify
 
     texts = [t for _, t in clean_articles(ground_truth) if is_latin_foreign(t)]
@@ -168,6 +169,8 @@ def test_lowercased_nouns_get_their_capitals_back(ground_truth, pool, monkeypatc
         pages, docs = host_run(texts, ["escape_sql_foreign"], seed=7)
         return [case_misses(d.text, gold) for d, (_, gold) in zip(docs, pages)], docs
 
+    with_dictionary, _ = misses()
+    monkeypatch.setattr(case.spelling, "capitalised_only", lambda word, lang: False)  # the page's cues alone
     with_cue, docs = misses()
     monkeypatch.setattr(case, "NOUN_SLOT_MIN", 10 ** 9)   # the cues off
     monkeypatch.setattr(case, "COMPOUND_START", 10 ** 9)
@@ -178,6 +181,8 @@ def test_lowercased_nouns_get_their_capitals_back(ground_truth, pool, monkeypatc
     before = sum(n for n, de in zip(without, german) if de)
     after = sum(n for n, de in zip(with_cue, german) if de)
     assert before >= 10 and after <= 0.5 * before, (before, after)
+    # the spelling dictionary knows the nouns the page gives no cue for ('vor ort')
+    assert sum(n for n, de in zip(with_dictionary, german) if de) < after
 
     english = most_hit(pool, "escape_sql_foreign", n=2 * HOST_PAGES)
     for k in (0, HOST_PAGES):
