@@ -600,3 +600,18 @@ def test_a_word_in_its_own_right_in_surplus_is_no_lost_letter():
     assert sum(len(word.findall(t)) for t in pages) >= 8
     out = mend_host(pages)
     assert [e for d in out for e in d.edits if e.kind == "lost_letter"] == []
+
+
+@needs_bench
+def test_a_lost_letter_is_restored_before_a_contraction():
+    """'that' lost its t everywhere, 'that’s' too ('hat’s'): the damaged form
+    before a contraction is restored where the language writes the word with
+    it ('that’s' is English); 'he’s' on the same pages stays ('the’s' is not)."""
+    contraction = re.compile(r"\b[Tt]hat['’]s\b")
+    pool = [t for t in articles() if contraction.search(t)][:8]
+    damaged = [variant_damage(t, "", [], lost=("that", 0)) for t in pool]
+    out = mend_host(damaged)
+    assert sum(len(contraction.findall(t)) for t in pool) >= 8
+    for o, t in zip(out, pool):
+        assert len(contraction.findall(o.text)) == len(contraction.findall(t))
+        assert not re.search(r"\b[Tt]he['’](?:s|ll)\b", o.text)

@@ -557,27 +557,33 @@ def _occurs(text: str, word: str) -> bool:
                                         for m in word_matches(text, word))
 
 
+_CONTRACTION = re.compile(r"['’](?:s|d|t|m|ll|re|ve)(?![^\W\d_])")  # 'that’s', 'that'll': the word ends at the mark
 _NAME_BEFORE = "./@"    # 'nbc.com', '/com', 'user@com': part of a name, not a word
 _ALONE_AFTER = " \t\n,;:!?)\"'”’"  # a one-letter word ends so ('o the', 'y air,'), not 'i.e.'
 
 
 def word_matches(text: str, word: str) -> list:
     """`find_word`'s occurrences of `word` that stand as words of running
-    text: not glued to a name's dot or slash ('nbc.com' is no 'come'), and,
+    text: not glued to a name's dot or slash ('nbc.com' is no 'come'), nor to
+    an apostrophe except a contraction's ('hat’s' is 'that’s'), and,
     for a one-letter form, after a space or an opening mark and before a
     space or a closing mark ('i.e.' and 'J. Smith' hold no damaged 'we').
 
     >>> [m.start() for m in word_matches("go o the shop, see nbc.com, i.e. fine; o", "o")]
     [3, 39]
-    >>> [m.start() for m in word_matches("came rom the town; www.rom.org", "rom")]
+    >>> [m.start() for m in word_matches("came rom the town; www.rom.org; hat’s it; o'clock", "rom")]
     [5]
+    >>> [m.group(0) for m in word_matches("hat’s it, hat's all, hat'sy, 'hat", "hat")]
+    ['hat', 'hat']
     """
     out = []
-    for m in ev.find_word(text, word, "-'’"):
+    for m in ev.find_word(text, word, "-"):
         s, e = m.start(), m.end()
         before = text[s - 1] if s else " "
-        if before in _NAME_BEFORE:
+        if before in _NAME_BEFORE or before in "'’":
             continue
+        if e < len(text) and text[e] in "'’" and (len(word) == 1 or not _CONTRACTION.match(text, e)):
+            continue  # 'rom's' may be a word of its own; 'hat’s' is 'that’s'
         if len(word) == 1 and not ((before.isspace() or before in "(\"'“‘") and (e == len(text) or text[e] in _ALONE_AFTER)):
             continue
         out.append(m)
@@ -585,6 +591,13 @@ def word_matches(text: str, word: str) -> list:
 
 
 _HOST_RULES = ev.HostCache()
+CONTRACTION_ZIPF = 3.0   # 'that's' is a word of the language, 'the's' is not
+
+
+def _takes(word: str, text: str, at: int, lex: Lexicon | None) -> bool:
+    """Whether `word` takes the contraction at text[at:] ('’s' after 'that')."""
+    m = _CONTRACTION.match(text, at)
+    return bool(m) and lex is not None and lex.zipf(word + "'" + m.group(0)[1:].lower()) >= CONTRACTION_ZIPF
 
 
 def _cased_like(token: str, word: str) -> str:
@@ -599,14 +612,16 @@ def _next_word(text: str, end: int) -> str:
 _NEXT = re.compile(r"[ \t]+([^\W\d_]+)")
 
 
-def repair_text(text: str, rules: list[LostRule]) -> tuple[list[Change], list]:
+def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) -> tuple[list[Change], list]:
     """The changes that read each damaged form as its word.
 
     A rare damaged form ('rom') is damage wherever it stands (upper-case
     'ROM' excepted). A damaged form that is a common word itself ('he' for
     'the') is damage only in lower case (the damage lowercases; 'He' is the
     real word), and not before a word that the page shows after the real,
-    capitalised one ('He was' -> 'he was' is real)."""
+    capitalised one ('He was' -> 'he was' is real). A form before a
+    contraction's apostrophe is damage only where the word takes that
+    contraction in `lex` ('hat’s' -> 'that’s'; 'he’s' is no 'the’s')."""
     changes, spans = [], []
     for r in rules:
         matches = word_matches(text, r.damaged)
@@ -624,6 +639,8 @@ def repair_text(text: str, rules: list[LostRule]) -> tuple[list[Change], list]:
             if len(tok) > 1 and tok.isupper() or len(tok) == 1 and not tok.islower():
                 continue  # 'ROM' is a word of its own; a capital letter alone an initial
             if r.common and (not tok.islower() or _next_word(text, m.end()) in real_next):
+                continue
+            if m.end() < len(text) and text[m.end()] in "'’" and not _takes(r.word, text, m.end(), lex):
                 continue
             after = _cased_like(tok, r.word)
             changes.append(Change(m.start(), m.end(), after, kind="lost_letter",
@@ -647,11 +664,11 @@ def repair_lost_letters(doc: Document, res: Resources) -> None:
         if not r.editable:
             doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} "
                              f"({r.surplus_share:.0%} of its occurrences are surplus); not edited")
-    changes, spans = repair_text(doc.text, rules)
+    changes, spans = repair_text(doc.text, rules, ev.page_lexicon(doc))
     if changes:
         ev.replace_tracked(doc, changes, spans)
     if doc.title:
-        tchanges, tspans = repair_text(doc.title, rules)
+        tchanges, tspans = repair_text(doc.title, rules, ev.page_lexicon(doc))
         if tchanges:
             from webmend.repair.escaping import _apply_plain
 
