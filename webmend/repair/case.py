@@ -76,6 +76,7 @@ SUFFIX_MIN_WORD = 6
 SUFFIX_SAMPLE = 300_000   # characters read for suffix habits (plenty; bounded on huge pages)
 OPENERS = "\"'“‘«„([{¿¡*"
 CLOSERS = "\"'”’»)]}"
+QUOTES = "\"'“‘«„"              # openers that open a quotation
 MAX_WORDS_CHECKED = 40
 SENTENCE_END_ZIPF = 6.0   # a two-letter word this frequent ends a sentence before a dot ('me.'); rarer ones abbreviate ('vs.')
 NOUN_SLOT_MIN = 4         # followers of the word before (or of its ending) a noun's slot is judged on
@@ -103,12 +104,17 @@ def sentence_initial(text: str, start: int, lex=None) -> bool:
     >>> t = "He left. and then (or so) U.S. and Co.\\nwhere it came to me. not vs. here, ‘low.’ ” instead. Isn’t. they"
     >>> [sentence_initial(t, t.index(w)) for w in ("and then", "or so", "and Co", "where", "not", "here", "instead", "they")]
     [True, False, False, True, True, False, True, True]
+    >>> t = 'He said: “the plan is set,” and, "the rest" (the end)'
+    >>> [sentence_initial(t, t.index(w)) for w in ("the plan", "the rest", "the end")]
+    [True, False, False]
     """
     i = start - 1
+    quoted = False
     while i >= 0 and text[i] in " \t" + OPENERS:
+        quoted = quoted or text[i] in QUOTES
         i -= 1
-    if i < 0 or text[i] == "\n":
-        return True
+    if i < 0 or text[i] == "\n" or quoted and text[i] == ":":
+        return True  # a quotation opened after a colon starts a sentence ('said: “The'; after a comma, 40% do not)
     while i >= 0 and text[i] in CLOSERS + " ":  # closing quotes, perhaps spaced ('low.’ ”')
         i -= 1
     if i < 0 or text[i] not in ".!?":
