@@ -615,3 +615,38 @@ def test_a_lost_letter_is_restored_before_a_contraction():
     for o, t in zip(out, pool):
         assert len(contraction.findall(o.text)) == len(contraction.findall(t))
         assert not re.search(r"\b[Tt]he['’](?:s|ll)\b", o.text)
+
+
+def test_the_second_pass_reads_the_language_the_first_pass_counted_under():
+    """The host's counts are kept under the language the first pass guessed;
+    the chrome step's provisional guess, set in between, must not move a
+    page to another language's (empty) host rules."""
+    from webmend.repair import page_words
+
+    doc = Document(id="p", url="https://site.example/p", source="o get the best results")
+    doc.notes[page_words._KEY] = "en"
+    doc.language = "es"
+    assert page_words.page_language(doc) == "en"
+
+
+@needs_bench
+def test_a_page_whose_damage_looks_like_another_language_gets_its_hosts_rules(tmp_path):
+    """'to' and 'that' lost their t on every page of a host ('o get you the
+    best results'): a page full of 'o' reads as Spanish to the chrome step's
+    quick guess, yet `webmend clean` mends it with the host's English rules
+    like its siblings."""
+    import subprocess
+    import sys
+
+    pool = articles()
+    first = next(t for t in pool if t.startswith("If you’ve done 80 Day Obsession"))
+    pages = [first] + [t for t in pool if t != first][:7]
+    damaged = [variant_damage(variant_damage(t, "", [], lost=("to", 0)), "", [], lost=("that", 0)) for t in pages]
+    with open(tmp_path / "in.jsonl", "w", encoding="utf-8") as f:
+        for i, t in enumerate(damaged):
+            f.write(json.dumps({"id": f"p{i}", "url": f"https://site.example/{i}", "text": t}) + "\n")
+    subprocess.run([sys.executable, "-m", "webmend.cli", "clean", str(tmp_path / "in.jsonl"), "-o",
+                    str(tmp_path / "out.jsonl"), "--workers", "1", "-q"], check=True, cwd=ROOT)
+    out = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    lone_o = re.compile(r"(?<= )o (?=[a-z])")
+    assert len(lone_o.findall(damaged[0])) >= 3 and lone_o.findall(out["text"]) == []

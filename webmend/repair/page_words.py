@@ -123,12 +123,15 @@ def guess_language(text: str) -> str | None:
 def page_language(doc: Document) -> str | None:
     """The page's language, guessed once per document (kept in doc.meta: the
     language step proper runs after the repairs). The first pass notes its
-    guess for the second (`doc.notes`), which then need not guess again."""
+    guess for the second (`doc.notes`), which then need not guess again, and
+    must not guess otherwise: the host's counts were kept under the first
+    pass's language (the chrome step's provisional `doc.language`, set in
+    between, is read from other cues)."""
     if _KEY not in doc.meta:
-        if doc.language:
-            doc.meta[_KEY] = doc.language
-        elif _KEY in doc.notes:
+        if _KEY in doc.notes:
             doc.meta[_KEY] = doc.notes[_KEY]
+        elif doc.language:
+            doc.meta[_KEY] = doc.language
         else:
             doc.meta[_KEY] = doc.notes[_KEY] = guess_language(doc.text)
     return doc.meta[_KEY]
