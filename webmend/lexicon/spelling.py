@@ -10,7 +10,7 @@ after the page's own evidence (`repair/case.py`).
 A full Hunspell (spylls) holds 70 bytes of memory per byte of dictionary
 (German 240 MB, Greek 690 MB), too much beside a worker's lexicons. So the
 dictionary's stems are read into one small table (lower-case stem -> how it
-is written: about 100 bytes a stem, German 26 MB), and a word is found as a
+is written: about 100 bytes a stem, German 17 MB), and a word is found as a
 stem, a stem with a short ending ('andrews', 'inhalte'), or, in a language
 whose dictionary builds compounds, ending in such a stem ('innovations' +
 'treiber'). That reads Hunspell's case rule (a stem stored capitalised is
