@@ -81,26 +81,25 @@ class CaseTable:
         """Read a .dic/.aff pair: the stems that stand as words (not those
         only allowed inside compounds, not forbidden ones) by how each is
         written."""
-        aff = path.with_suffix(".aff").read_bytes()
-        encoding, compounds, flag_type, aliases, skip = "iso8859-1", False, "char", [], []
-        prefixes: set[str] = set()
-        for line in aff.splitlines():
+        raw = path.with_suffix(".aff").read_bytes()
+        encoding = next((line.split()[1].decode("ascii", "replace") for line in raw.splitlines()
+                         if line.startswith(b"SET ") and len(line.split()) > 1), "iso8859-1")
+        compounds, flag_type, aliases, skip, prefixes = False, "char", [], set(), set()
+        for line in raw.decode(_codec(encoding), "replace").splitlines():
             parts = line.split()
             if len(parts) < 2:
                 continue
-            key, value = parts[0], parts[1].decode("latin-1")
-            if key == b"SET":
-                encoding = value.lower()
-            elif key in (b"COMPOUNDFLAG", b"COMPOUNDBEGIN"):
+            key, value = parts[0], parts[1]
+            if key in ("COMPOUNDFLAG", "COMPOUNDBEGIN"):
                 compounds = True
-            elif key == b"FLAG":
+            elif key == "FLAG":
                 flag_type = value.lower()
-            elif key == b"AF" and len(aliases) < 100_000 and not value.isdigit():
+            elif key == "AF" and not value.isdigit():  # 'AF 12' counts the aliases that follow
                 aliases.append(value)
-            elif key in (b"ONLYINCOMPOUND", b"FORBIDDENWORD"):
-                skip.append(value)
-            elif key == b"PFX" and len(parts) >= 4 and not parts[3].startswith(b"0"):
-                prefixes.add(parts[3].split(b"/")[0].decode("latin-1"))
+            elif key in ("ONLYINCOMPOUND", "FORBIDDENWORD"):
+                skip.add(value)
+            elif key == "PFX" and len(parts) >= 5 and parts[3] != "0":  # a rule line: PFX flag strip add condition
+                prefixes.add(parts[3].split("/")[0].lower())
         stems: dict[str, int] = {}
         with open(path.with_suffix(".dic"), encoding=_codec(encoding), errors="replace") as f:
             next(f, None)  # the count of stems
@@ -111,14 +110,12 @@ class CaseTable:
                 word, _, flags = fields[0].partition("/")
                 if not word or not word[0].isalpha():
                     continue
-                if flags and skip and _flags(flags, flag_type, aliases) & set(skip):
+                if flags and skip and _flags(flags, flag_type, aliases) & skip:
                     continue
                 low = word.lower()
                 kind = LOWER if word == low else CAPITAL if word == word[0].upper() + word[1:].lower() else OTHER
                 stems[low] = stems.get(low, 0) | kind
-        table = cls(stems, compounds)
-        table.prefixes = {p.encode("latin-1").decode(_codec(encoding), "replace").lower() for p in prefixes}
-        return table
+        return cls(stems, compounds, prefixes)
 
     def kind(self, word: str) -> int:
         """How the dictionary writes a lower-case word: the bits of the stem
