@@ -650,3 +650,25 @@ def test_a_page_whose_damage_looks_like_another_language_gets_its_hosts_rules(tm
     out = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()[0])
     lone_o = re.compile(r"(?<= )o (?=[a-z])")
     assert len(lone_o.findall(damaged[0])) >= 3 and lone_o.findall(out["text"]) == []
+
+
+def test_a_name_pair_is_judged_once_a_page(monkeypatch):
+    """Whether a repaired word starts a name reads the whole page; a page
+    with thousands of repaired 'new York' asks it once per pair of words
+    (asked once per occurrence, 112 KB took a minute)."""
+    rng = random.Random(1)
+    verbs = ["moved to", "lived in", "left", "visited", "loved", "saw", "praised", "liked", "toured", "reached"]
+    text = " ".join(f"They {rng.choice(verbs)}|new York and {rng.choice(verbs)}|new Zealand in the end."
+                    for _ in range(2000))
+    scans = []
+    judge = case.starts_a_name
+
+    def counted(text, start, end, lex, skip, cache=None):
+        if cache is None:
+            scans.append(text[start:end])
+        return judge(text, start, end, lex, skip, cache)
+
+    monkeypatch.setattr(case, "starts_a_name", counted)
+    out = mend_page(text)
+    assert out.text.count("New York") == 2000 and out.text.count("New Zealand") == 2000
+    assert len(scans) <= 2, len(scans)

@@ -202,8 +202,9 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
            suffixes: dict[str, Counter] | None = None, skip: set[int] = frozenset(),
            alone: dict | None = None, slots: dict | None = None) -> tuple[str, str]:
     """(new form, reason) for the repaired word at [start, end); `skip` holds
-    the starts of the other repaired words, `alone` caches `stands_alone` and
-    `after_abbreviation`, `slots` caches `noun_slot` counts (none asked without it)."""
+    the starts of the other repaired words, `alone` caches `stands_alone`,
+    `starts_a_name` and `after_abbreviation`, `slots` caches `noun_slot`
+    counts (none asked without it)."""
     word = text[start:end]
     if not word or not word[:1].isalpha():
         return word, ""
@@ -248,12 +249,12 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
         if (zipf < NAME_RUN_ZIPF and _capitalised(prev2) and p2start < pstart
                 and not sentence_initial(text, p2start, lex) and not phrase_goes_on(text, f"{prev} {word}")):
             return capitalise(word), f"name: ends the capitalised run {prev2 + ' ' + prev!r}"
-    if lex is not None and starts_a_name(text, start, end, lex, skip):
+    if lex is not None and starts_a_name(text, start, end, lex, skip, alone):
         return capitalise(word), f"name: the page writes {_next_word(text, end)!r} only after it"
     return word, ""
 
 
-def starts_a_name(text: str, start: int, end: int, lex, skip: set[int]) -> bool:
+def starts_a_name(text: str, start: int, end: int, lex, skip: set[int], cache: dict | None = None) -> bool:
     """Whether the repaired word at [start, end) is the first word of a name
     ('new York', 'new Zealand'):
 
@@ -268,6 +269,8 @@ def starts_a_name(text: str, start: int, end: int, lex, skip: set[int]) -> bool:
       the page is followed by one of them, as a preposition's or a
       conjunction's are ('into the', 'or a').
 
+    `cache` (a dict) keeps the answer for each pair of words on the page.
+
     >>> t = "She moved to new York. In new York the rents are high."
     >>> starts_a_name(t, 13, 16, lexicon("en"), {13, 26}), starts_a_name(t + " York is big.", 13, 16, lexicon("en"), {13, 26})
     (True, False)
@@ -280,6 +283,11 @@ def starts_a_name(text: str, start: int, end: int, lex, skip: set[int]) -> bool:
     word = text[start:end].lower()
     if lex.zipf(word) >= GLUE_ZIPF:
         return False
+    if cache is not None:  # one answer per pair on a page (each scan reads the whole page)
+        key = ("name", word, nxt)
+        if key not in cache:
+            cache[key] = starts_a_name(text, start, end, lex, skip)
+        return cache[key]
     n = 0
     for m in re.finditer(r"(?<![\w-])%s(?![\w-])" % re.escape(nxt), text):
         prev, pstart = _prev_word(text, m.start())
