@@ -11,18 +11,20 @@ A full Hunspell (spylls) holds 70 bytes of memory per byte of dictionary
 (German 240 MB, Greek 690 MB), too much beside a worker's lexicons. So the
 dictionary's stems are read into one small table (lower-case stem -> how it
 is written: about 100 bytes a stem, German 17 MB), and a word is found as a
-stem, a stem with a short ending ('andrews', 'inhalte'), or, in a language
-whose dictionary builds compounds, ending in such a stem ('innovations' +
-'treiber'). That reads Hunspell's case rule (a stem stored capitalised is
+stem, a stem with a short ending ('andrews', 'inhalte'), a prefix of the
+dictionary's rules before a lower-case word ('in' + 'dependence': no name),
+or, in a language whose dictionary builds compounds, a stem followed by such
+a stem ('innovations' + 'treiber'). That reads Hunspell's case rule (a stem stored capitalised is
 capitalised in every form) without its affix tables: good enough to say
 which of a page's repaired words are names or nouns, not a spelling checker.
 
 `capitalised_only(word, lang)` is True when the dictionary has the word
 only capitalised, False otherwise, and False for a language with no
-dictionary. Tables load on first use (0.05-1 s) and a few stay loaded.
+dictionary. Tables load on first use (0.1-1.2 s) and MAX_TABLES stay loaded.
 """
 from __future__ import annotations
 
+import codecs
 import functools
 import importlib.util
 from pathlib import Path
@@ -37,6 +39,7 @@ PREFERRED = {"en": "en_US", "pt": "pt_BR", "nb": "nb_NO", "no": "nb_NO", "nn": "
 LOWER, CAPITAL, OTHER = 1, 2, 4   # how a stem is written: 'orange', 'Andrew', 'NATO' / 'iPhone'
 
 
+@functools.lru_cache(maxsize=1)
 def dictionary_files() -> dict[str, Path]:
     """Language code -> the path (without extension) of its .dic/.aff pair.
 
@@ -179,23 +182,15 @@ def _flags(field: str, flag_type: str, aliases: list[str]) -> set[str]:
 
 def _codec(name: str) -> str:
     try:
-        import codecs
-
         return codecs.lookup(name).name
     except LookupError:
         return "iso8859-1"
 
 
-_FILES: dict[str, Path] | None = None
-
-
 @functools.lru_cache(maxsize=MAX_TABLES)
 def table(lang: str | None) -> CaseTable | None:
     """The CaseTable of a language, or None (no dictionary, or it would not read)."""
-    global _FILES
-    if _FILES is None:
-        _FILES = dictionary_files()
-    path = _FILES.get(lang or "")
+    path = dictionary_files().get(lang or "")
     if path is None:
         return None
     try:
