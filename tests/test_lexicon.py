@@ -42,3 +42,19 @@ def test_a_glance_at_function_words_holds_no_lexicon():
 
 def test_a_language_wordfreq_lacks_has_no_lexicon():
     assert lexicon("xx") is None and lexicon(None) is None
+
+
+def test_spelling_tables_of_a_few_languages_stay_loaded_and_a_big_one_is_bounded():
+    """A corpus of a few languages reads each dictionary once (with room for
+    two, a run over English, German and French pages read them again and
+    again: half a second a page); the bound is in stems, so Greek's big
+    table pushes the others out instead of adding to them."""
+    from webmend.lexicon import spelling
+
+    spelling._HELD.clear()
+    first = {lang: spelling.table(lang) for lang in ["en", "de", "fr", "es"]}
+    assert all(first.values())
+    assert all(spelling.table(lang) is t for lang, t in first.items())
+    spelling.table("el")
+    assert spelling.held_stems() <= spelling.MAX_TABLE_STEMS
+    assert "el" in spelling._HELD and "en" not in spelling._HELD
