@@ -672,3 +672,45 @@ def test_a_name_pair_is_judged_once_a_page(monkeypatch):
     out = mend_page(text)
     assert out.text.count("New York") == 2000 and out.text.count("New Zealand") == 2000
     assert len(scans) <= 2, len(scans)
+
+
+def test_a_function_word_is_no_name_whatever_the_dictionary_says():
+    """A filter that eats the 'a' of 'and', 'as' and 'all' (the '\\a' of a
+    bell escape): the restored 'as' stays lower case mid-sentence, though the
+    English spelling dictionary lists only 'As' (arsenic). The case step does
+    not take one of the language's commonest words for a name."""
+    mid_as = re.compile(r"[a-z,] As\b")
+    pool = [t for t in articles() if len(re.findall(r"\bas\b", t)) >= 4][:8]
+    damaged = [variant_damage(variant_damage(variant_damage(t, "", [], lost=("as", 0)), "", [], lost=("and", 0)),
+                              "", [], lost=("all", 0)) for t in pool]
+    out = mend_host(damaged)
+    assert sum(len(re.findall(r"\bas\b", t)) for t in pool) >= 32
+    for o, t in zip(out, pool):
+        assert len(mid_as.findall(o.text)) == len(mid_as.findall(t))
+    before = sum(token_errors(d, c) for d, c in zip(damaged, pool))
+    after = sum(token_errors(o.text, c) for o, c in zip(out, pool))
+    assert after <= 0.05 * before
+
+
+def test_the_dictionary_reads_an_ending_only_where_a_rule_of_the_stem_adds_it():
+    """'muss' is no 'Mus' + 's' (German has no such rule for the noun), while
+    'Jahren' is 'Jahr' + 'en'; a word read both as a name and as a common
+    word's form ('States', 'state' + 's') is not capitalised-only."""
+    from webmend.lexicon import spelling
+
+    assert not spelling.capitalised_only("muss", "de") and not spelling.capitalised_only("sollte", "de")
+    assert spelling.capitalised_only("jahren", "de") and spelling.capitalised_only("inhalte", "de")
+    assert not spelling.capitalised_only("states", "en") and spelling.capitalised_only("york", "en")
+    assert not spelling.capitalised_only("avait", "fr")
+
+
+def test_a_name_the_dictionary_lacks_gets_its_capital_before_the_rest_of_the_name():
+    """The filter lowercased 'Andrey' (it starts with 'and'): no dictionary
+    lists it, the next word is capitalised mid-sentence, so it is a name's
+    first word ('and Andrey Rublev'), while 'and' before 'Rublev' stays."""
+    page = next(t for t in articles() if "Andrey Rublev" in t)
+    damaged = variant_damage(page, "\\", ["and", "or", "union", "where", "order"])
+    assert "\\andrey Rublev" in damaged
+    out = mend_page(damaged)
+    assert out.text.count("Andrey Rublev") == page.count("Andrey Rublev")
+    assert token_errors(out.text, page) <= 0.02 * token_errors(damaged, page)

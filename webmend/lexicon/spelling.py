@@ -10,12 +10,13 @@ after the page's own evidence (`repair/case.py`).
 A full Hunspell (spylls) holds 70 bytes of memory per byte of dictionary
 (German 240 MB, Greek 690 MB), too much beside a worker's lexicons. So the
 dictionary's stems are read into one small table (lower-case stem -> how it
-is written: about 100 bytes a stem, German 17 MB), and a word is found as a
-stem, a stem with a short ending ('andrews', 'inhalte'), a prefix of the
+is written, and its affix flags: about 110 bytes a stem, German 19 MB), and
+a word is found as a stem, a stem with an ending one of the stem's suffix
+rules adds ('inhalte' is 'Inhalt' + 'e'; 'muss' is no 'Mus' + 's'), a prefix of the
 dictionary's rules before a lower-case word ('in' + 'dependence': no name),
 or, in a language whose dictionary builds compounds, a stem followed by such
 a stem ('innovations' + 'treiber'). That reads Hunspell's case rule (a stem stored capitalised is
-capitalised in every form) without its affix tables: good enough to say
+capitalised in every form) without the affix rules' conditions: good enough to say
 which of a page's repaired words are names or nouns, not a spelling checker.
 
 `capitalised_only(word, lang)` is True when the dictionary has the word
@@ -37,7 +38,8 @@ from pathlib import Path
 # 'de' 163,000, 'pt' 312,000, 'el' 827,000, the largest)
 MAX_TABLE_STEMS = 1_000_000
 MAX_WORD = 40             # characters: longer words are not looked up
-MAX_ENDING = 3            # letters an inflection may add to a stem ('-s', '-en', '-ern')
+MAX_ENDING = 3            # letters an ending may add to a stem, in a table without suffix rules
+MAX_SUFFIX = 8            # letters a dictionary's suffix rule may add ('-ungen', '-ization')
 MIN_STEM = 3              # letters of a stem a longer word is read as
 MIN_HEAD = 4              # letters of a compound's last part
 # a dictionary of the country that gives the language its name, else the first by name
@@ -80,10 +82,16 @@ class CaseTable:
     written (LOWER, CAPITAL, OTHER bits), and whether the language builds
     compounds."""
 
-    def __init__(self, stems: dict[str, int], compounds: bool, prefixes: set[str] = frozenset()):
+    def __init__(self, stems: dict[str, int], compounds: bool, prefixes: set[str] = frozenset(),
+                 flags: dict[str, frozenset] | None = None, suffixes: dict[str, list] | None = None):
         self.stems = stems
         self.compounds = compounds
         self.prefixes = prefixes  # what the dictionary's prefix rules add ('in', 're', 'un')
+        # With its suffix rules, a word is a stem with an ending only as a rule
+        # of the stem's makes it ('Jahr' + 'en', not 'Mus' + 's' for 'muss');
+        # without (a hand-made table), any ending of up to MAX_ENDING letters.
+        self.flags = flags or {}  # lower-case stem -> its flags (interned sets)
+        self.suffixes = suffixes  # ending added -> [(flag, what the rule strips)]
 
     @classmethod
     def read(cls, path: Path) -> "CaseTable":
@@ -94,6 +102,7 @@ class CaseTable:
         encoding = next((line.split()[1].decode("ascii", "replace") for line in raw.splitlines()
                          if line.startswith(b"SET ") and len(line.split()) > 1), "iso8859-1")
         compounds, flag_type, aliases, skip, prefixes = False, "char", [], set(), set()
+        suffixes: dict[str, list] = {}
         for line in raw.decode(_codec(encoding), "replace").splitlines():
             parts = line.split()
             if len(parts) < 2:
@@ -109,7 +118,13 @@ class CaseTable:
                 skip.add(value)
             elif key == "PFX" and len(parts) >= 5 and parts[3] != "0":  # a rule line: PFX flag strip add condition
                 prefixes.add(parts[3].split("/")[0].lower())
+            elif key == "SFX" and len(parts) >= 5:  # a rule line: SFX flag strip add condition
+                strip, add = parts[2], parts[3].split("/")[0]
+                rule = (value, "" if strip == "0" else strip.lower())
+                suffixes.setdefault("" if add == "0" else add.lower(), []).append(rule)
         stems: dict[str, int] = {}
+        stem_flags: dict[str, frozenset] = {}
+        interned: dict[frozenset, frozenset] = {}
         with open(path.with_suffix(".dic"), encoding=_codec(encoding), errors="replace") as f:
             next(f, None)  # the count of stems
             for line in f:
@@ -119,12 +134,16 @@ class CaseTable:
                 word, _, flags = fields[0].partition("/")
                 if not word or not word[0].isalpha():
                     continue
-                if flags and skip and _flags(flags, flag_type, aliases) & skip:
+                flag_set = _flags(flags.split()[0], flag_type, aliases) if flags.strip() else frozenset()
+                if flag_set & skip:
                     continue
                 low = word.lower()
                 kind = LOWER if word == low else CAPITAL if word == word[0].upper() + word[1:].lower() else OTHER
                 stems[low] = stems.get(low, 0) | kind
-        return cls(stems, compounds, prefixes)
+                if flag_set:
+                    both = frozenset(flag_set | stem_flags.get(low, frozenset()))
+                    stem_flags[low] = interned.setdefault(both, both)
+        return cls(stems, compounds, prefixes, stem_flags, suffixes)
 
     def kind(self, word: str) -> int:
         """How the dictionary writes a lower-case word: the bits of the stem
@@ -158,20 +177,33 @@ class CaseTable:
                 return bits
         return 0
 
-    def _stem(self, word: str, shortest: int = MIN_STEM, ending: int = MAX_ENDING) -> int:
-        """The bits of the stem `word` is, or is with an ending of up to `ending` letters."""
+    def _stem(self, word: str, shortest: int = MIN_STEM, ending: int = MAX_SUFFIX) -> int:
+        """The bits of the stem `word` is, or is with an ending of up to
+        `ending` letters that one of the stem's suffix rules adds (after
+        stripping what the rule strips: 'ladies' is 'lady' + 'ies')."""
         get = self.stems.get
-        bits = get(word)
-        if bits:
-            return bits
-        for k in range(1, min(ending, len(word) - shortest) + 1):
-            bits = get(word[:len(word) - k])
+        bits = get(word, 0)
+        if self.suffixes is None:
             if bits:
                 return bits
-        return 0
+            for k in range(1, min(ending, MAX_ENDING, len(word) - shortest) + 1):
+                bits = get(word[:len(word) - k])
+                if bits:
+                    return bits
+            return 0
+        if bits & LOWER:
+            return bits
+        # every reading counts, as in Hunspell: 'States' is a stem, and 'states' is 'state' + 's'
+        flags = self.flags
+        for k in range(1, min(ending, len(word) - shortest) + 1):
+            for flag, strip in self.suffixes.get(word[len(word) - k:], ()):
+                stem = word[:len(word) - k] + strip
+                if flag in flags.get(stem, ()):
+                    bits |= get(stem)
+        return bits
 
 
-def _flags(field: str, flag_type: str, aliases: list[str]) -> set[str]:
+def _flags(field: str, flag_type: str, aliases: list[str]) -> frozenset[str]:
     """The flags of a .dic entry ('EPSTozm'), by the .aff's FLAG type and AF aliases.
 
     >>> sorted(_flags("EPSo", "char", [])), sorted(_flags("AaBb", "long", [])), sorted(_flags("12,7", "num", []))
@@ -180,10 +212,10 @@ def _flags(field: str, flag_type: str, aliases: list[str]) -> set[str]:
     if aliases and field.isdigit() and 0 < int(field) <= len(aliases):
         field = aliases[int(field) - 1]
     if flag_type == "long":
-        return {field[i:i + 2] for i in range(0, len(field), 2)}
+        return frozenset(field[i:i + 2] for i in range(0, len(field), 2))
     if flag_type == "num":
-        return set(field.split(","))
-    return set(field)
+        return frozenset(field.split(","))
+    return frozenset(field)
 
 
 def _codec(name: str) -> str:
@@ -238,6 +270,16 @@ def capitalised_only(word: str, lang: str | None) -> bool:
     (True, False)
     """
     return word.islower() and _kind(word, lang) in (CAPITAL, CAPITAL | OTHER)
+
+
+def unknown(word: str, lang: str | None) -> bool:
+    """Whether the language's dictionary has no reading at all of a
+    lower-case word (False without a dictionary).
+
+    >>> unknown("andrey", "en"), unknown("andrew", "en"), unknown("states", "en"), unknown("andrey", "xx")
+    (True, False, False, False)
+    """
+    return word.islower() and _kind(word, lang) == 0
 
 
 def writes_in(words: list[str], lang: str | None) -> bool:

@@ -90,7 +90,8 @@ TITLE_LINE_MAX = 160      # characters: a title-cased line is a heading, not pro
 ENDING_LENS = range(7, 2, -1)  # ending lengths tried, longest first
 ENDING_EVIDENCE = 7       # words an ending of n letters needs, all capitalised: 7 - n (a short ending says less), 2 at least
 NAME_PART_ZIPF = 5.0      # a word this common, capitalised mid-sentence, is part of a name ('New', 'Blue')
-GLUE_ZIPF = 6.6           # the commonest words ('the', 'a', 'to'): a word followed by them is a function word
+GLUE_ZIPF = 6.6           # the commonest words ('the', 'a', 'to'): a word followed by them is a function word,
+                          # and no name, whatever a dictionary says (en_US has 'As', arsenic, and no 'as')
 PAIR_SURE = 3             # a repaired pair this frequent is a name whatever else the page shows
 
 
@@ -220,7 +221,7 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
         return capitalise(word), f"written capitalised {f['capital']}x mid-sentence on the page"
     if f["lower"]:
         return word, ""
-    if (lex is not None and spelling.capitalised_only(word, lex.lang)
+    if (lex is not None and spelling.capitalised_only(word, lex.lang) and lex.zipf(word.lower()) < GLUE_ZIPF
             and spelling.writes_in(neighbours(text, start, end), lex.lang)):
         return capitalise(word), "the language's spelling dictionary has it only capitalised"
     zipf = _zipf(word, lex)
@@ -249,6 +250,10 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
         if (zipf < NAME_RUN_ZIPF and _capitalised(prev2) and p2start < pstart
                 and not sentence_initial(text, p2start, lex) and not phrase_goes_on(text, f"{prev} {word}")):
             return capitalise(word), f"name: ends the capitalised run {prev2 + ' ' + prev!r}"
+    nxt = _next_word_spaced(text, end)
+    if (lex is not None and zipf < NAME_RUN_ZIPF and _capitalised(nxt) and spelling.unknown(word, lex.lang)
+            and spelling.writes_in(neighbours(text, start, end), lex.lang)):
+        return capitalise(word), f"name: a word the dictionary lacks, before capitalised {nxt!r}"
     if lex is not None and starts_a_name(text, start, end, lex, skip, alone):
         return capitalise(word), f"name: the page writes {_next_word(text, end)!r} only after it"
     return word, ""
