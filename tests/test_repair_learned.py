@@ -179,6 +179,8 @@ VARIANTS = [
     dict(sym="\\", keywords=["and", "or", "union", "where"], mode="insert"),
     dict(sym="\\", keywords=["and", "or", "union"], lower=False, lost=("with", 0)),
     dict(sym="~", keywords=[], lost=("this", 1)),
+    dict(sym=";", keywords=["and", "or", "select"]),
+    dict(sym="!", keywords=["and", "where", "or"], mode="insert", lost=("as", 0)),
 ]
 
 

@@ -39,9 +39,12 @@ from webmend.repair import evidence as ev
 
 FAMILY = "escaping"
 # A symbol: a percent-encoded byte, '_', or any mark that is not a letter,
-# digit, space, or the punctuation that ordinarily touches words
-# (hyphens, dashes, apostrophes, quotes, brackets, sentence marks).
-SYMBOL = r"(?:%[0-9A-Fa-f]{2}|_|[^\w\s\-'’‘`.,:;!?\"“”„«»‹›()\[\]{}…–—‐‑])"
+# digit, space, or the punctuation that ordinarily touches words (hyphens,
+# dashes, apostrophes, quotes, brackets, '.', ',', ':' and '?'). ';' and '!'
+# are symbols: prose puts a space after them, so one glued to a word is rare
+# outside code, entities and URLs (which the sites leave out).
+_SYMBOL_CHAR = r"[^\w\s\-'’‘`.,:?\"“”„«»‹›()\[\]{}…–—‐‑]"
+SYMBOL = rf"(?:%[0-9A-Fa-f]{{2}}|_|{_SYMBOL_CHAR})"
 SITE_RE = re.compile(rf"(?P<sym>{SYMBOL}{{1,8}})(?P<word>[^\W\d_]+)")
 URLISH = re.compile(r"://|^www\.|^[A-Za-z]:[\\/]|@\w+\.\w|\.(?:[a-z]{2,6})[/\\?#]|^~?[/\\][^/\\\s]*[/\\]|\.[^\W_]\w{0,4}$", re.I)
 CONTEXT = 80             # characters looked at around a site for its chunk
@@ -177,7 +180,6 @@ def glue_points(text: str, only: frozenset[str] | None = None) -> list[int]:
     return points
 
 
-_SYMBOL_CHAR = r"[^\w\s\-'’‘`.,:;!?\"“”„«»‹›()\[\]{}…–—‐‑]"
 _SYMBOL = re.compile(_SYMBOL_CHAR)
 # ASCII bytes that are never symbols: letters, digits, whitespace and the punctuation excluded above.
 _NO_SYMBOL_ASCII = bytes(c for c in range(128) if not _SYMBOL.match(chr(c)))
