@@ -68,21 +68,23 @@ def json_twice(text, rng, host):
     return json.dumps(text)[1:-1]
 
 
-def _hyphenate_with(sep):
+def _hyphenate_with(sep, mark="-", name=None):
     def channel(text, rng, host):
         def split(m):
             w = m.group(0)
             if rng.random() > host["hyphen_rate"]:
                 return w
             k = rng.randint(2, len(w) - 2)
-            return w[:k] + "-" + sep + w[k:]
+            return w[:k] + mark + sep + w[k:]
         return re.sub(r"(?<![\w-])[A-Za-z]{7,}(?![\w-])", split, text)
-    channel.__name__ = "hyphenate_" + {" ": "space", "\n": "newline"}[sep]
+    channel.__name__ = name or "hyphenate_" + {" ": "space", "\n": "newline"}[sep]
     return channel
 
 
 hyphenate_space = _hyphenate_with(" ")
 hyphenate_newline = _hyphenate_with("\n")
+hyphenate_unicode = _hyphenate_with("", "\u2010", "hyphenate_unicode")  # U+2010 HYPHEN, line break lost
+hyphenate_soft = _hyphenate_with(" ", "\u00ad", "hyphenate_soft")       # a soft hyphen, then a space
 
 
 def hard_wrap_other(text, rng, host):
@@ -219,6 +221,7 @@ LEARNED = {f.__name__: f for f in [
 
 VARIANTS = {f.__name__: f for f in [mojibake_latin1, mojibake_twice, entities_twice, entities_numeric,
                                      slash_quotes_twice, json_twice, hyphenate_space, hyphenate_newline,
+                                     hyphenate_unicode, hyphenate_soft,
                                      hard_wrap_other, para_break_any, lossy_fffd, truncate_word, invisible]}
 CHANNELS = {**gen.CHANNELS, **VARIANTS, **LEARNED}
 TRUNCATING = {"truncate", "truncate_word"}

@@ -36,6 +36,7 @@ def _host_share(articles: list[str], channels: list[str], start: int = 0) -> tup
 
 @pytest.mark.parametrize("channels, floor", [
     (["hyphenate"], 0.9), (["hyphenate_space"], 0.9), (["hyphenate_newline"], 0.9),
+    (["hyphenate_unicode"], 0.9), (["hyphenate_soft"], 0.97),
     (["hard_wrap"], 0.97), (["hard_wrap_other"], 0.97), (["hyphenate_newline", "hard_wrap_other"], 0.93),
     (["para_break"], 0.9), (["para_break_any"], 0.6),
 ])

@@ -27,8 +27,14 @@ from webmend.lexicon.words import Lexicon, per_lexicon
 from webmend.pipeline import HostStats, Resources, Step, observed
 from webmend.repair.page_words import page_lexicon
 
-# Found from the hyphen (a literal: fast to scan for), the left part read backwards.
-_RIGHT = re.compile(r"-(?<=[^\W\d_]{2}-)( ?|\n)([^\W\d_]{2,})(?![\w-]|['’]\w\w)")
+# The marks a split word may carry: the hyphen-minus, Unicode's hyphen and
+# non-breaking hyphen (print exports use them like '-'), and the soft hyphen,
+# which marks where a word may break and nothing else: one before a space or
+# a line break is always joined.
+HYPHENS = "-\u2010\u2011\u00ad"
+SOFT_HYPHEN = "\u00ad"
+# Found from the hyphen, the left part read backwards.
+_RIGHT = re.compile(rf"[{HYPHENS}](?<=[^\W\d_]{{2}}[{HYPHENS}])( ?|\n)([^\W\d_]{{2,}})(?![{HYPHENS}\w]|['’]\w\w)")
 _LETTERS_AHEAD = re.compile(r"[^\W\d_]{2,}")
 _LEFT_WINDOW = 64
 
@@ -39,14 +45,22 @@ class Split(NamedTuple):
     a: str
     gap: str
     b: str
+    mark: str = "-"
+
+
+def has_hyphen(text: str) -> bool:
+    """Whether the text has any of the marks a split may carry (a fast gate)."""
+    return "-" in text or "\u2010" in text or "\u2011" in text or SOFT_HYPHEN in text
 
 
 def find_splits(text: str) -> list[Split]:
     """Every 'a-b', 'a- b', 'a-\\nb' of two letter runs that is not part of a
-    longer hyphenated chain.
+    longer hyphenated chain (with any of HYPHENS).
 
     >>> [(s.a, s.gap, s.b) for s in find_splits("cir-cumstances, life-and-death, inter- national, x-ray")]
     [('cir', '', 'cumstances'), ('inter', ' ', 'national')]
+    >>> [(s.a, s.gap, s.b, s.mark) for s in find_splits("finan\u2010cial, treat\u00ad ment")]
+    [('finan', '', 'cial', '‐'), ('treat', ' ', 'ment', '\xad')]
     """
     out = []
     for m in _RIGHT.finditer(text):
@@ -57,9 +71,9 @@ def find_splits(text: str) -> list[Split]:
         if left is None:
             continue
         n = left.end()
-        if n == len(window) and lo > 0 or n < len(window) and (window[n].isalnum() or window[n] in "_-"):
+        if n == len(window) and lo > 0 or n < len(window) and (window[n].isalnum() or window[n] in "_" + HYPHENS):
             continue  # the left part runs past the window, or is glued to digits or another hyphen
-        out.append(Split(i - n, m.end(), text[i - n:i], m.group(1), m.group(2)))
+        out.append(Split(i - n, m.end(), text[i - n:i], m.group(1), m.group(2), text[i]))
     return out
 SURE_MIN_ZIPF = 2.0     # the joined form must be a real word
 SURE_MARGIN = 1.0       # ... clearly more usual than the rarer part
@@ -248,7 +262,7 @@ def find_hyphenation(text: str, lex: Lexicon, host_hyphenates: bool = False) -> 
     >>> [c.after for c in find_hyphenation(t, lexicon("en"))[0]]
     ['emergency', 'emergency']
     """
-    if "-" not in text:
+    if not has_hyphen(text):
         return [], 0
     splits = find_splits(text)
     if not splits:
@@ -273,6 +287,11 @@ def find_hyphenation(text: str, lex: Lexicon, host_hyphenates: bool = False) -> 
         joined = sp.a + sp.b
         key = joined.lower()
         repeated = forms[(sp.a + "-" + sp.b).lower()] >= 2
+        if sp.mark == SOFT_HYPHEN:  # inside a word, the invisible-characters step decides (`repair/encoding.py`)
+            if sp.gap:
+                changes.append(Change(sp.start, sp.end, joined, kind="hyphenation",
+                                      evidence="a soft hyphen before a break: where the word may break, no hyphen of its own"))
+            continue
         why = split_verdict(lex, sp.a, sp.gap, sp.b, is_sure=is_sure, seen=lambda: seen(key),
                             page_hyphenates=page_hyphenates)
         if why is None or (repeated and not is_sure and not seen(key)):
@@ -285,7 +304,7 @@ def find_hyphenation(text: str, lex: Lexicon, host_hyphenates: bool = False) -> 
 
 def observe_hyphenation(doc: Document, stats: HostStats) -> None:
     """Per host: pages with clear print hyphenation."""
-    if "-" not in doc.text or not _RIGHT.search(doc.text):
+    if not has_hyphen(doc.text) or not _RIGHT.search(doc.text):
         return
     lex = page_lexicon(doc)
     if lex is not None:
@@ -308,7 +327,7 @@ def _host_hyphenates(doc: Document, res: Resources) -> bool:
 
 
 def repair_hyphenation(doc: Document, res: Resources) -> None:
-    if "-" not in doc.text or observed(doc, SPLITS_NOTE) == 0 or not _RIGHT.search(doc.text):
+    if not has_hyphen(doc.text) or observed(doc, SPLITS_NOTE) == 0 or not _RIGHT.search(doc.text):
         return
     lex = page_lexicon(doc)
     if lex is None:
