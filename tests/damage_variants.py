@@ -45,6 +45,23 @@ def mojibake_latin1(text, rng, host):
     return text.encode("utf-8").decode("latin-1")
 
 
+def _mojibake_as(charset: str, name: str):
+    """UTF-8 bytes read as another single-byte charset (ftfy's 'sloppy' codecs
+    map the bytes a Windows code page leaves undefined to U+0080-U+009F)."""
+    import ftfy.bad_codecs  # noqa: F401
+
+    def channel(text, rng, host):
+        return text.encode("utf-8").decode(charset)
+
+    channel.__name__ = name
+    return channel
+
+
+mojibake_macroman = _mojibake_as("macroman", "mojibake_macroman")
+mojibake_cp1250 = _mojibake_as("sloppy-windows-1250", "mojibake_cp1250")
+mojibake_cp1251 = _mojibake_as("sloppy-windows-1251", "mojibake_cp1251")
+
+
 def mojibake_twice(text, rng, host):
     return gen.mojibake(gen.mojibake(text, rng, host), rng, host)
 
@@ -219,7 +236,7 @@ LEARNED = {f.__name__: f for f in [
     eat_letter_of_language("eat_n_language", "n"),
 ]}
 
-VARIANTS = {f.__name__: f for f in [mojibake_latin1, mojibake_twice, entities_twice, entities_numeric,
+VARIANTS = {f.__name__: f for f in [mojibake_latin1, mojibake_twice, mojibake_macroman, mojibake_cp1250, mojibake_cp1251, entities_twice, entities_numeric,
                                      slash_quotes_twice, json_twice, hyphenate_space, hyphenate_newline,
                                      hyphenate_unicode, hyphenate_soft,
                                      hard_wrap_other, para_break_any, lossy_fffd, truncate_word, invisible]}

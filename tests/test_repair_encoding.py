@@ -49,6 +49,23 @@ def test_encoding_damage_is_repaired(articles, channels):
     assert share >= 0.97, f"{channels}: repaired {share:.3f}"
 
 
+@pytest.mark.parametrize("channel", ["mojibake_macroman", "mojibake_cp1250", "mojibake_cp1251"])
+def test_mojibake_of_other_charsets_is_repaired(articles, channel):
+    """UTF-8 read as Mac Roman, Windows-1250 or Windows-1251, on the
+    benchmark's pages with non-ASCII text (English quotes and dashes,
+    Cyrillic, Korean, accented Latin): the charset is recognised by how much
+    of the page its sequences cover, and undone."""
+    pool = [t for t in articles if sum(not ch.isascii() for ch in t) >= 50][:PAGES]
+    before = after = 0
+    for i, text in enumerate(pool):
+        bad, gold, _, _ = damage_one(text, [channel], seed=i)
+        doc = mend_pages([bad], ENCODING_STEPS)[0]
+        before += token_errors(bad, gold)
+        after += token_errors(doc.text, gold)
+    assert before > 0
+    assert 1 - after / before >= 0.97, f"{channel}: repaired {1 - after / before:.3f}"
+
+
 def test_clean_pages_are_untouched(articles):
     """Every benchmark article body as it is: no encoding edit, no lossy
     flag. A German article's soft hyphens (its CMS's hyphenation hints,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 
 from webmend.document import Change, Document
 from webmend.pipeline import HostStats, Resources, Step, observed
@@ -123,11 +124,142 @@ def find_mojibake(text: str) -> list[Change]:
     return changes
 
 
+# ---------------------------------------------------------------- mojibake of other charsets
+
+# The other single-byte charsets ftfy knows how to undo (Cyrillic, Central
+# European, Greek, Turkish, Baltic Windows code pages, Mac Roman, the DOS code
+# page): in each, the characters UTF-8's lead and continuation bytes become.
+OTHER_CHARSETS = ("sloppy-windows-1250", "sloppy-windows-1251", "sloppy-windows-1253", "sloppy-windows-1254",
+                  "sloppy-windows-1257", "iso-8859-2", "macroman", "cp437")
+OTHER_SHARE = 0.5   # of a page's non-ASCII characters, the share such sequences must cover
+OTHER_MIN_SPANS = 3
+OTHER_SAMPLE = 2000  # non-ASCII characters the cheap bound is counted over
+
+
+def _non_ascii(text: str) -> int:
+    """How many characters of the text are not ASCII."""
+    return len(text) - len(text.encode("utf-8", "surrogatepass").translate(None, bytes(range(128, 256))))
+
+
+class Charset:
+    """How UTF-8 bytes look when read in one single-byte charset."""
+
+    def __init__(self, name: str):
+        import ftfy.bad_codecs  # noqa: F401  (registers the 'sloppy-' codecs)
+
+        self.name = name
+        char = {b: bytes([b]).decode(name, "replace") for b in range(0x80, 0x100)}
+        self.byte_of = {ch: b for b, ch in char.items() if ch != "\ufffd"}
+        conts = "".join(char[b] for b in range(0x80, 0xC0))
+        self.leads = frozenset(char[b] for b in range(0xC2, 0xF5))
+        self.conts = frozenset(conts)
+        cls = "[%s]" % re.escape(conts)
+        lead = lambda lo, hi: "[%s]" % re.escape("".join(char[b] for b in range(lo, hi + 1)))  # noqa: E731
+        self.sequence = re.compile(rf"(?:{lead(0xC2, 0xDF)}{cls}|{lead(0xE0, 0xEF)}{cls}{{2}}|{lead(0xF0, 0xF4)}{cls}{{3}})+")
+
+    def utf8_of(self, span: str) -> str | None:
+        """The span's characters as this charset's bytes, decoded as UTF-8 (None if they are not UTF-8)."""
+        try:
+            fixed = bytes(self.byte_of[ch] if ord(ch) > 127 else ord(ch) for ch in span).decode("utf-8")
+        except (KeyError, ValueError):
+            return None
+        return None if any(ord(ch) < 32 or 0x7f <= ord(ch) < 0xa0 for ch in fixed) else fixed
+
+
+@functools.lru_cache(maxsize=None)
+def charsets() -> tuple[Charset, ...]:
+    return tuple(Charset(name) for name in OTHER_CHARSETS)
+
+
+@functools.lru_cache(maxsize=None)
+def _roles() -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Character -> (the charsets it is a lead of, those it is a continuation of), by index."""
+    out: dict[str, tuple[list, list]] = {}
+    for i, cs in enumerate(charsets()):
+        for ch in cs.leads:
+            out.setdefault(ch, ([], []))[0].append(i)
+        for ch in cs.conts:
+            out.setdefault(ch, ([], []))[1].append(i)
+    return {ch: (tuple(a), tuple(b)) for ch, (a, b) in out.items()}
+
+
+def find_other_mojibake(text: str) -> tuple[list[Change], str | None]:
+    """Changes that decode UTF-8 read as another single-byte charset than
+    Windows-1252 ('Đ§Ń‚Đľ' for 'Что', cp1250; '‚Äôs' for '’s', Mac Roman),
+    and the charset. A page qualifies only when such sequences cover most of
+    its non-ASCII characters (OTHER_SHARE) and decode as UTF-8: clean Czech
+    or Russian text has a few pairs that look like one, never most of its
+    letters. Each span is decoded by ftfy, or from its bytes where ftfy
+    doubts a span taken alone.
+
+    >>> [c.after for c in find_other_mojibake("Đ§Ń‚Đľ Đ˛Đ°Ń\\x81 Đ˛Đ´ĐľŃ…Đ˝ĐľĐ˛Đ¸Đ»Đľ")[0]]
+    ['Что', 'вас', 'вдохновило']
+    >>> find_other_mojibake("It‚Äôs the cafÃ©, it‚Äôs ‚Äúgood‚Äù")[1]
+    'macroman'
+    >>> find_other_mojibake("Что вас вдохновило на создание"), find_other_mojibake("Příliš žluťoučký kůň úpěl")
+    (([], None), ([], None))
+    """
+    rest = text.encode("utf-8", "surrogatepass").translate(None, bytes(range(128))).decode("utf-8", "surrogatepass")
+    if len(rest) < 2 * OTHER_MIN_SPANS:
+        return [], None
+    sample = rest[:OTHER_SAMPLE]
+    roles = _roles()
+    leads, conts = [0] * len(charsets()), [0] * len(charsets())
+    for ch, n in Counter(sample).items():
+        role = roles.get(ch)
+        if role:
+            for i in role[0]:
+                leads[i] += n
+            for i in role[1]:
+                conts[i] += n
+    need = OTHER_SHARE * len(rest)
+    for i, cs in enumerate(charsets()):
+        # A sequence is a lead and one to three continuations: the counts of
+        # each (in the first OTHER_SAMPLE non-ASCII characters) bound what
+        # sequences can cover.
+        lead, cont = leads[i], conts[i]
+        if min(lead + cont, 2 * cont, 4 * lead) < OTHER_SHARE * len(sample) or min(lead, cont) < OTHER_MIN_SPANS:
+            continue
+        # The non-ASCII characters alone, run together, hold every sequence
+        # and some false ones: a closer bound, scanned at a fraction of the
+        # text's length.
+        if sum(m.end() - m.start() for m in cs.sequence.finditer(rest)) < need:
+            continue
+        spans = list(cs.sequence.finditer(text))
+        covered = sum(m.end() - m.start() for m in spans)
+        if len(spans) < OTHER_MIN_SPANS or covered < OTHER_SHARE * len(rest):
+            continue
+        decoded = [(m, cs.utf8_of(m.group())) for m in spans]
+        if sum(fixed is not None for _, fixed in decoded) < OTHER_SHARE * len(spans):
+            continue
+        changes = []
+        for m, raw in decoded:
+            fixed = decode_mojibake(m.group())
+            if fixed == m.group():
+                fixed = raw
+            if fixed and fixed != m.group():
+                changes.append(Change(m.start(), m.end(), fixed, kind="mojibake",
+                                      evidence=f"UTF-8 read as {cs.name.replace('sloppy-', '')} "
+                                               f"({len(spans)} spans, {covered}/{len(rest)} non-ASCII characters)"))
+        if changes:
+            return changes, cs.name
+    return [], None
+
+
 def repair_mojibake(doc: Document, res: Resources) -> None:
-    changes = find_mojibake(doc.text)
+    """Windows-1252 (or Latin-1) mojibake, unless another charset's sequences
+    cover more of the page: charsets share characters, so a page of UTF-8
+    read as Windows-1250 also shows Windows-1252 spans, a part of its own."""
+    changes, charset = find_mojibake(doc.text), "cp1252/latin-1"
+    if not doc.text.isascii():
+        cover = sum(c.end - c.start for c in changes)
+        if not changes or cover < OTHER_SHARE * _non_ascii(doc.text):  # else Windows-1252 explains the page
+            other, name = find_other_mojibake(doc.text)
+            if other and sum(c.end - c.start for c in other) > cover:
+                changes, charset = other, name
     if changes:
         doc.replace(changes)
-        doc.rules.append({"family": "encoding", "rule": "mojibake: UTF-8 read as cp1252/latin-1",
+        doc.rules.append({"family": "encoding", "rule": f"mojibake: UTF-8 read as {charset.replace('sloppy-', '')}",
                           "hits": len(changes)})
 
 
