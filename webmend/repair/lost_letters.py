@@ -59,10 +59,11 @@ class LostRule:
     scope: str
     evidence: float = 0.0
     common: bool = False  # the damaged form is a common word in its own right
+    suspected: bool = False  # inferred from the mechanism alone, its form a common word: flagged, never edited
 
     @property
     def editable(self) -> bool:
-        return self.surplus_share >= MIN_SURPLUS_SHARE
+        return self.surplus_share >= MIN_SURPLUS_SHARE and not self.suspected
 
 
 def foreign_text(d: str, lang: str, get, extra: float) -> bool:
@@ -262,7 +263,7 @@ def same_mechanism(mechs: set[tuple[int, str]], taken, counts, tokens: int, lex:
     out = []
     min_freq = RELAXED_MIN_EXPECTED / tokens
     get, words = counts.get, frequent_words(lex)
-    for i in _words_with_forms(counts, _words_short_of(lex, True)):
+    for i in _words_with_forms(counts, _words_short_of(lex)):
         w, f_w, forms = words[i]
         if f_w < min_freq:
             break
@@ -270,7 +271,13 @@ def same_mechanism(mechs: set[tuple[int, str]], taken, counts, tokens: int, lex:
             continue
         for d, f_d, common in forms:
             k = get(d, 0)
-            if k < 2 or common or f_d >= 10 ** (NONWORD_ZIPF - 9) or lost_at(w, d) not in mechs:
+            if k < 2 or lost_at(w, d) not in mechs:
+                continue
+            if common or f_d >= 10 ** (NONWORD_ZIPF - 9):
+                suspect = suspected_form(w, f_w, d, f_d, k, tokens, scope)
+                if suspect is not None:
+                    out.append(suspect)
+                    break
                 continue
             if spread is not None and not spread(d, f_w):
                 continue
@@ -281,6 +288,28 @@ def same_mechanism(mechs: set[tuple[int, str]], taken, counts, tokens: int, lex:
             out.append(rule)
             break
     return out
+
+
+def suspected_form(w: str, f_w: float, d: str, f_d: float, k: int, tokens: int, scope: str) -> LostRule | None:
+    """A word of the language's own that the mechanism would make of a
+    missing word ('as' of 'was', 'his' of 'this', 'or' of 'for'), standing
+    well above its expected count while the word is missing altogether: the
+    page cannot tell which of its 'as' were 'was', so the rule is only
+    flagged (None when the evidence is weak).
+
+    >>> suspected_form("was", 6.6e-3, "as", 5.9e-3, 119, 8700, "host").surplus_share > 0.5
+    True
+    >>> suspected_form("was", 6.6e-3, "as", 5.9e-3, 60, 8700, "host") is None
+    True
+    """
+    e_w, e_d = tokens * f_w, tokens * f_d
+    deficit, excess = ev.poisson_deficit(0, e_w), ev.poisson_excess(k, e_d)
+    extra = k - e_d
+    if deficit < MIN_DEFICIT_COMMON or excess < MIN_EXCESS or extra < 0.5 * e_w:
+        return None
+    rule = LostRule(d, w, k, 0, round(e_w, 1), round(extra * (math.log(f_w) - math.log(f_d)), 1), extra / k, scope)
+    rule.evidence, rule.common, rule.suspected = round(deficit + excess, 1), True, True
+    return rule
 
 
 # ------------------------------------------------------------ first pass
@@ -624,6 +653,8 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
     contraction in `lex` ('hat’s' -> 'that’s'; 'he’s' is no 'the’s')."""
     changes, spans = [], []
     for r in rules:
+        if r.suspected:
+            continue  # flagged only
         matches = word_matches(text, r.damaged)
         real_next: Counter = Counter()
         if r.common:
@@ -661,7 +692,11 @@ def repair_lost_letters(doc: Document, res: Resources) -> None:
         doc.rules.append(ev.rule_entry(FAMILY, f"{r.damaged!r} -> {r.word!r}", r.scope, hits=r.hits,
                                        counterexamples=r.counter, expected=r.expected, gain=r.gain, evidence=r.evidence,
                                        surplus_share=round(r.surplus_share, 2), applied=r.editable))
-        if not r.editable:
+        if r.suspected:
+            doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} (the letter this site loses from "
+                             f"other words; {r.word!r} missing, {r.surplus_share:.0%} of {r.damaged!r} surplus); "
+                             f"not edited: {r.damaged!r} is a word of its own")
+        elif not r.editable:
             doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} "
                              f"({r.surplus_share:.0%} of its occurrences are surplus); not edited")
     changes, spans = repair_text(doc.text, rules, ev.page_lexicon(doc))
