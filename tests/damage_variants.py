@@ -3,15 +3,18 @@ the way a held-out corpus would vary them: Latin-1 instead of Windows-1252 and
 mojibake applied twice, entities escaped twice or as numbers, magic quotes run
 twice, text encoded twice as a JSON string, hyphenation followed by a space or
 a line break, other wrap widths, page breaks after any word, '?' or U+FFFD for
-lost characters, truncation at a word end, invisible characters inside words.
+lost characters, truncation at a word end, invisible characters inside words,
+UTF-8 read as Mac Roman, Windows-1250 or Windows-1251, words split at U+2010
+or at a soft hyphen before a space.
 
 The learned families vary too (LEARNED_PROFILES, `write_corpus(...,
 learned=True)`): gen.py's escape_keywords with other symbols in place of the
 space or inserted after it, other keyword sets (SQL words, function words),
 case kept; other letters eaten the way '\\f' eats the f of 'from' ('\\t' the t
 of 'that', '\\n' the n of 'not', '\\b' the b of 'but', '\\r' the r of
-'really'), and a host of non-English pages losing its language's frequent
-word's first letter.
+'really', '\\a' the a of 'and', 'as', 'all'; 'w' of 'with', 'which' and
+'was', which leaves the word 'as'), ';' and '!' for the space, and a host of
+non-English pages losing its language's frequent word's first letter.
 
 Used by tests/test_repair_*.py (one page at a time) and by
 benchmarks/damage_variants.py (a whole corpus scored with score.py).
@@ -234,6 +237,11 @@ LEARNED = {f.__name__: f for f in [
     eat_letter("eat_b", ["but", "by"]),
     eat_letter("eat_r", ["really", "right"]),
     eat_letter_of_language("eat_n_language", "n"),
+    # added in the sixth session, from probes of unseen variants
+    escape_variant("escape_semicolon", ";", ["and", "or", "select"]),
+    escape_variant("escape_bang_insert", "!", ["and", "where", "or"], mode="insert"),
+    eat_letter("eat_a", ["and", "as", "all"]),
+    eat_letter("eat_w", ["with", "which", "was"]),
 ]}
 
 VARIANTS = {f.__name__: f for f in [mojibake_latin1, mojibake_twice, mojibake_macroman, mojibake_cp1250, mojibake_cp1251, entities_twice, entities_numeric,
@@ -252,6 +260,7 @@ PROFILES = [
     ["hyphenate_space", "para_break_any", "truncate_word"],
     ["hyphenate_newline", "hard_wrap_other"],
     ["mojibake_twice", "entities_twice"],
+    ["mojibake_macroman"], ["mojibake_cp1250"], ["mojibake_cp1251"], ["hyphenate_unicode"], ["hyphenate_soft"],
 ]
 
 
@@ -264,6 +273,7 @@ LEARNED_PROFILES = [
     ["escape_double_backslash"], ["escape_backslash_insert"],
     ["eat_t"], ["eat_t_the"], ["eat_n"], ["eat_b"], ["eat_r"],
     ["escape_pipe_sql", "eat_t"], ["escape_caret_cased", "eat_n"], ["para_break_any", "escape_slash_sql", "eat_b"],
+    ["escape_semicolon"], ["escape_bang_insert", "eat_w"], ["eat_a"],
 ]
 FOREIGN_PROFILE = ["escape_sql_foreign", "eat_n_language"]
 LEARNED_SEED = 23

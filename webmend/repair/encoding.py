@@ -136,9 +136,23 @@ OTHER_MIN_SPANS = 3
 OTHER_SAMPLE = 2000  # non-ASCII characters the cheap bound is counted over
 
 
-def _non_ascii(text: str) -> int:
-    """How many characters of the text are not ASCII."""
-    return len(text) - len(text.encode("utf-8", "surrogatepass").translate(None, bytes(range(128, 256))))
+def _foreign_left(text: str, changes: list[Change]) -> bool:
+    """Whether the text, outside the Windows-1252 mojibake spans `changes`
+    decodes, has a character neither Windows-1252 nor Latin-1 has: the page
+    may be UTF-8 read as another charset, whose sequences Windows-1252 reads
+    only in part ('â€ś' is '“' in Windows-1250; Windows-1252 has no 'ś').
+
+    >>> t = "itâ€™s â€śgoodâ€ť"
+    >>> _foreign_left(t, find_mojibake(t)), _foreign_left("itâ€™s cafÃ©", find_mojibake("itâ€™s cafÃ©"))
+    (True, False)
+    """
+    pos, rest = 0, []
+    for c in changes:
+        rest.append(text[pos:c.start])
+        pos = c.end
+    rest.append(text[pos:])
+    left = "".join(rest)
+    return not left.isascii() and any(ord(ch) > 0xff and ch not in _BYTE_OF for ch in set(left))
 
 
 class Charset:
@@ -253,7 +267,7 @@ def repair_mojibake(doc: Document, res: Resources) -> None:
     changes, charset = find_mojibake(doc.text), "cp1252/latin-1"
     if not doc.text.isascii():
         cover = sum(c.end - c.start for c in changes)
-        if not changes or cover < OTHER_SHARE * _non_ascii(doc.text):  # else Windows-1252 explains the page
+        if not changes or _foreign_left(doc.text, changes):  # else Windows-1252 explains the page
             other, name = find_other_mojibake(doc.text)
             if other and sum(c.end - c.start for c in other) > cover:
                 changes, charset = other, name
