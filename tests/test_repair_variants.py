@@ -30,6 +30,7 @@ TOKEN = re.compile(r"\w+|[^\w\s]")
 NOT_YET = {
     "eat_t": "'o' for 'to' is one letter; 'hat' for 'that' is a German function word",
     "eat_b": "'y' for 'by' is one letter; 'ut' for 'but' is a Swedish function word",
+    "eat_w": "'as' for 'was' is a word of its own: flagged, not edited",
 }
 
 
