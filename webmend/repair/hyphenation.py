@@ -34,7 +34,16 @@ from webmend.repair.page_words import page_lexicon
 HYPHENS = "-\u2010\u2011\u00ad"
 SOFT_HYPHEN = "\u00ad"
 # Found from the hyphen, the left part read backwards.
-_RIGHT = re.compile(rf"[{HYPHENS}](?<=[^\W\d_]{{2}}[{HYPHENS}])( ?|\n)([^\W\d_]{{2,}})(?![{HYPHENS}\w]|['’]\w\w)")
+_RIGHT_ANY = re.compile(rf"[{HYPHENS}](?<=[^\W\d_]{{2}}[{HYPHENS}])( ?|\n)([^\W\d_]{{2,}})(?![{HYPHENS}\w]|['’]\w\w)")
+# The same from '-' alone: a literal the regex engine scans for fast (most pages have no other mark).
+_RIGHT_MINUS = re.compile(rf"-(?<=[^\W\d_]{{2}}-)( ?|\n)([^\W\d_]{{2,}})(?![{HYPHENS}\w]|['’]\w\w)")
+
+
+def _right(text: str) -> re.Pattern:
+    """The split pattern for this text: the fast one unless it has a mark other than '-'."""
+    if "\u2010" in text or "\u2011" in text or SOFT_HYPHEN in text:
+        return _RIGHT_ANY
+    return _RIGHT_MINUS
 _LETTERS_AHEAD = re.compile(r"[^\W\d_]{2,}")
 _LEFT_WINDOW = 64
 
@@ -63,7 +72,7 @@ def find_splits(text: str) -> list[Split]:
     [('finan', '', 'cial', '‐'), ('treat', ' ', 'ment', '\xad')]
     """
     out = []
-    for m in _RIGHT.finditer(text):
+    for m in _right(text).finditer(text):
         i = m.start()
         lo = max(0, i - _LEFT_WINDOW)
         window = text[lo:i][::-1]  # the letters before the hyphen, read backwards
@@ -304,7 +313,7 @@ def find_hyphenation(text: str, lex: Lexicon, host_hyphenates: bool = False) -> 
 
 def observe_hyphenation(doc: Document, stats: HostStats) -> None:
     """Per host: pages with clear print hyphenation."""
-    if not has_hyphen(doc.text) or not _RIGHT.search(doc.text):
+    if not has_hyphen(doc.text) or not _right(doc.text).search(doc.text):
         return
     lex = page_lexicon(doc)
     if lex is not None:
@@ -327,7 +336,7 @@ def _host_hyphenates(doc: Document, res: Resources) -> bool:
 
 
 def repair_hyphenation(doc: Document, res: Resources) -> None:
-    if not has_hyphen(doc.text) or observed(doc, SPLITS_NOTE) == 0 or not _RIGHT.search(doc.text):
+    if not has_hyphen(doc.text) or observed(doc, SPLITS_NOTE) == 0 or not _right(doc.text).search(doc.text):
         return
     lex = page_lexicon(doc)
     if lex is None:
