@@ -114,3 +114,36 @@ def test_bad_pages_pass(text):
     again = doc.text
     truncation.STEP.run(doc, Resources())
     assert doc.text == again  # idempotent
+
+
+def _chrome_host(articles, profile, start, n=10):
+    """Pages of one host with the site's chrome around them (gen.py's
+    footer, share buttons and related titles, cut at 80 characters)."""
+    import random
+
+    from damage_variants import damage, make_host
+
+    rng = random.Random(start)
+    host = make_host(start, profile, rng, [t.split("\n")[0][:80] for t in articles[100:140]])
+    host["chrome_lang"], host["chrome_top"] = "en", gen.CHROME["en"]["top"][:4]
+    host["chrome_bottom"] = gen.CHROME["en"]["bottom"][:]
+    return [damage(t, host, rng) for t in articles[start:start + n]]
+
+
+def test_cut_pages_under_the_sites_footer_are_found_through_the_host(articles):
+    """Pages cut at a word end, then served inside the site's footer: the raw
+    pages end on 'Contact us', so the host's endings are read from each
+    page's own last paragraph (the last one no other page repeats: the
+    related titles recur). Without the cut, the same host's pages are left
+    whole."""
+    from webmend.pipeline import STEPS as ALL
+
+    steps = [s for s in ALL if s.name in ("templates", "chrome", "truncation")]
+    pages = _chrome_host(articles, ["truncate_word", "chrome"], start=20)
+    docs = mend_pages([bad for bad, *_ in pages], steps, host="site.example")
+    assert sum(d.truncated for d in docs) >= 8
+    assert sum(token_errors(d.text, gold) for d, (_, gold, *_) in zip(docs, pages)) <= 0.2 * sum(
+        token_errors(bad, gold) for bad, gold, *_ in pages)
+    whole = _chrome_host(articles, ["chrome"], start=20)
+    docs = mend_pages([bad for bad, *_ in whole], steps, host="site.example")
+    assert not any(d.truncated for d in docs)

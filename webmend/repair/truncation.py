@@ -18,6 +18,7 @@ from collections import Counter
 from webmend.document import Document
 from webmend.lexicon.words import Lexicon, per_lexicon
 from webmend.pipeline import HostStats, Resources, Step, observed
+from webmend.repair import evidence as ev
 from webmend.repair.page_words import never_ends_sentence, page_lexicon
 
 # A sentence end: terminal punctuation, closing quotes/brackets, then a space or the end.
@@ -147,18 +148,69 @@ def observe_ending(doc: Document, stats: HostStats) -> None:
 
     Observed before chrome is removed, so an 'open' ending counts only when it
     is a long prose paragraph: a menu or footer line ('Contact us') is short,
-    and a line ending on a URL ('Source: https://...') is no prose."""
+    and a line ending on a URL ('Source: https://...') is no prose. The page's
+    last prose paragraphs are noted too (`own_endings`): where a footer of
+    the site's own follows the text, the host's endings are read from them."""
     ending = doc.notes[ENDING_NOTE] = page_ending(doc.text, lambda: page_lexicon(doc))
-    kind = ending[0]
-    if kind == "open":
-        body = doc.text.rstrip()
-        words = body[body.rfind("\n") + 1:].split()
-        prose = len(words) >= HOST_PROSE_WORDS and _PROSE_TOKEN.fullmatch(words[-1])
-        kind = "open_prose" if prose else "open_short"
+    kind = _host_kind(doc.text, ending[0])
     stats.add("page_ends", [kind])
+    if kind == "open_short" or kind == "closed":
+        tail = last_paragraphs(doc.text, lambda: page_lexicon(doc))
+        if tail:
+            ev.add_capped(stats, "page_tails", {"|".join(f"{k}:{h}" for k, h in tail): 1}, TAILS_CAP)
+            ev.add_capped(stats, "tail_lines", dict.fromkeys({h for _, h in tail}, 1), 8 * TAILS_CAP)
 
 
 ENDING_NOTE = "truncation.page_ending"
+TAILS_CAP = 256          # pages whose last paragraphs a host keeps
+TAIL_PARAGRAPHS = 8      # last prose paragraphs noted per page
+
+
+def _host_kind(text: str, kind: str) -> str:
+    if kind == "open":
+        body = text.rstrip()
+        words = body[body.rfind("\n") + 1:].split()
+        prose = len(words) >= HOST_PROSE_WORDS and _PROSE_TOKEN.fullmatch(words[-1])
+        kind = "open_prose" if prose else "open_short"
+    return kind
+
+
+def last_paragraphs(text: str, lex) -> list[tuple[str, str]]:
+    """(how it ends, a checksum of it) for the page's last TAIL_PARAGRAPHS
+    blocks (between blank lines) of HOST_PROSE_WORDS words or more, last first: the page's
+    own last paragraph is the first whose text no other page of the host
+    repeats (a related title, a footer line are repeated).
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> [k for k, _ in last_paragraphs("One two three four five six seven cut\\n\\nShare\\n\\nA much longer line ends here.", lexicon("en"))]
+    ['closed', 'open_prose']
+    """
+    import zlib
+
+    out, end = [], len(text)
+    while end > 0 and len(out) < TAIL_PARAGRAPHS:
+        start = text.rfind("\n\n", 0, end)  # blocks, not lines: a hard-wrapped paragraph is one
+        para = text[start + 2 if start >= 0 else 0:end].strip()
+        end = start
+        if len(para.split()) < HOST_PROSE_WORDS:
+            continue
+        kind = _host_kind(para, page_ending(para, lex)[0])
+        out.append((kind, f"{zlib.crc32(para.encode('utf-8', 'surrogatepass')):08x}"))
+    return out
+
+
+def own_endings(stats: HostStats) -> Counter:
+    """How the host's pages end, read from each page's own last prose
+    paragraph: the last one no other page repeats."""
+    seen = stats.counters.get("tail_lines", Counter())
+    ends: Counter = Counter()
+    for tail, n in stats.counters.get("page_tails", Counter()).items():
+        for item in tail.split("|"):
+            kind, h = item.split(":")
+            if seen.get(h, 0) <= 1:
+                ends[kind] += n
+                break
+    return ends
 
 
 def host_truncates(ends: Counter) -> bool:
@@ -175,7 +227,12 @@ def host_truncates(ends: Counter) -> bool:
 
 def _host_truncates(doc: Document, res: Resources) -> bool:
     stats = res.host_stats(doc)
-    return stats is not None and host_truncates(stats.counter("page_ends"))
+    if stats is None:
+        return False
+    return host_truncates(stats.counter("page_ends")) or _OWN.get(stats, lambda: host_truncates(own_endings(stats)))
+
+
+_OWN = ev.HostCache()
 
 
 def cut_truncated(doc: Document, res: Resources) -> None:
