@@ -162,8 +162,8 @@ def observe_ending(doc: Document, stats: HostStats) -> None:
 
 
 ENDING_NOTE = "truncation.page_ending"
-TAILS_CAP = 256          # pages whose last paragraphs a host keeps
-TAIL_PARAGRAPHS = 8      # last prose paragraphs noted per page
+TAILS_CAP = 64           # pages whose last paragraphs a host keeps (enough to tell how it ends)
+TAIL_PARAGRAPHS = 6      # last prose paragraphs noted per page
 
 
 def _host_kind(text: str, kind: str) -> str:
