@@ -261,6 +261,7 @@ PROFILES = [
     ["hyphenate_newline", "hard_wrap_other"],
     ["mojibake_twice", "entities_twice"],
     ["mojibake_macroman"], ["mojibake_cp1250"], ["mojibake_cp1251"], ["hyphenate_unicode"], ["hyphenate_soft"],
+    ["truncate_word", "chrome"],
 ]
 
 
