@@ -137,6 +137,49 @@ def sentence_initial(text: str, start: int, lex=None) -> bool:
     return True
 
 
+def after_colon(text: str, start: int) -> bool:
+    """Whether the word at `start` follows a colon and a space ('right: the').
+
+    >>> after_colon("He is right: the end", 13), after_colon("at 10:30 the", 9)
+    (True, False)
+    """
+    return start >= 2 and text[start - 1] == " " and text[start - 2] == ":"
+
+
+COLON_HABIT = 2   # capitalised common words after a colon (and twice the lower-case ones) that show the habit
+
+
+def colon_starts_sentences(text: str, skip: set[int], lex, cache: dict | None = None) -> bool:
+    """Whether the page begins what follows a colon with a capital: of the
+    common words (zipf >= FUNCTION_WORD_ZIPF) written after ': ' that no
+    repair touched, COLON_HABIT or more capitalised and twice as many as in
+    lower case. Authors differ ('right: The Chargers', 'right: the
+    Chargers'); in the benchmark's articles, a page with the habit writes 41
+    of its 44 such words capitalised, a page without it 26 of 59.
+
+    >>> t = "Note: The one. Rule: It holds. Then: the end. Also: the rest"
+    >>> colon_starts_sentences(t, {t.index("the end")}, lexicon("en")), colon_starts_sentences(t, set(), lexicon("en"))
+    (True, False)
+    """
+    if cache is not None:
+        if "colon" not in cache:
+            cache["colon"] = colon_starts_sentences(text, skip, lex)
+        return cache["colon"]
+    upper = lower = 0
+    for m in _AFTER_COLON.finditer(text):
+        word = m.group(1)
+        if m.start(1) in skip or _zipf(word.lower(), lex) < FUNCTION_WORD_ZIPF:
+            continue
+        if word[0].isupper() and not word.isupper():
+            upper += 1
+        elif word.islower():
+            lower += 1
+    return upper >= COLON_HABIT and upper >= 2 * lower
+
+
+_AFTER_COLON = re.compile(r"[^\s:\d]: ([^\W\d_]+)")
+
+
 def _prev_word(text: str, start: int) -> tuple[str, int]:
     """The word just before `start` (across spaces only) and its start."""
     i = start - 1
@@ -216,6 +259,8 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
         return word, ""
     if sentence_initial(text, start, lex) and not after_abbreviation(text, start, alone):
         return capitalise(word), "starts a sentence"
+    if after_colon(text, start) and colon_starts_sentences(text, skip, lex, alone):
+        return capitalise(word), "follows a colon, after which the page writes capitals"
     f = forms.get(word.lower(), Counter())
     if f["capital"] >= 2 and f["capital"] >= 2 * f["lower"]:
         return capitalise(word), f"written capitalised {f['capital']}x mid-sentence on the page"
