@@ -88,6 +88,11 @@ def json_twice(text, rng, host):
     return json.dumps(text)[1:-1]
 
 
+def json_thrice(text, rng, host):
+    """Text encoded as a JSON string twice too often: \\\\n, \\\\u2019."""
+    return json.dumps(json.dumps(text)[1:-1])[1:-1]
+
+
 def _hyphenate_with(sep, mark="-", name=None):
     def channel(text, rng, host):
         def split(m):
@@ -245,7 +250,7 @@ LEARNED = {f.__name__: f for f in [
 ]}
 
 VARIANTS = {f.__name__: f for f in [mojibake_latin1, mojibake_twice, mojibake_macroman, mojibake_cp1250, mojibake_cp1251, entities_twice, entities_numeric,
-                                     slash_quotes_twice, json_twice, hyphenate_space, hyphenate_newline,
+                                     slash_quotes_twice, json_twice, json_thrice, hyphenate_space, hyphenate_newline,
                                      hyphenate_unicode, hyphenate_soft,
                                      hard_wrap_other, para_break_any, lossy_fffd, truncate_word, invisible]}
 CHANNELS = {**gen.CHANNELS, **VARIANTS, **LEARNED}

@@ -40,7 +40,7 @@ def _repaired_share(articles: list[str], channels: list[str]) -> tuple[float, in
 @pytest.mark.parametrize("channels", [
     ["mojibake"], ["mojibake_latin1"], ["mojibake_twice"],
     ["html_entities"], ["entities_twice"], ["entities_numeric"],
-    ["slash_quotes"], ["slash_quotes_twice"], ["json_twice"], ["invisible"],
+    ["slash_quotes"], ["slash_quotes_twice"], ["json_twice"], ["json_thrice"], ["invisible"],
     ["mojibake_twice", "entities_twice"],
 ])
 def test_encoding_damage_is_repaired(articles, channels):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from webmend.document import Change
+from webmend.document import Change, Document
 from webmend.lexicon.words import lexicon
 from webmend.pipeline import Step
 from webmend.repair import apply_page_rule
@@ -166,7 +166,20 @@ def find_literal_escapes(text: str) -> tuple[list[Change], dict | None]:
     return changes, rule
 
 
-repair_literal_escapes = apply_page_rule(find_literal_escapes)
+MAX_ESCAPE_LEVELS = 3  # text encoded as a string literal up to this many times over
+
+
+def repair_literal_escapes(doc: Document, res) -> None:
+    """Decode the page's literal escapes, level by level: text encoded twice
+    over ('\\\\n', '\\\\u2019') shows its next level once the first is
+    decoded, and mending the mended text must change nothing."""
+    for _ in range(MAX_ESCAPE_LEVELS):
+        changes, rule = find_literal_escapes(doc.text)
+        if not changes:
+            return
+        doc.replace(changes)
+        if rule:
+            doc.rules.append(rule)
 
 
 LITERAL_ESCAPES = Step("literal_escapes", repair_literal_escapes,
