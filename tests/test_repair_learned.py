@@ -756,3 +756,25 @@ def test_after_a_colon_the_pages_own_habit_decides_the_capital():
             right += got == want == "The"
             wrong += got != want
     assert right >= 3 and wrong <= 1  # the habit is a majority: one page writes 'It', 'You' and 'the' after colons
+
+
+def test_a_page_alone_is_mended_the_same_the_second_time():
+    """A page alone ('rom' for 'from' a few times) whose footer lists a
+    related title with 'from' in it: counted with its chrome, the first pass
+    saw 'from' standing and no rule; the second pass counts the page again
+    once the chrome is gone, so mending the mended page changes nothing."""
+    gen = load_gen()
+    host = {"keywords": ["and", "or", "union", "where", "order"], "eat_f": True}
+    pool = [t for t in articles() if 4 <= len(re.findall(r"\bfrom\b", t)) <= 6][:6]
+    related = "Officials from the city say the new bridge will open next spring"
+    footer = "\n\nShare this:\n\nFacebook\n\nTwitter\n\n" + related + "\n\nPrivacy Policy\n\nContact us"
+    checked = restored = 0
+    for page in pool:
+        once = mend(text=gen.escape_keywords(page, random.Random(0), host) + footer)
+        if related in once.text:
+            continue  # the footer was not taken for chrome: nothing to show
+        checked += 1
+        restored += not re.search(r"\brom\b", once.text)
+        twice = mend(text=once.text)
+        assert not twice.edits, [(e.kind, e.before, e.after) for e in twice.edits][:5]
+    assert checked >= 3 and restored >= 2

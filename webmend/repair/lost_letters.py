@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from webmend.document import Change, Document
 from webmend.lexicon.words import Lexicon, per_lexicon
 from webmend.pipeline import HostStats, Resources, Step
+from webmend.pipeline import observed as pipeline_observed
 from webmend.repair import evidence as ev
 from webmend.repair.page_words import rough_tokens, rough_words
 
@@ -529,16 +530,20 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
     first pass found nothing in any language is done without even guessing
     the page's language."""
     stats = res.host_stats(doc) if res is not None else None
-    if stats is not None and _HOST_QUIET.get(stats, lambda: host_is_quiet(stats)):
+    # A page alone whose text changed since the first pass (its chrome gone)
+    # is counted again: its words were counted with the chrome's, and mending
+    # the mended page must find the same rules.
+    recount = (stats is None or stats.pages <= 1) and NOTE in doc.notes and pipeline_observed(doc, NOTE) is None
+    if stats is not None and not recount and _HOST_QUIET.get(stats, lambda: host_is_quiet(stats)):
         return []
     lex = ev.page_lexicon(doc)
     if lex is None or len(lex.alphabet) > MAX_ALPHABET:
         return []
     observed = stats is not None and f"lost_letters.words.{lex.lang}" in stats.counters
     rules: list[LostRule] = []
-    if NOTE in doc.notes:  # the first pass found the page's own rules
+    if NOTE in doc.notes and not recount:  # the first pass found the page's own rules
         rules = [r for r in doc.notes[NOTE] if _occurs(doc.text, r.damaged)]
-    elif not observed or any(d in doc.text for d in stats.counter(f"lost_letters.forms.{lex.lang}")):
+    elif recount or not observed or any(d in doc.text for d in stats.counter(f"lost_letters.forms.{lex.lang}")):
         counts = ev.words_of(doc.text, caps=False)
         rules = infer_rules(counts, sum(counts.values()), lex, "page")
     if observed and stats.pages > 1:
