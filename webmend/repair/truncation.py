@@ -164,6 +164,7 @@ def observe_ending(doc: Document, stats: HostStats) -> None:
 ENDING_NOTE = "truncation.page_ending"
 TAILS_CAP = 64           # pages whose last paragraphs a host keeps (enough to tell how it ends)
 TAIL_PARAGRAPHS = 6      # last prose paragraphs noted per page
+TAIL_BLOCKS_LOOKED = 200  # blocks looked at from the end for them (a page of short lines stops there)
 
 
 def _host_kind(text: str, kind: str) -> str:
@@ -187,8 +188,9 @@ def last_paragraphs(text: str, lex) -> list[tuple[str, str]]:
     """
     import zlib
 
-    out, end = [], len(text)
-    while end > 0 and len(out) < TAIL_PARAGRAPHS:
+    out, end, looked = [], len(text), 0
+    while end > 0 and len(out) < TAIL_PARAGRAPHS and looked < TAIL_BLOCKS_LOOKED:
+        looked += 1
         start = text.rfind("\n\n", 0, end)  # blocks, not lines: a hard-wrapped paragraph is one
         para = text[start + 2 if start >= 0 else 0:end].strip()
         end = start
