@@ -183,3 +183,15 @@ def test_line_end_splits_next_to_a_function_word_are_joined(articles):
     docs = mend_pages(pages, LINE_STEPS, host=None)
     left = re.findall(r"\w+-\n\w+", "\n\n".join(d.text for d in docs))
     assert len(want) >= 20 and len(left) <= 0.1 * len(want), left
+
+
+def test_a_page_break_after_one_of_the_commonest_words_is_joined_before_a_name(articles):
+    """A page break right after 'from' ('spin-off from\\n\\nQuentin
+    Tarantino'), on a page that uses 'from' only twice: one of the
+    language's commonest words, never at an end on the page, needs two
+    sightings to show it ends no paragraph."""
+    page = next(t for t in articles if "spin-off from Quentin Tarantino" in t)
+    assert page.count("from") == 2
+    broken = page.replace("spin-off from Quentin", "spin-off from\n\nQuentin")
+    doc = mend_pages([broken], LINE_STEPS, host=None)[0]
+    assert "spin-off from Quentin Tarantino" in doc.text

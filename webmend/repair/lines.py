@@ -257,6 +257,8 @@ def _words(line: str) -> int:
     return len(line.split(None, 5))
 
 
+COMMONEST_ZIPF = 6.5  # a word this common ('from', 'an', 'on') is never an ending on two sightings already
+
 # A paragraph the author opened so ('… keep reading', '— he said') follows a break of the author's.
 _DELIBERATE_OPENERS = ("…", "...", "—", "–")
 
@@ -294,7 +296,9 @@ def page_break_join(before: str, after: str, text: str, lex, cache: dict, at_end
         word = m[0]
         if word not in cache:
             lx = lex() if callable(lex) else lex
-            cache[word] = lx is not None and never_ends_sentence(text, word, lx)
+            # the commonest words need less of the page to show it (a 'from' seen twice, never at an end)
+            cache[word] = lx is not None and (never_ends_sentence(text, word, lx) or never_ends_sentence(
+                text, word, lx, min_zipf=COMMONEST_ZIPF, min_seen=2))
         if cache[word]:
             return " "
     return None
