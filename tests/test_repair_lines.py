@@ -195,3 +195,15 @@ def test_a_page_break_after_one_of_the_commonest_words_is_joined_before_a_name(a
     broken = page.replace("spin-off from Quentin", "spin-off from\n\nQuentin")
     doc = mend_pages([broken], LINE_STEPS, host=None)[0]
     assert "spin-off from Quentin Tarantino" in doc.text
+
+
+def test_wrapped_news_full_of_names_is_joined(articles):
+    """A news page wrapped at 72 columns whose lines often start on a name
+    ('Blossom\\nMusic Center', 'Tom Johnston,\\nPatrick Simmons'): 6 of its
+    10 line starts are capitalised, more than verse-like text may show, yet
+    no more than a page this full of names starts its words with."""
+    page = next(t for t in articles if "The Doobie Brothers will look to ride" in t)
+    wrapped = "\n".join(textwrap.fill(p, 72) if p.strip() else p for p in page.split("\n"))
+    assert wrapped.count("\n") > page.count("\n") + 8
+    doc = mend_pages([wrapped], LINE_STEPS, host=None)[0]
+    assert token_errors(doc.text, page) == 0

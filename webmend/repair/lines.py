@@ -126,6 +126,24 @@ def _capital_share(lines: list[str], width: int) -> float:
     return caps / n if n else 1.0
 
 
+_WORD_START = re.compile(r"(?<![^\W\d_])[^\W\d_]")
+CAPITAL_MARGIN = 0.3  # line starts may be capitalised this much more often than the page's words are
+
+
+def _capital_limit(lines: list[str]) -> float:
+    """How often the lines of wrapped prose may start with a capital: a line
+    starts on any word, so a page of names (news: 'Blossom\\nMusic Center',
+    'Tom Johnston,\\nPatrick Simmons') starts more of them capitalised; verse
+    and lists start nearly all.
+
+    >>> round(_capital_limit(["Roses are red", "violets are blue"]), 2), round(_capital_limit(["Tom Johnston and Patrick Simmons met at the show"]), 2)
+    (0.5, 0.74)
+    """
+    starts = _WORD_START.findall("\n".join(lines))
+    share = sum(ch.isupper() for ch in starts) / len(starts) if starts else 0.0
+    return max(MAX_CAPITAL_SHARE, share + CAPITAL_MARGIN)
+
+
 def own_wrap_width(lines: list[str]) -> tuple[int | None, str]:
     """The width the page's own lines show it was wrapped at, or None; and the evidence.
 
@@ -134,7 +152,7 @@ def own_wrap_width(lines: list[str]) -> tuple[int | None, str]:
     """
     w, fits, judged = wrap_width(lines)
     if (fits >= MIN_INNER_LINES and w >= MIN_WIDTH and fits >= MIN_SHARE * judged
-            and _longer_than(lines, w) <= 0.1 * judged and _capital_share(lines, w) <= MAX_CAPITAL_SHARE):
+            and _longer_than(lines, w) <= 0.1 * judged and _capital_share(lines, w) <= _capital_limit(lines)):
         return w, f"{fits} of {judged} long inner lines wrapped at {w}"
     return None, ""
 
@@ -154,7 +172,7 @@ def page_wrap_width(lines: list[str], host_width: int | None = None,
     if host_width:
         _, fits, judged = wrap_width(lines, width=host_width)
         if (fits >= 2 and fits >= 0.5 * judged and _longer_than(lines, host_width) <= 0.1 * judged
-                and _capital_share(lines, host_width) <= MAX_CAPITAL_SHARE):
+                and _capital_share(lines, host_width) <= _capital_limit(lines)):
             return host_width, f"host wraps at {host_width}; {fits} of {judged} long inner lines here"
     return None, ""
 
