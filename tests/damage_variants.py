@@ -13,7 +13,8 @@ space or inserted after it, other keyword sets (SQL words, function words),
 case kept; other letters eaten the way '\\f' eats the f of 'from' ('\\t' the t
 of 'that', '\\n' the n of 'not', '\\b' the b of 'but', '\\r' the r of
 'really', '\\a' the a of 'and', 'as', 'all'; 'w' of 'with', 'which' and
-'was', which leaves the word 'as'), ';' and '!' for the space, and a host of
+'was', which leaves the word 'as'), ';' and '!' for the space, the keyword
+upper-cased or capitalised by the filter, and a host of
 non-English pages losing its language's frequent word's first letter.
 
 Used by tests/test_repair_*.py (one page at a time) and by
@@ -155,7 +156,8 @@ def invisible(text, rng, host):
 
 
 # ---------------------------------------------------------------- learned-family variants
-def escape_variant(name: str, symbol: str, keywords: list[str], mode: str = "replace", lower: bool = True):
+def escape_variant(name: str, symbol: str, keywords: list[str], mode: str = "replace", lower: bool = True,
+                   case=None):
     """gen.py's escape_keywords with another symbol, keyword set, position or
     case: `symbol` takes the place of the space before a keyword (`replace`:
     'workers|and') or is put after it (`insert`: 'workers ~and'); keywords
@@ -165,12 +167,14 @@ def escape_variant(name: str, symbol: str, keywords: list[str], mode: str = "rep
     'Select the|order,|or else.'
     >>> escape_variant("x", "~", ["and"], mode="insert", lower=False)("Tom And Jerry and me", None, {})
     'Tom ~And Jerry ~and me'
+    >>> escape_variant("x", "\\\\", ["and", "or"], case=str.upper)("Tom and Jerry organise", None, {})
+    'Tom\\\\AND Jerry\\\\ORganise'
     """
     pat = re.compile(r" (%s)" % "|".join(map(re.escape, keywords)), re.IGNORECASE)
 
     def channel(text, rng, host):
         def sub(m):
-            word = m.group(1).lower() if lower else m.group(1)
+            word = case(m.group(1)) if case else m.group(1).lower() if lower else m.group(1)
             return symbol + word if mode == "replace" else " " + symbol + word
         return pat.sub(sub, text)
 
@@ -247,6 +251,8 @@ LEARNED = {f.__name__: f for f in [
     escape_variant("escape_bang_insert", "!", ["and", "where", "or"], mode="insert"),
     eat_letter("eat_a", ["and", "as", "all"]),
     eat_letter("eat_w", ["with", "which", "was"]),
+    escape_variant("escape_upper", "\\", ["and", "or", "union", "where", "order"], case=str.upper),
+    escape_variant("escape_title", "|", ["and", "or", "not", "where"], case=str.capitalize),
 ]}
 
 VARIANTS = {f.__name__: f for f in [mojibake_latin1, mojibake_twice, mojibake_macroman, mojibake_cp1250, mojibake_cp1251, entities_twice, entities_numeric,
@@ -279,7 +285,7 @@ LEARNED_PROFILES = [
     ["escape_double_backslash"], ["escape_backslash_insert"],
     ["eat_t"], ["eat_t_the"], ["eat_n"], ["eat_b"], ["eat_r"],
     ["escape_pipe_sql", "eat_t"], ["escape_caret_cased", "eat_n"], ["para_break_any", "escape_slash_sql", "eat_b"],
-    ["escape_semicolon"], ["escape_bang_insert", "eat_w"], ["eat_a"],
+    ["escape_semicolon"], ["escape_bang_insert", "eat_w"], ["eat_a"], ["escape_upper"], ["escape_title"],
 ]
 FOREIGN_PROFILE = ["escape_sql_foreign", "eat_n_language"]
 LEARNED_SEED = 23

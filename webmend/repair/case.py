@@ -654,11 +654,74 @@ def _ending_in(suffixes: frozenset[str]) -> re.Pattern:
     return re.compile(r" ([^\W\d_]{2,}(?i:%s))(?![^\W\d_])" % ends)
 
 
+FILTER_CASE_SHARE = 0.8   # of the glued words, the share in the filter's case that shows it set it
+FILTER_CASE_WORDS = 3     # ... among them, common words (zipf >= 6) that no author writes so mid-sentence
+
+
+def filter_case(text: str, spans, lex) -> str | None:
+    """'upper' or 'title' when the escaping filter set the case of the words
+    it glued ('workers\\AND peasants', 'Soviet\\Union and\\Or'), as gen.py's
+    sets lower case: FILTER_CASE_SHARE of them in that case, FILTER_CASE_WORDS
+    of them common words mid-sentence ('AND', 'Or'). A filter that keeps the
+    author's case shows a mix.
+
+    >>> t = "a|AND b, c|OR d|WHERE e|ORder f"
+    >>> sp = [[m.start() + 1, m.end(), "escape"] for m in re.finditer(r"[|]\\w+", t)]
+    >>> filter_case(t, sp, lexicon("en")), filter_case(t.lower(), sp, lexicon("en"))
+    ('upper', None)
+    """
+    words = [(s, text[s:e]) for s, e, *kind in spans if kind and kind[0] == "escape" and e - s >= 2
+             and text[s:e].isalpha()]
+    if len(words) < FILTER_CASE_WORDS:
+        return None
+    for mode, test in (("upper", lambda w: w[:2].isupper()), ("title", lambda w: w[0].isupper() and w[1].islower())):
+        hits = [(s, w) for s, w in words if test(w)]
+        if len(hits) < FILTER_CASE_SHARE * len(words):
+            continue
+        common = sum(1 for s, w in hits if _zipf(w.lower(), lex) >= COMMON_MID_ZIPF and not sentence_initial(text, s, lex))
+        if common >= FILTER_CASE_WORDS:
+            return mode
+    return None
+
+
+COMMON_MID_ZIPF = 6.0
+
+
+def undo_filter_case(text: str, spans, mode: str) -> list[Change]:
+    """Changes taking back the filter's case from its glued words: the
+    leading capitals ('ORganization' -> 'organization', 'AND' -> 'and'), or
+    the first letter ('Or' -> 'or'); the case rules then decide afresh."""
+    out = []
+    for s, e, *kind in spans:
+        word = text[s:e]
+        if not (kind and kind[0] == "escape" and word.isalpha()):
+            continue
+        if mode == "upper" and word[:2].isupper():
+            n = len(word) - len(word.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) if word.isascii() else \
+                next((i for i, ch in enumerate(word) if not ch.isupper()), len(word))
+            new = word[:n].lower() + word[n:]
+        elif mode == "title" and word[0].isupper():
+            new = word[0].lower() + word[1:]
+        else:
+            continue
+        if new != word:
+            out.append(Change(s, e, new, kind="case", evidence=f"the filter's {mode} case taken back"))
+    return out
+
+
 def restore_case(doc: Document, res: Resources) -> None:
     spans = doc.meta.get(ev.TRACK) or []
     text = doc.text
     if spans:
         lex = ev.page_lexicon(doc)
+        mode = filter_case(text, spans, lex)
+        if mode:
+            undo = undo_filter_case(text, spans, mode)
+            if undo:
+                doc.replace(undo)  # same lengths: the spans still point at their words
+                doc.rules.append(ev.rule_entry(FAMILY, f"the filter wrote its words in {mode} case", "page",
+                                               hits=len(undo), words=len(spans)))
+                text = doc.text
         words = {text[s:e].lower() for s, e, *_ in spans if text[s:e].isalpha()}
         skip = {s for s, *_ in spans}
         forms = page_forms(text, words, skip)
