@@ -778,3 +778,15 @@ def test_a_page_alone_is_mended_the_same_the_second_time():
         twice = mend(text=once.text)
         assert not twice.edits, [(e.kind, e.before, e.after) for e in twice.edits][:5]
     assert checked >= 3 and restored >= 2
+
+
+def test_the_commonest_words_are_not_capitalised_for_a_titles_sake():
+    """A filter glued and lower-cased every 'the': a page whose titles write
+    'The' mid-sentence ('‘The Medium is the Message’') keeps its restored
+    'the' in lower case elsewhere: one of the language's commonest words
+    capitalised mid-sentence is a title's, not the page's habit."""
+    page = next(t for t in articles() if "Medium is the Message" in t)
+    damaged = variant_damage(page, "#", ["the"])
+    out = mend_page(damaged)
+    mid = re.compile(r"[a-z,] (The|the) [a-z]")
+    assert [m.group(1) for m in mid.finditer(out.text)] == [m.group(1) for m in mid.finditer(page)]

@@ -262,7 +262,8 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
     if after_colon(text, start) and colon_starts_sentences(text, skip, lex, alone):
         return capitalise(word), "follows a colon, after which the page writes capitals"
     f = forms.get(word.lower(), Counter())
-    if f["capital"] >= 2 and f["capital"] >= 2 * f["lower"]:
+    if f["capital"] >= 2 and f["capital"] >= 2 * f["lower"] and _zipf(word, lex) < GLUE_ZIPF:
+        # (one of the commonest words capitalised mid-sentence is a title's, 'The Washington Post': no habit)
         return capitalise(word), f"written capitalised {f['capital']}x mid-sentence on the page"
     if f["lower"]:
         return word, ""
