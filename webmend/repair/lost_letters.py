@@ -559,7 +559,24 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
             taken, forms = {r.word for r in rules}, {r.damaged for r in rules}
             rules += [r for r in same_mechanism(mechs, taken, counts, sum(counts.values()), lex, "page")
                       if r.damaged not in forms and _occurs(doc.text, r.damaged)]
-    return rules
+    return [r for r in rules if not stands_whole(doc.text, r)]
+
+
+def stands_whole(text: str, rule: LostRule) -> bool:
+    """Whether the rule's word stands whole on the page as the earlier steps
+    left it, in any case, too often for a word lost everywhere (the first
+    pass counted a filter's upper-case 'AND' as an acronym, not as 'and', and
+    took 'ad' on a page about ads for its damage).
+
+    >>> r = LostRule("ad", "and", 2, 0, 3.0, 12.0, 1.0, "page")
+    >>> stands_whole("the AND ad AND ad AND", r), stands_whole("the ad ad ad", r)
+    (True, False)
+    """
+    low = text.lower()
+    if rule.word not in low:
+        return False
+    k_w = sum(1 for _ in re.finditer(r"(?<![^\W\d_])%s(?![^\W\d_])" % re.escape(rule.word), low))
+    return k_w > 0.25 * (k_w + rule.hits)
 
 
 def host_is_quiet(stats: HostStats) -> bool:
