@@ -698,8 +698,7 @@ def undo_filter_case(text: str, spans, mode: str) -> list[Change]:
         if not (kind and kind[0] == "escape" and word.isalpha()):
             continue
         if mode == "upper" and word[:2].isupper():
-            n = len(word) - len(word.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) if word.isascii() else \
-                next((i for i, ch in enumerate(word) if not ch.isupper()), len(word))
+            n = next((i for i, ch in enumerate(word) if not ch.isupper()), len(word))  # the leading capitals
             new = word[:n].lower() + word[n:]
         elif mode == "title" and word[0].isupper():
             new = word[0].lower() + word[1:]

@@ -158,13 +158,14 @@ def observe_ending(doc: Document, stats: HostStats) -> None:
         tail = last_paragraphs(doc.text, lambda: page_lexicon(doc))
         if tail:
             ev.add_capped(stats, "page_tails", {"|".join(f"{k}:{h}" for k, h in tail): 1}, TAILS_CAP)
-            ev.add_capped(stats, "tail_lines", dict.fromkeys({h for _, h in tail}, 1), 8 * TAILS_CAP)
+            ev.add_capped(stats, "tail_lines", dict.fromkeys({h for _, h in tail}, 1), HostStats.caps["tail_lines"])
 
 
 ENDING_NOTE = "truncation.page_ending"
 TAILS_CAP = 64           # pages whose last paragraphs a host keeps (enough to tell how it ends)
 TAIL_PARAGRAPHS = 6      # last prose paragraphs noted per page
 TAIL_BLOCKS_LOOKED = 200  # blocks looked at from the end for them (a page of short lines stops there)
+HostStats.caps.update({"page_tails": TAILS_CAP, "tail_lines": 8 * TAILS_CAP})  # merged hosts stay bounded too
 
 
 def _host_kind(text: str, kind: str) -> str:
