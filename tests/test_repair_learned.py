@@ -804,3 +804,16 @@ def test_a_word_the_filter_upper_cased_is_not_taken_for_lost():
     out = mend_page(damaged)
     assert not [e for e in out.edits if e.kind == "lost_letter"]
     assert len(re.findall(r"\bad\b", out.text)) == len(re.findall(r"\bad\b", page))
+
+
+def test_the_word_after_a_dateline_starts_a_sentence():
+    """'VIENNA — The house', 'BERLIN -- The European Space Agency': a filter
+    that glued and lower-cased every 'the' leaves 'the' after the dateline;
+    a place in capitals (a region, an agency) and a dash at a line's start
+    end no sentence, yet what follows starts one."""
+    dateline = re.compile(r"(?m)^[A-Z]{3}[A-Z .]*(?:, [A-Za-z.]+)?(?: \([A-Z]+\))? [—–-]+ (The|the)\b")
+    pool = [t for t in articles() if dateline.search(t)]
+    assert len(pool) >= 2
+    for page in pool:
+        out = mend_page(variant_damage(page, "#", ["the"]))
+        assert [m.group(1) for m in dateline.finditer(out.text)] == [m.group(1) for m in dateline.finditer(page)]
