@@ -34,11 +34,12 @@ import importlib.util
 from collections import OrderedDict
 from pathlib import Path
 
+from webmend.lexicon import hold
+
 # stems held at once, over all languages (about 100 bytes each: 'en' 48,000,
 # 'de' 163,000, 'pt' 312,000, 'el' 827,000, the largest)
 MAX_TABLE_STEMS = 1_000_000
 MAX_WORD = 40             # characters: longer words are not looked up
-MAX_ENDING = 3            # letters an ending may add to a stem, in a table without suffix rules
 MAX_SUFFIX = 8            # letters a dictionary's suffix rule may add ('-ungen', '-ization')
 MIN_STEM = 3              # letters of a stem a longer word is read as
 MIN_HEAD = 4              # letters of a compound's last part
@@ -87,11 +88,10 @@ class CaseTable:
         self.stems = stems
         self.compounds = compounds
         self.prefixes = prefixes  # what the dictionary's prefix rules add ('in', 're', 'un')
-        # With its suffix rules, a word is a stem with an ending only as a rule
-        # of the stem's makes it ('Jahr' + 'en', not 'Mus' + 's' for 'muss');
-        # without (a hand-made table), any ending of up to MAX_ENDING letters.
+        # A word is a stem with an ending only as a suffix rule of the stem's
+        # makes it ('Jahr' + 'en', not 'Mus' + 's' for 'muss').
         self.flags = flags or {}  # lower-case stem -> its flags (interned sets)
-        self.suffixes = suffixes  # ending added -> [(flag, what the rule strips)]
+        self.suffixes = suffixes or {}  # ending added -> [(flag, what the rule strips)]
 
     @classmethod
     def read(cls, path: Path) -> "CaseTable":
@@ -146,15 +146,16 @@ class CaseTable:
         return cls(stems, compounds, prefixes, stem_flags, suffixes)
 
     def kind(self, word: str) -> int:
-        """How the dictionary writes a lower-case word: the bits of the stem
-        it is read as (0: not found): the word itself or with an ending of up
-        to three letters (longest stem first); a word that also reads as one
+        """How the dictionary writes a lower-case word: the bits of the stems
+        it is read as (0: not found): the word itself, or a stem with an ending
+        one of its suffix rules adds (`_stem`); a word that also reads as one
         of the dictionary's prefixes before a lower-case word is lower-case
         too; else, where the dictionary builds compounds, a stem followed by
         a stem (the last part decides: 'innovations' + 'treiber').
 
         >>> t = CaseTable({"andrew": CAPITAL, "inhalt": CAPITAL, "treiber": CAPITAL, "orange": LOWER | CAPITAL,
-        ...                "innovation": CAPITAL, "stier": CAPITAL, "independence": CAPITAL, "dependence": LOWER}, True, {"in"})
+        ...                "innovation": CAPITAL, "stier": CAPITAL, "independence": CAPITAL, "dependence": LOWER}, True, {"in"},
+        ...               {"andrew": frozenset("S"), "inhalt": frozenset("N")}, {"s": [("S", "")], "en": [("N", "")]})
         >>> [t.kind(w) for w in ("andrews", "inhalten", "innovationstreiber", "orange", "zzz", "investiert", "independence")]
         [2, 2, 2, 3, 0, 0, 3]
         >>> CaseTable({"no": LOWER}, False).kind("no")
@@ -183,14 +184,6 @@ class CaseTable:
         stripping what the rule strips: 'ladies' is 'lady' + 'ies')."""
         get = self.stems.get
         bits = get(word, 0)
-        if self.suffixes is None:
-            if bits:
-                return bits
-            for k in range(1, min(ending, MAX_ENDING, len(word) - shortest) + 1):
-                bits = get(word[:len(word) - k])
-                if bits:
-                    return bits
-            return 0
         if bits & LOWER:
             return bits
         # every reading counts, as in Hunspell: 'States' is a stem, and 'states' is 'state' + 's'
@@ -233,19 +226,14 @@ def table(lang: str | None) -> CaseTable | None:
 
     Held while the tables held keep within MAX_TABLE_STEMS stems; past that
     the least recently used is dropped (and read again when asked again)."""
-    key = lang or ""
-    if key in _HELD:
-        _HELD.move_to_end(key)
-        return _HELD[key]
-    path = dictionary_files().get(key)
-    try:
-        found = CaseTable.read(path) if path is not None else None
-    except Exception:  # a dictionary we cannot read is no dictionary
-        found = None
-    _HELD[key] = found
-    while len(_HELD) > 1 and held_stems() > MAX_TABLE_STEMS:
-        _HELD.popitem(last=False)
-    return found
+    def make() -> CaseTable | None:
+        path = dictionary_files().get(lang or "")
+        try:
+            return CaseTable.read(path) if path is not None else None
+        except Exception:  # a dictionary we cannot read is no dictionary
+            return None
+
+    return hold(_HELD, lang or "", make, lambda t: len(t.stems), MAX_TABLE_STEMS)
 
 
 def held_stems() -> int:

@@ -10,6 +10,8 @@ import functools
 import math
 from collections import OrderedDict
 
+from webmend.lexicon import hold
+
 
 class Lexicon:
     """Expected word frequencies of one language, on the Zipf scale
@@ -124,14 +126,12 @@ def lexicon(lang: str | None) -> Lexicon | None:
     MAX_LEXICONS languages; past that the least recently used is dropped."""
     if not lang:
         return None
-    if lang in _HELD:
-        _HELD.move_to_end(lang)
-        return _HELD[lang]
-    freqs = _frequencies(lang)
-    lex = _HELD[lang] = Lexicon(lang, freqs) if freqs else None
-    while len(_HELD) > 1 and (len(_HELD) > MAX_LEXICONS or held_words() > MAX_LEXICON_WORDS):
-        _HELD.popitem(last=False)
-    return lex
+
+    def make() -> Lexicon | None:
+        freqs = _frequencies(lang)
+        return Lexicon(lang, freqs) if freqs else None
+
+    return hold(_HELD, lang, make, lambda lex: len(lex._freqs), MAX_LEXICON_WORDS, MAX_LEXICONS)
 
 
 def held_words() -> int:

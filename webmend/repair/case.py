@@ -693,8 +693,7 @@ def filter_case(text: str, spans, lex) -> str | None:
     >>> filter_case(t, sp, lexicon("en")), filter_case(t.lower(), sp, lexicon("en"))
     ('upper', None)
     """
-    words = [(s, text[s:e]) for s, e, *kind in spans if kind and kind[0] == "escape" and e - s >= 2
-             and text[s:e].isalpha()]
+    words = [(s, w) for s, e, w in _glued_words(text, spans) if len(w) >= 2]
     if len(words) < FILTER_CASE_WORDS:
         return None
     for mode, test in (("upper", lambda w: w[:2].isupper()), ("title", lambda w: w[0].isupper() and w[1].islower())):
@@ -710,15 +709,17 @@ def filter_case(text: str, spans, lex) -> str | None:
 COMMON_MID_ZIPF = 6.0
 
 
+def _glued_words(text: str, spans):
+    """(start, end, word) of the words the escaping step rewrote, letters only."""
+    return [(s, e, text[s:e]) for s, e, *kind in spans if kind and kind[0] == "escape" and text[s:e].isalpha()]
+
+
 def undo_filter_case(text: str, spans, mode: str) -> list[Change]:
     """Changes taking back the filter's case from its glued words: the
     leading capitals ('ORganization' -> 'organization', 'AND' -> 'and'), or
     the first letter ('Or' -> 'or'); the case rules then decide afresh."""
     out = []
-    for s, e, *kind in spans:
-        word = text[s:e]
-        if not (kind and kind[0] == "escape" and word.isalpha()):
-            continue
+    for s, e, word in _glued_words(text, spans):
         if mode == "upper" and word[:2].isupper():
             n = next((i for i, ch in enumerate(word) if not ch.isupper()), len(word))  # the leading capitals
             new = word[:n].lower() + word[n:]

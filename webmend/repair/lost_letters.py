@@ -137,15 +137,13 @@ def frequent_words(lex: Lexicon) -> tuple[tuple[str, float, tuple[tuple[str, flo
 
 
 @per_lexicon()
-def _words_short_of(lex: Lexicon, nonwords: bool = False) -> dict[str, tuple[int, ...]]:
+def _words_short_of(lex: Lexicon) -> dict[str, tuple[int, ...]]:
     """Each one-letter-short form -> the places in `frequent_words` of the
-    words it is short of; with `nonwords`, only the forms that are no word
-    (`same_mechanism`'s)."""
+    words it is short of."""
     out: dict[str, list[int]] = {}
     for i, (_, _, forms) in enumerate(frequent_words(lex)):
-        for d, f_d, common in forms:
-            if not nonwords or not common and f_d < 10 ** (NONWORD_ZIPF - 9):
-                out.setdefault(d, []).append(i)
+        for d, _, _ in forms:
+            out.setdefault(d, []).append(i)
     return {d: tuple(ws) for d, ws in out.items()}
 
 
@@ -572,10 +570,7 @@ def stands_whole(text: str, rule: LostRule) -> bool:
     >>> stands_whole("the AND ad AND ad AND", r), stands_whole("the ad ad ad", r)
     (True, False)
     """
-    low = text.lower()
-    if rule.word not in low:
-        return False
-    k_w = sum(1 for _ in re.finditer(r"(?<![^\W\d_])%s(?![^\W\d_])" % re.escape(rule.word), low))
+    k_w = len(ev.find_word(text, rule.word))
     return k_w > 0.25 * (k_w + rule.hits)
 
 
