@@ -73,3 +73,41 @@ def test_remove_records_the_block_with_input_offsets(sample_text):
     assert sample_text[doc.removed[0].start:].startswith("추천 0")
     assert not doc.edits  # removals are listed in `removed`, not as edits
     assert doc.text.endswith("their men e\n\n")
+
+
+def _layout_by_regex(text: str) -> list[tuple[int, int, str]]:
+    from webmend.extract.text_input import _LAYOUT, _REPLACEMENT
+
+    return [(m.start(), m.end(), _REPLACEMENT[m.lastgroup]) for m in _LAYOUT.finditer(text)]
+
+
+def _layout(text: str) -> list[tuple[int, int, str]]:
+    from webmend.extract.text_input import layout_changes
+
+    return [(c.start, c.end, c.after) for c in layout_changes(text)]
+
+
+def test_layout_changes_are_the_layout_regexs_on_crawled_pages(sample_text):
+    """The string-method layout pass finds exactly what the one regex finds,
+    on the sample page and on the benchmark's text-only crawl (all visible
+    text: spaces at line edges, runs of blank lines)."""
+    import gzip
+    import json
+
+    from conftest import BENCH
+
+    with gzip.open(BENCH / "wet.jsonl.gz", "rt", encoding="utf-8") as f:
+        texts = [sample_text] + [json.loads(line)["text"] for line in f]
+    busy = 0
+    for text in texts:
+        want = _layout_by_regex(text)
+        assert _layout(text) == want
+        busy += bool(want)
+    assert busy > 100  # most crawled pages have layout to fix: the test saw real work
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=["a", " ", "\n", "\t", "\r", "\u00a0", "\u3000", "\u2009", "\x1c", "\f", "\u2028"],
+               max_size=30))
+def test_layout_changes_are_the_layout_regexs_on_any_whitespace(text):
+    assert _layout(text) == _layout_by_regex(text)

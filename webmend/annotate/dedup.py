@@ -6,7 +6,8 @@ Two halves, so the costly part runs in the workers:
 
 - `signature` (a Step, in the workers): the xxh64 hash of the page's
   normalised text (NFKC, case-folded, words only) and its MinHash (datasketch,
-  NUM_PERM permutations with a fixed seed, over word 5-gram shingles), kept in
+  NUM_PERM permutations with a fixed seed, over the hashes of word 5-gram
+  shingles, made in numpy from one xxh64 a distinct word), kept in
   `doc.meta` (not in the output) as 4 bytes a permutation.
 - `start` (a CorpusStep, in the parent, in output order): a page whose hash
   was seen is an exact duplicate; else the MinHash LSH index of the
@@ -27,6 +28,7 @@ Same seeds and the same order give the same clusters on every engine.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Callable
@@ -62,22 +64,51 @@ def text_hash(words: list[str]) -> str:
     return xxhash.xxh64_hexdigest(" ".join(words).encode("utf-8"))
 
 
-def shingles(words: list[str], n: int = SHINGLE) -> list[bytes]:
-    """Word n-grams as bytes (a text shorter than n is one shingle)."""
-    if len(words) <= n:
-        return [" ".join(words).encode("utf-8")] if words else []
-    last = min(len(words) - n + 1, MAX_SHINGLES)
-    return [" ".join(words[i:i + n]).encode("utf-8") for i in range(last)]
+def shingle_hashes(words: list[str], n: int = SHINGLE) -> np.ndarray:
+    """32-bit hashes of the word n-grams (a text shorter than n is one
+    shingle), made in numpy from one xxh64 per distinct word: a rolling
+    polynomial over the n word hashes, modulo 2**64, folded to 32 bits. Equal
+    n-grams hash equal, whatever page they are on.
+
+    >>> h = shingle_hashes("a b c d e a b c d e".split())
+    >>> len(h), bool(h[0] == h[5]), bool(h[0] == h[1])
+    (6, True, False)
+    """
+    import xxhash
+
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    ids = {w: xxhash.xxh64_intdigest(w.encode("utf-8", "surrogatepass")) for w in dict.fromkeys(words)}
+    wh = np.fromiter(map(ids.__getitem__, words), dtype=np.uint64, count=len(words))
+    m = max(min(len(words) - n + 1, MAX_SHINGLES), 1)
+    h = np.zeros(m, dtype=np.uint64)
+    for k in range(min(n, len(words))):  # wraps modulo 2**64, as meant
+        h = h * _ROLL + wh[k:k + m]
+    return (h ^ (h >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
+
+
+_ROLL = np.uint64(0x100000001B3)  # the FNV-1a 64-bit prime, an odd multiplier
+@functools.lru_cache(maxsize=1)
+def _permutations():
+    """The seed's permutations, drawn once a process (datasketch draws them for every MinHash)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
+_BATCH = 16_384  # shingles a MinHash update takes at once (datasketch makes a batch x NUM_PERM table)
 
 
 def minhash_signature(words: list[str]) -> np.ndarray:
-    """The MinHash signature (uint32, NUM_PERM values) of a text's shingles."""
+    """The MinHash signature (uint32, NUM_PERM values) of a text's shingles:
+    datasketch's MinHash, given each shingle's hash (`shingle_hashes`), in
+    batches so its table stays small on a long page."""
     from datasketch import MinHash
 
-    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
-    sh = shingles(words)
-    if sh:
-        m.update_batch(sh)
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=int, permutations=_permutations())
+    hashes = shingle_hashes(words)
+    for i in range(0, len(hashes), _BATCH):
+        m.update_batch(hashes[i:i + _BATCH].tolist())
     return m.hashvalues.astype(np.uint32)
 
 

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import operator
 import re
-from itertools import compress, count, repeat
+from itertools import compress, repeat
 from collections import Counter
 from dataclasses import dataclass
+
+import numpy as np
 
 from webmend.document import Document
 from webmend.pipeline import Resources, Step
@@ -71,48 +73,63 @@ def duplicates(items: list[str]) -> tuple[int, int]:
     return n, chars
 
 
-def top_ngram_chars(words: list[str], n: int) -> int:
-    """Characters covered by the most frequent word n-gram (its length, words
-    joined by spaces, times its count); 0 when no n-gram repeats.
+def ngram_repetition(words: list[str]) -> tuple[dict[int, int], dict[int, int]]:
+    """Gopher's n-gram repetition, in characters: for n = 2..4 the characters
+    covered by the most frequent word n-gram (its length, words joined by
+    spaces, times its count; 0 when no n-gram repeats; the first to occur
+    among equally frequent ones), and for n = 5..10 the characters in
+    n-grams that repeat an earlier n-gram, scanning left to right and
+    jumping past each repeat (so overlaps are not counted twice).
 
-    >>> top_ngram_chars("a b a b a b".split(), 2)
+    Each n-gram is numbered from its first n-1 words' number and its last
+    word (numpy sorts the numbers: no tuple of strings is made), and from
+    n = 5 on only where the n-1-grams repeat: an n-gram occurs twice only
+    where its first n-1 words do.
+
+    >>> top, dup = ngram_repetition("a b a b a b".split())
+    >>> top[2], dup[5]
+    (9, 0)
+    >>> ngram_repetition("x y z w v x y z w v".split())[1][5]
     9
     """
-    if len(words) < n:
-        return 0
-    counts = Counter(zip(*(words[i:] for i in range(n))))
-    gram, count = counts.most_common(1)[0]
-    if count < 2:
-        return 0
-    return (sum(map(len, gram)) + n - 1) * count
-
-
-def duplicate_ngram_chars(words: list[str], n: int) -> int:
-    """Characters in word n-grams that repeat an earlier n-gram, scanning left
-    to right and jumping past each repeat (so overlaps are not counted twice).
-
-    >>> duplicate_ngram_chars("x y z x y z".split(), 3)
-    5
-    """
-    grams = list(zip(*(words[i:] for i in range(n))))  # every n-gram, made in C
-    # Only a gram that occurs twice or more can repeat: the scan need visit
-    # only their places (found in C), skipping those a repeat jumps past.
-    counts = Counter(grams)
-    if len(counts) == len(grams):
-        return 0
-    multi = {g for g, k in counts.items() if k > 1}
-    seen: set[tuple[str, ...]] = set()
-    total = resume = 0
-    for i in compress(count(), map(multi.__contains__, grams)):
-        if i < resume:
+    top = dict.fromkeys(range(2, 5), 0)
+    dup = dict.fromkeys(range(5, 11), 0)
+    index = dict(zip(dict.fromkeys(words), range(len(words))))  # each distinct word's number, in C
+    ids = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=len(words))
+    ends = np.zeros(len(words) + 1, dtype=np.int64)  # characters of words[:i]
+    np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=len(words)), out=ends[1:])
+    vocab = len(index) + 1
+    starts, gid = np.arange(len(words)), ids  # the 1-grams, everywhere
+    for n in range(2, 11):
+        keep = starts <= len(words) - n
+        starts, gid = starts[keep], gid[keep]
+        if len(starts) < 2:
+            break
+        # (n-1-gram number, last word) -> the n-gram's number; below 100,000 squared
+        _, first, gid, counts = np.unique(gid * vocab + ids[starts + n - 1], return_index=True,
+                                          return_inverse=True, return_counts=True)
+        gid = gid.reshape(-1)
+        most = int(counts.max())
+        if most < 2:
+            break  # no n-gram repeats: no longer one does
+        if n < 5:
+            at = int(starts[first[counts == most].min()])
+            top[n] = (int(ends[at + n] - ends[at]) + n - 1) * most
             continue
-        gram = grams[i]
-        if gram in seen:
-            total += sum(map(len, gram)) + n - 1
-            resume = i + n
-        else:
-            seen.add(gram)
-    return total
+        repeated = counts[gid] > 1
+        starts, gid = starts[repeated], gid[repeated]
+        seen: set[int] = set()
+        total = resume = 0
+        for i, g in zip(starts.tolist(), gid.tolist()):
+            if i < resume:
+                continue
+            if g in seen:
+                total += int(ends[i + n] - ends[i]) + n - 1
+                resume = i + n
+            else:
+                seen.add(g)
+        dup[n] = total
+    return top, dup
 
 
 def _share(a: float, b: float) -> float:
@@ -158,23 +175,23 @@ def gopher_repetition(text: str, words: list[str], lines: list[str]) -> dict[str
         "gopher_dup_para_share": _share(pn, len(paragraphs)),
         "gopher_dup_para_char_share": _share(pc, size),
     }
-    w = words[:MAX_WORDS]
-    for n in (2, 3, 4):
-        out[f"gopher_top_{n}gram_char_share"] = _share(top_ngram_chars(w, n), size)
-    for n in range(5, 11):
-        # No 5-gram repeats (none was counted, so the scan never jumped): no longer one does.
-        dup = duplicate_ngram_chars(w, n) if n == 5 or out["gopher_dup_5gram_char_share"] else 0
-        out[f"gopher_dup_{n}gram_char_share"] = _share(dup, size)
+    top, dup = ngram_repetition(words[:MAX_WORDS])
+    for n, chars in top.items():
+        out[f"gopher_top_{n}gram_char_share"] = _share(chars, size)
+    for n, chars in dup.items():
+        out[f"gopher_dup_{n}gram_char_share"] = _share(chars, size)
     return out
 
 
 def c4_lines(text: str, lines: list[str]) -> dict[str, float | int]:
     """C4's line rules as counts: which lines C4 would keep, and why not."""
     terminal = short = javascript = policy = long_word = kept = sentences = 0
+    low_text = text.lower()
+    policies = [p for p in C4_POLICY if p in low_text]  # looked for line by line only if the page has them
     for raw in lines:
         line = raw.strip()
         ws = line.split()
-        if any(len(w) > 1000 for w in ws):
+        if len(line) > 1000 and max(map(len, ws)) > 1000:
             long_word += 1
             continue
         line = C4_CITATION.sub("", line)
@@ -185,12 +202,11 @@ def c4_lines(text: str, lines: list[str]) -> dict[str, float | int]:
         low = line.lower()
         js = "javascript" in low
         javascript += js
-        pol = any(p in low for p in C4_POLICY)
+        pol = any(p in low for p in policies)
         policy += pol
         if ends and not few and not js and not pol:
             kept += 1
             sentences += max(1, len(_SENTENCE_END.findall(line)))
-    low_text = text.lower()
     return {
         "c4_lines": len(lines),
         "c4_terminal_punct_line_share": _share(terminal, len(lines)),

@@ -41,11 +41,51 @@ def normalize_layout(doc: Document, res: Resources) -> None:
 
     Two passes, since \\r\\n must become \\n before blank-line runs are seen."""
     for _ in range(2):
-        doc.replace((Change(m.start(), m.end(), _REPLACEMENT[m.lastgroup], kind="layout")
-                     for m in _LAYOUT.finditer(doc.text)), record=False)
+        doc.replace(layout_changes(doc.text), record=False)
     end = len(doc.text.rstrip())
     if end < len(doc.text):
         doc.replace([Change(end, len(doc.text), "", kind="layout")], record=False)
+
+
+_SPACE_CHARS = " \t\f\v\u00a0\u3000"  # _SPACE's characters
+_EDGES = tuple(c + "\n" for c in _SPACE_CHARS) + tuple("\n" + c for c in _SPACE_CHARS)
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def layout_changes(text: str) -> list[Change]:
+    """The matches of _LAYOUT as Changes, found with string methods where the
+    text has no \\r: the spaces at each line's edges (`str.strip`), and runs
+    of blank lines; a page without spaces at a line's edge (most extracted
+    pages) costs a few substring tests.
+
+    >>> [(c.start, c.end, c.after) for c in layout_changes(" a  \\n  b\\n\\n\\n c\\t")]
+    [(0, 1, ''), (2, 4, ''), (5, 7, ''), (8, 11, '\\n\\n'), (11, 12, ''), (13, 14, '')]
+    """
+    if "\r" in text:
+        return [Change(m.start(), m.end(), _REPLACEMENT[m.lastgroup], kind="layout") for m in _LAYOUT.finditer(text)]
+    out = []
+    lead = len(text) - len(text.lstrip())
+    if lead:
+        out.append(Change(0, lead, "", kind="layout"))
+    if text.endswith(tuple(_SPACE_CHARS)) or any(e in text for e in _EDGES):
+        pos = lead
+        for line in text[lead:].split("\n"):
+            end = pos + len(line)
+            left = end - len(line.lstrip(_SPACE_CHARS))
+            if left == end:  # a line of spaces only (or none): one run
+                if end > pos:
+                    out.append(Change(pos, end, "", kind="layout"))
+            else:
+                right = pos + len(line.rstrip(_SPACE_CHARS))
+                if left > pos:
+                    out.append(Change(pos, left, "", kind="layout"))
+                if right < end:
+                    out.append(Change(right, end, "", kind="layout"))
+            pos = end + 1
+    if "\n\n\n" in text:
+        out.extend(Change(m.start(), m.end(), "\n\n", kind="layout") for m in _BLANKS.finditer(text, lead))
+        out.sort(key=lambda c: c.start)
+    return out
 
 
 STEP = Step("input", take_input, "HTML pages: main text (block classifier) and metadata; text pages: taken as they are",
