@@ -94,6 +94,21 @@ def json_thrice(text, rng, host):
     return json.dumps(json.dumps(text)[1:-1])[1:-1]
 
 
+def json_paragraphs(text, rng, host):
+    """Each paragraph a JSON string of its own (\\" and \\u2019 as characters), the breaks between them real."""
+    return "\n\n".join(json.dumps(p)[1:-1] for p in text.split("\n\n"))
+
+
+def python_bytes(text, rng, host):
+    """Non-ASCII characters as Python prints the UTF-8 bytes of a bytes object: \\xe2\\x80\\x99."""
+    return re.sub(r"[^\x00-\x7f]", lambda m: "".join("\\x%02x" % b for b in m.group().encode("utf-8")), text)
+
+
+def python_ascii(text, rng, host):
+    """Each line as Python's ascii() prints it: \\xe9, \\u2019, \\U0001f600 (and \\\\ for a backslash)."""
+    return "\n".join(ascii(line)[1:-1].replace("\\'", "'") for line in text.split("\n"))
+
+
 def _hyphenate_with(sep, mark="-", name=None):
     def channel(text, rng, host):
         def split(m):
@@ -256,7 +271,8 @@ LEARNED = {f.__name__: f for f in [
 ]}
 
 VARIANTS = {f.__name__: f for f in [mojibake_latin1, mojibake_twice, mojibake_macroman, mojibake_cp1250, mojibake_cp1251, entities_twice, entities_numeric,
-                                     slash_quotes_twice, json_twice, json_thrice, hyphenate_space, hyphenate_newline,
+                                     slash_quotes_twice, json_twice, json_thrice, json_paragraphs, python_bytes,
+                                     python_ascii, hyphenate_space, hyphenate_newline,
                                      hyphenate_unicode, hyphenate_soft,
                                      hard_wrap_other, para_break_any, lossy_fffd, truncate_word, invisible]}
 CHANNELS = {**gen.CHANNELS, **VARIANTS, **LEARNED}

@@ -49,6 +49,18 @@ def test_encoding_damage_is_repaired(articles, channels):
     assert share >= 0.97, f"{channels}: repaired {share:.3f}"
 
 
+@pytest.mark.parametrize("channel", ["json_paragraphs", "python_bytes", "python_ascii"])
+def test_string_literals_of_other_kinds_are_decoded(articles, channel):
+    """Paragraphs JSON-encoded one by one (every double quote escaped, no
+    literal \\n between paragraphs to show it), non-ASCII as the UTF-8 bytes
+    Python prints (\\xe2\\x80\\x99), and lines as Python's ascii() prints
+    them (\\xe9, \\u2019, and Korean syllables with no digit in their
+    code, \\ubabb, among escapes that have one)."""
+    share, before = _repaired_share(articles, [channel])
+    assert before > 0
+    assert share >= 0.99, f"{channel}: repaired {share:.3f}"
+
+
 @pytest.mark.parametrize("channel", ["mojibake_macroman", "mojibake_cp1250", "mojibake_cp1251"])
 def test_mojibake_of_other_charsets_is_repaired(articles, channel):
     """UTF-8 read as Mac Roman, Windows-1250 or Windows-1251, on the

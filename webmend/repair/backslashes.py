@@ -7,11 +7,14 @@ escaper did: `\\'`, `\\"` and `\\\\` lose one backslash per round of escaping;
 any other backslash (`workers\\and`) is left for the learned repairs.
 
 Literal escapes: text encoded twice as a string literal shows `\\n`, `\\t`,
-`\\"` and `\\u2019` as characters. `\\uXXXX` is decoded wherever it names a
-real non-ASCII character; `\\n` and company only on a page whose escapes are
-evidently structural (at sentence ends, before capitals or other escapes, on a
-page without real line breaks), and even then not where a backslash is glued
-before a lower-case word that is a better word with the escape letter kept
+`\\"` and `\\u2019` as characters. `\\uXXXX` (and `\\UXXXXXXXX`) is decoded
+wherever it names a real non-ASCII character; a run of `\\xNN` where it is
+the UTF-8 of real characters (a bytes object printed: `It\\xe2\\x80\\x99s`),
+or, beside other proof, Latin-1 letters (`caf\\xe9`) and ASCII (`\\x27`);
+`\\n` and company only on a page whose escapes are evidently structural
+(at sentence ends, before capitals or other escapes, on a page without real
+line breaks), and even then not where a backslash is glued before a
+lower-case word that is a better word with the escape letter kept
 (`the\\nation`, `was\\not`: the learned repairs' kind of damage).
 """
 from __future__ import annotations
@@ -83,7 +86,8 @@ repair_slash_quotes = apply_page_rule(find_slash_quotes)
 
 # ---------------------------------------------------------------- literal escapes
 
-_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?|[\\nrt\"'/])")
+_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}(?:\\u[dD][c-fC-F][0-9a-fA-F]{2})?|U[0-9a-fA-F]{8}"
+                     r"|x[0-9a-fA-F]{2}(?:\\x[0-9a-fA-F]{2})*|[\\nrt\"'/])")
 _SIMPLE = {"n": "\n", "t": "\t", "r": "", '"': '"', "'": "'", "/": "/", "\\": "\\"}
 # A '\n' that is plainly structure: after a sentence end or another escape, or
 # before a capital, a digit, a quote, another escape or the end.
@@ -98,6 +102,62 @@ def _unicode_char(hi: str, lo: str | None) -> str | None:
         return None
     ch = chr(cp)
     return None if unicodedata.category(ch) in ("Cc", "Cn", "Cs", "Co") else ch
+
+
+def hex_escapes(run: str) -> tuple[str | None, str]:
+    """What a run of `\\xNN` escapes stands for, and how strong a sign it is:
+    "utf-8" for the bytes of UTF-8 characters (a bytes object printed by
+    Python: `It\\xe2\\x80\\x99s`; no text makes such a run by chance),
+    "latin-1" for characters from U+00A0 to U+00FF (a string printed by
+    Python: `caf\\xe9`), "ascii" for printable ASCII (`\\x27`, JavaScript's
+    quote); None for anything else (control bytes, broken UTF-8).
+
+    >>> hex_escapes(r"\\xe2\\x80\\x99"), hex_escapes(r"\\xe9"), hex_escapes(r"\\x27"), hex_escapes(r"\\xe2\\x80")
+    (('’', 'utf-8'), ('é', 'latin-1'), ("'", 'ascii'), (None, ''))
+    """
+    data = bytes.fromhex(run.replace("\\x", ""))
+    if max(data) < 0x80:
+        return (data.decode("ascii"), "ascii") if all(0x20 <= b < 0x7F for b in data) else (None, "")
+    if len(data) >= 2:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if all(unicodedata.category(ch) not in ("Cc", "Cn", "Cs", "Co") for ch in text):
+                return text, "utf-8"
+    if all(b >= 0xA0 for b in data):
+        return data.decode("latin-1"), "latin-1"
+    return None, ""
+
+
+_CLOSES = ".,;:!?)]"
+
+
+def escaped_quotes_only(text: str) -> bool:
+    """Whether the text's paragraphs are string literals of their own (JSON's:
+    no single quote escaped): every double quote is backslash-escaped, and
+    the escaped ones stand where quotes stand, opening a word after a space
+    and closing one before a space or a mark (a filter's symbol glued
+    between two words does neither).
+
+    >>> escaped_quotes_only('He said \\\\"no,\\\\" and left. \\\\"Why?\\\\" she asked.')
+    True
+    >>> escaped_quotes_only('workers\\\\"and peasants\\\\"or soldiers'), escaped_quotes_only('\\\\"a\\\\" and "b"')
+    (False, False)
+    """
+    n = text.count('\\"')
+    if n < 2 or text.count('"') != n or "\\'" in text:  # magic quotes escape both (see `find_slash_quotes`)
+        return False
+    opening = closing = 0
+    for m in re.finditer(r'\\"', text):
+        before = text[m.start() - 1] if m.start() else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        if (before.isspace() or before in "([") and not after.isspace():
+            opening += 1
+        elif not before.isspace() and (after.isspace() or after in _CLOSES):
+            closing += 1
+    return opening >= 1 and closing >= 1 and opening + closing >= 0.8 * n
 
 
 def _glued_word_escape(text: str, m: re.Match) -> bool:
@@ -124,22 +184,43 @@ def find_literal_escapes(text: str) -> tuple[list[Change], dict | None]:
     ('’\\n\\n\\n\\t""', 3)
     >>> find_literal_escapes("the Soviet\\\\union and workers\\\\not rom")[0]
     []
+    >>> "".join(c.after for c in find_literal_escapes("\\\\uc798\\\\ubabb\\\\ub41c and It\\\\xe2\\\\x80\\\\x99s")[0])
+    '잘못된’'
     """
     if "\\" not in text:
         return [], None
     total_nl = text.count("\\n")
     structural = len(_STRUCTURAL_NL.findall(text)) if total_nl else 0
     literal_mode = structural >= 2 and ("\n" not in text or structural * 2 >= total_nl)
+    quoted = not literal_mode and escaped_quotes_only(text)
+    literal_mode = literal_mode or quoted
     unicode_hits = 0
     changes = []
+    ascii_hex, lettered = [], []  # decoded only beside other proof (below)
     for m in _ESCAPE.finditer(text):
         s = m.group()
         kind_letter = s[1]
-        if kind_letter == "u":
+        if kind_letter == "x":
+            ch, sign = hex_escapes(s)
+            if sign == "utf-8":  # proof by itself
+                unicode_hits += 2
+            elif sign == "latin-1":
+                unicode_hits += 1
+            elif sign == "ascii":  # only beside other proof (below)
+                ascii_hex.append(Change(m.start(), m.end(), ch, kind="literal_escape", evidence="\\x escape of ASCII"))
+                continue
+            else:
+                continue
+            changes.append(Change(m.start(), m.end(), ch, kind="literal_escape", evidence=f"\\x escapes of {sign}"))
+        elif kind_letter == "U":
+            ch = _unicode_char(s[2:10], None) if int(s[2:10], 16) <= 0x10FFFF else None
+            if ch is None:
+                continue
+            unicode_hits += 1
+            changes.append(Change(m.start(), m.end(), ch, kind="literal_escape", evidence="\\U escape of a non-ASCII character"))
+        elif kind_letter == "u":
             hi = s[2:6]
             lo = s[8:12] if len(s) > 6 else None
-            if not literal_mode and not any(ch.isdigit() for ch in hi):
-                continue  # '\uface' may be a word after a backslash; JSON text shows itself by its \n
             ch = _unicode_char(hi, lo)
             if ch is None and lo is not None:  # a lone escape followed by another
                 ch, m_end = _unicode_char(hi, None), m.start() + 6
@@ -147,21 +228,32 @@ def find_literal_escapes(text: str) -> tuple[list[Change], dict | None]:
                 m_end = m.end()
             if ch is None:
                 continue
+            change = Change(m.start(), m_end, ch, kind="literal_escape", evidence="\\u escape of a non-ASCII character")
+            if not literal_mode and not any(c.isdigit() for c in hi):
+                lettered.append(change)  # '\uface' may be a word after a backslash
+                continue
             unicode_hits += 1
-            changes.append(Change(m.start(), m_end, ch, kind="literal_escape", evidence="\\u escape of a non-ASCII character"))
+            changes.append(change)
         elif literal_mode:
             if kind_letter in "ntr" and _glued_word_escape(text, m):
                 continue
-            changes.append(Change(m.start(), m.end(), _SIMPLE[kind_letter], kind="literal_escape",
-                                  evidence=f"literal escapes: {structural} structural \\n of {total_nl}"))
+            why = ("string literals: every double quote escaped, standing as quotes" if quoted else
+                   f"literal escapes: {structural} structural \\n of {total_nl}")
+            changes.append(Change(m.start(), m.end(), _SIMPLE[kind_letter], kind="literal_escape", evidence=why))
+    if ascii_hex and (literal_mode or unicode_hits >= 2):
+        changes += ascii_hex
+    if lettered and unicode_hits >= 2:  # the page's other escapes show it escaped ('잘\ubabb된')
+        changes += lettered
+    changes.sort(key=lambda c: c.start)
     if not changes:
         return [], None
     if not literal_mode and unicode_hits < 2:
-        # one \uXXXX alone counts only glued inside a word ('It\u2019s')
+        # one \uXXXX alone counts only glued to a word ('It\u2019s', '\u201cOur')
         c = changes[0]
-        if not (c.start > 0 and text[c.start - 1].isalnum() and c.end < len(text) and text[c.end].isalnum()):
+        if not (c.start > 0 and text[c.start - 1].isalnum() or c.end < len(text) and text[c.end].isalnum()):
             return [], None
-    rule = {"family": "escaping", "rule": "literal escape sequences" + (" (\\n, \\t, \\\" ...)" if literal_mode else " (\\uXXXX)"),
+    kinds = " (\\\" quotes, \\n ...)" if quoted else " (\\n, \\t, \\\" ...)" if literal_mode else " (\\uXXXX, \\xNN)"
+    rule = {"family": "escaping", "rule": "literal escape sequences" + kinds,
             "hits": len(changes), "structural_newlines": structural}
     return changes, rule
 
