@@ -289,6 +289,8 @@ PROFILES = [
     ["mojibake_twice", "entities_twice"],
     ["mojibake_macroman"], ["mojibake_cp1250"], ["mojibake_cp1251"], ["hyphenate_unicode"], ["hyphenate_soft"],
     ["truncate_word", "chrome"],
+    # added in the seventh session, from probes of unseen variants
+    ["json_paragraphs"], ["python_bytes"], ["python_ascii"], ["python_bytes", "chrome"],
 ]
 
 
