@@ -135,6 +135,20 @@ def hard_wrap_other(text, rng, host):
                      for line in text.split("\n"))
 
 
+def hard_wrap_indented(text, rng, host):
+    """Wrapped at the host's other width, each paragraph's first line indented four spaces."""
+    width = host["alt_width"]
+    return "\n".join(textwrap.fill(line, width, initial_indent="    ") if line.strip() else line
+                     for line in text.split("\n"))
+
+
+def hard_wrap_indented_only(text, rng, host):
+    """Wrapped at the host's other width, each paragraph's first line indented
+    two spaces and no blank line between paragraphs (the indent marks them)."""
+    width = host["alt_width"]
+    return "\n".join(textwrap.fill(line, width, initial_indent="  ") for line in text.split("\n\n") if line.strip())
+
+
 def para_break_any(text, rng, host):
     """Page breaks after any word that does not end a sentence (capitalised
     words and words with a comma too)."""
@@ -272,7 +286,8 @@ LEARNED = {f.__name__: f for f in [
 
 VARIANTS = {f.__name__: f for f in [mojibake_latin1, mojibake_twice, mojibake_macroman, mojibake_cp1250, mojibake_cp1251, entities_twice, entities_numeric,
                                      slash_quotes_twice, json_twice, json_thrice, json_paragraphs, python_bytes,
-                                     python_ascii, hyphenate_space, hyphenate_newline,
+                                     python_ascii, hyphenate_space, hyphenate_newline, hard_wrap_indented,
+                                     hard_wrap_indented_only,
                                      hyphenate_unicode, hyphenate_soft,
                                      hard_wrap_other, para_break_any, lossy_fffd, truncate_word, invisible]}
 CHANNELS = {**gen.CHANNELS, **VARIANTS, **LEARNED}
@@ -291,6 +306,7 @@ PROFILES = [
     ["truncate_word", "chrome"],
     # added in the seventh session, from probes of unseen variants
     ["json_paragraphs"], ["python_bytes"], ["python_ascii"], ["python_bytes", "chrome"],
+    ["hard_wrap_indented"], ["hard_wrap_indented_only"],
 ]
 
 

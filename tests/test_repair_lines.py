@@ -39,6 +39,7 @@ def _host_share(articles: list[str], channels: list[str], start: int = 0) -> tup
     (["hyphenate_unicode"], 0.9), (["hyphenate_soft"], 0.97),
     (["hard_wrap"], 0.97), (["hard_wrap_other"], 0.97), (["hyphenate_newline", "hard_wrap_other"], 0.93),
     (["para_break"], 0.9), (["para_break_any"], 0.6),
+    (["hard_wrap_indented"], 0.97), (["hard_wrap_indented_only"], 0.9),
 ])
 def test_line_damage_is_repaired(articles, channels, floor):
     share, before = _host_share(articles, channels, start=20)

@@ -18,6 +18,7 @@ sentence ('at', 'the').
 from __future__ import annotations
 
 import re
+from collections import Counter
 from itertools import repeat
 
 import numpy as np
@@ -50,7 +51,7 @@ def first_word_len(line: str) -> int:
     return len(line) if i < 0 else i
 
 
-def wrap_width(lines: list[str], *, width: int | None = None) -> tuple[int, int, int]:
+def wrap_width(lines: list[str], *, width: int | None = None, indents: list[int] | None = None) -> tuple[int, int, int]:
     """(W, lines with the wrapped shape at W, lines long enough to judge at W).
 
     An inner line (a non-blank line followed by a non-blank one) has the
@@ -70,7 +71,7 @@ def wrap_width(lines: list[str], *, width: int | None = None) -> tuple[int, int,
 
     Which is why `page_wrap_width` asks for more than the shape (see there).
     """
-    lo, hi = _spans(lines)  # W in [la, la + nxt] for each inner line
+    lo, hi = _spans(lines, indents)  # W in [la, la + nxt] for each inner line
     if not len(lo):
         return 0, 0, 0
     if width is not None:
@@ -95,32 +96,49 @@ def wrap_width(lines: list[str], *, width: int | None = None) -> tuple[int, int,
     return 0, 0, 0
 
 
-def _spans(lines: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _spans(lines: list[str], indents: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """For each inner line (a non-blank line followed by a non-blank one): its
-    length, and its length plus the next line's first word (in C: the lengths
-    and first spaces of all lines at once).
+    printed length (with its indent, see `line_indents`), and that plus the
+    next line's first word (in C: the lengths and first spaces of all lines
+    at once). A line indented more than the one before starts a paragraph:
+    the one before is no inner line.
 
     >>> [a.tolist() for a in _spans(["ab cd", "efg h", "", "x"])]
     [[5], [8]]
+    >>> [a.tolist() for a in _spans(["ab cd", "efg h", "ij", "x"], [4, 0, 0, 2])]
+    [[9, 5], [12, 7]]
     """
     lens = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     first = np.fromiter(map(str.find, lines, repeat(" ")), dtype=np.int64, count=len(lines))
     first = np.where(first < 0, lens, first)
     inner = (lens[:-1] > 0) & (lens[1:] > 0)
+    if indents is not None:
+        ind = np.asarray(indents, dtype=np.int64)
+        inner &= ind[1:] <= ind[:-1]
+        lens = lens + ind
     lo = lens[:-1][inner]
     return lo, lo + first[1:][inner]
 
 
-def _longer_than(lines: list[str], width: int) -> int:
-    return sum(1 for a, b in zip(lines, lines[1:]) if a and b and len(a) > width)
+def _pairs(lines: list[str], indents: list[int] | None):
+    """(printed length of a, a, b) for each inner line a and the line b after it."""
+    ind = indents or repeat(0)
+    nxt = indents[1:] if indents else repeat(0)
+    for a, b, i, j in zip(lines, lines[1:], ind, nxt):
+        if a and b and j <= i:
+            yield i + len(a), a, b
 
 
-def _capital_share(lines: list[str], width: int) -> float:
+def _longer_than(lines: list[str], width: int, indents: list[int] | None = None) -> int:
+    return sum(1 for la, _, _ in _pairs(lines, indents) if la > width)
+
+
+def _capital_share(lines: list[str], width: int, indents: list[int] | None = None) -> float:
     """Among lines of the wrapped shape at `width`, the share whose next line
     starts with a capital letter (high for verse and lists, low for prose)."""
     n = caps = 0
-    for a, b in zip(lines, lines[1:]):
-        if a and b and len(a) <= width <= len(a) + first_word_len(b):
+    for la, _, b in _pairs(lines, indents):
+        if la <= width <= la + first_word_len(b):
             n += 1
             caps += b[0].isupper()
     return caps / n if n else 1.0
@@ -144,21 +162,23 @@ def _capital_limit(lines: list[str]) -> float:
     return max(MAX_CAPITAL_SHARE, share + CAPITAL_MARGIN)
 
 
-def own_wrap_width(lines: list[str]) -> tuple[int | None, str]:
+def own_wrap_width(lines: list[str], indents: list[int] | None = None) -> tuple[int | None, str]:
     """The width the page's own lines show it was wrapped at, or None; and the evidence.
 
     >>> own_wrap_width(["Roses are red", "violets are blue", "sugar is sweet", "and so are you"])
     (None, '')
     """
-    w, fits, judged = wrap_width(lines)
+    w, fits, judged = wrap_width(lines, indents=indents)
     if (fits >= MIN_INNER_LINES and w >= MIN_WIDTH and fits >= MIN_SHARE * judged
-            and _longer_than(lines, w) <= 0.1 * judged and _capital_share(lines, w) <= _capital_limit(lines)):
+            and _longer_than(lines, w, indents) <= 0.1 * judged
+            and _capital_share(lines, w, indents) <= _capital_limit(lines)):
         return w, f"{fits} of {judged} long inner lines wrapped at {w}"
     return None, ""
 
 
 def page_wrap_width(lines: list[str], host_width: int | None = None,
-                    own: tuple[int | None, str] | None = None) -> tuple[int | None, str]:
+                    own: tuple[int | None, str] | None = None,
+                    indents: list[int] | None = None) -> tuple[int | None, str]:
     """The width the page was wrapped at, or None; and the evidence: its own
     (`own_wrap_width`, unless given as `own`), else its host's when its lines
     fit that too.
@@ -166,21 +186,23 @@ def page_wrap_width(lines: list[str], host_width: int | None = None,
     >>> page_wrap_width(["Roses are red", "violets are blue", "sugar is sweet", "and so are you"])
     (None, '')
     """
-    own = own or own_wrap_width(lines)
+    own = own or own_wrap_width(lines, indents)
     if own[0] is not None:
         return own
     if host_width:
-        _, fits, judged = wrap_width(lines, width=host_width)
-        if (fits >= 2 and fits >= 0.5 * judged and _longer_than(lines, host_width) <= 0.1 * judged
-                and _capital_share(lines, host_width) <= _capital_limit(lines)):
+        _, fits, judged = wrap_width(lines, width=host_width, indents=indents)
+        if (fits >= 2 and fits >= 0.5 * judged and _longer_than(lines, host_width, indents) <= 0.1 * judged
+                and _capital_share(lines, host_width, indents) <= _capital_limit(lines)):
             return host_width, f"host wraps at {host_width}; {fits} of {judged} long inner lines here"
     return None, ""
 
 
 def find_wrap_joins(text: str, host_width: int | None = None,
-                    own: tuple[int | None, str] | None = None) -> tuple[list[Change], int | None, str]:
+                    own: tuple[int | None, str] | None = None,
+                    indents: list[int] | None = None) -> tuple[list[Change], int | None, str]:
     """Changes joining the hard-wrapped lines of `text` (`own`: its own wrap
-    width and evidence when known, see `own_wrap_width`).
+    width and evidence when known, see `own_wrap_width`; `indents`: how far
+    each line was indented, see `line_indents`).
 
     >>> import textwrap
     >>> para = "The soldiers crossed the well-known river at night, and they waited there for dawn. " * 6
@@ -192,17 +214,25 @@ def find_wrap_joins(text: str, host_width: int | None = None,
     if _inner_breaks(text) < (2 if host_width else MIN_INNER_LINES) or (own and own[0] is None and not host_width):
         return [], None, ""
     lines = text.split("\n")
-    width, evidence = page_wrap_width(lines, host_width, own)
+    width, evidence = page_wrap_width(lines, host_width, own, indents)
     if width is None:
         return [], None, ""
     changes = []
     pos = 0
-    for a, b in zip(lines, lines[1:]):
+    first_indent = paragraph_indent(lines, indents) if indents else None
+    for k, (a, b) in enumerate(zip(lines, lines[1:])):
         nl = pos + len(a)
         pos = nl + 1
         if not (a and b):
             continue
         la = len(a)
+        if indents:
+            if indents[k + 1] > indents[k] or indents[k + 1] == first_indent:  # a paragraph starts: its break is one
+                if not _LIST_MARK.match(b):
+                    changes.append(Change(nl, nl + 1, "\n\n", kind="paragraph_break",
+                                          evidence=f"{evidence}; the line after it indented"))
+                continue
+            la += indents[k]
         nxt = first_word_len(b)
         if not la <= width <= la + nxt or _BULLET.match(b):
             continue
@@ -216,10 +246,57 @@ def find_wrap_joins(text: str, host_width: int | None = None,
     return changes, width, evidence
 
 
+def paragraph_indent(lines: list[str], indents: list[int]) -> int | None:
+    """The indent of the page's paragraphs' first lines, when its wrapped
+    text shows one: lines so indented followed by flush ones (their
+    paragraph going on), twice or more. A line at that indent starts a
+    paragraph even after another such line (a paragraph of one line).
+
+    >>> paragraph_indent(["Long first", "rest", "Second one", "rest", "One line", "Next one"], [2, 0, 2, 0, 2, 2])
+    2
+    """
+    firsts = Counter(i for a, b, i, j in zip(lines, lines[1:], indents, indents[1:]) if a and b and i > 0 and j == 0)
+    if not firsts:
+        return None
+    indent, n = firsts.most_common(1)[0]
+    return indent if n >= 2 else None
+
+
+def line_indents(doc: Document) -> list[int] | None:
+    """How far each line of the page's text was indented in its input (the
+    layout step took the spaces away; a tab counts 8), or None when no line
+    was: a plain-text export that indents its paragraphs' first lines prints
+    them that much shorter.
+
+    >>> from webmend.extract.text_input import normalize_layout
+    >>> d = Document(id="p", source="    First line of it\\nand the rest\\n\\n  Next")
+    >>> normalize_layout(d, None); line_indents(d)
+    [4, 0, 0, 2]
+    """
+    src = doc.input_text
+    if "\n " not in src and "\n\t" not in src and not src.startswith((" ", "\t")):
+        return None
+    out, pos = [], 0
+    for line in doc.text.split("\n"):
+        if line[:1] in (" ", "\t"):  # its spaces are still there, counted in its length
+            out.append(0)
+            pos += len(line) + 1
+            continue
+        start = doc.to_input(pos, pos)[0]
+        while start < len(src) and src[start] in " \t":  # the map may point before the spaces taken
+            start += 1
+        k = start
+        while k > 0 and src[k - 1] in " \t":
+            k -= 1
+        out.append(sum(8 if c == "\t" else 1 for c in src[k:start]) if k == 0 or src[k - 1] == "\n" else 0)
+        pos += len(line) + 1
+    return out if any(out) else None
+
+
 def observe_wraps(doc: Document, stats: HostStats) -> None:
     """Per host: the widths its pages are evidently wrapped at."""
     if _inner_breaks(doc.text) >= MIN_INNER_LINES:
-        own = doc.notes[WRAP_NOTE] = own_wrap_width(doc.text.split("\n"))
+        own = doc.notes[WRAP_NOTE] = own_wrap_width(doc.text.split("\n"), line_indents(doc))
         if own[0]:
             stats.add("wrap_width", [own[0]])
 
@@ -239,7 +316,10 @@ def host_wrap_width(doc: Document, res: Resources | None) -> int | None:
 
 
 def join_hard_wraps(doc: Document, res: Resources) -> None:
-    changes, width, evidence = find_wrap_joins(doc.text, host_wrap_width(doc, res), observed(doc, WRAP_NOTE))
+    if _inner_breaks(doc.text) < 2:
+        return
+    changes, width, evidence = find_wrap_joins(doc.text, host_wrap_width(doc, res), observed(doc, WRAP_NOTE),
+                                               line_indents(doc))
     if changes:
         doc.replace(changes)
         doc.rules.append({"family": "lines", "rule": f"hard wrap at {width} columns", "hits": len(changes),
