@@ -100,8 +100,8 @@ def _spans(lines: list[str], indents: list[int] | None = None) -> tuple[np.ndarr
     """For each inner line (a non-blank line followed by a non-blank one): its
     printed length (with its indent, see `line_indents`), and that plus the
     next line's first word (in C: the lengths and first spaces of all lines
-    at once). A line indented more than the one before starts a paragraph:
-    the one before is no inner line.
+    at once). Before a line that starts a paragraph by its indent
+    (`paragraph_starts`), a line is no inner line.
 
     >>> [a.tolist() for a in _spans(["ab cd", "efg h", "", "x"])]
     [[5], [8]]
@@ -113,9 +113,8 @@ def _spans(lines: list[str], indents: list[int] | None = None) -> tuple[np.ndarr
     first = np.where(first < 0, lens, first)
     inner = (lens[:-1] > 0) & (lens[1:] > 0)
     if indents is not None:
-        ind = np.asarray(indents, dtype=np.int64)
-        inner &= ind[1:] <= ind[:-1]
-        lens = lens + ind
+        inner &= ~np.asarray(paragraph_starts(lines, indents)[1:], dtype=bool)
+        lens = lens + np.asarray(indents, dtype=np.int64)
     lo = lens[:-1][inner]
     return lo, lo + first[1:][inner]
 
@@ -123,9 +122,9 @@ def _spans(lines: list[str], indents: list[int] | None = None) -> tuple[np.ndarr
 def _pairs(lines: list[str], indents: list[int] | None):
     """(printed length of a, a, b) for each inner line a and the line b after it."""
     ind = indents or repeat(0)
-    nxt = indents[1:] if indents else repeat(0)
-    for a, b, i, j in zip(lines, lines[1:], ind, nxt):
-        if a and b and j <= i:
+    starts = paragraph_starts(lines, indents)[1:] if indents else repeat(False)
+    for a, b, i, start in zip(lines, lines[1:], ind, starts):
+        if a and b and not start:
             yield i + len(a), a, b
 
 
@@ -219,15 +218,15 @@ def find_wrap_joins(text: str, host_width: int | None = None,
         return [], None, ""
     changes = []
     pos = 0
-    first_indent = paragraph_indent(lines, indents) if indents else None
+    starts = paragraph_starts(lines, indents) if indents else None
     for k, (a, b) in enumerate(zip(lines, lines[1:])):
         nl = pos + len(a)
         pos = nl + 1
         if not (a and b):
             continue
         la = len(a)
-        if indents:
-            if indents[k + 1] > indents[k] or indents[k + 1] == first_indent:  # a paragraph starts: its break is one
+        if starts:
+            if starts[k + 1]:  # a paragraph starts: its break is one
                 if not _LIST_MARK.match(b):
                     changes.append(Change(nl, nl + 1, "\n\n", kind="paragraph_break",
                                           evidence=f"{evidence}; the line after it indented"))
@@ -246,20 +245,19 @@ def find_wrap_joins(text: str, host_width: int | None = None,
     return changes, width, evidence
 
 
-def paragraph_indent(lines: list[str], indents: list[int]) -> int | None:
-    """The indent of the page's paragraphs' first lines, when its wrapped
-    text shows one: lines so indented followed by flush ones (their
-    paragraph going on), twice or more. A line at that indent starts a
-    paragraph even after another such line (a paragraph of one line).
+def paragraph_starts(lines: list[str], indents: list[int]) -> list[bool]:
+    """Which lines start a paragraph by their indent: a line indented more
+    than the one before, or one at the page's paragraph indent (that of
+    lines followed by flush ones, their paragraph going on, seen twice or
+    more), even after another such line (a paragraph of one line).
 
-    >>> paragraph_indent(["Long first", "rest", "Second one", "rest", "One line", "Next one"], [2, 0, 2, 0, 2, 2])
-    2
+    >>> paragraph_starts(["Long first", "rest", "Second one", "rest", "One line", "Next one"], [2, 0, 2, 0, 2, 2])
+    [False, False, True, False, True, True]
     """
     firsts = Counter(i for a, b, i, j in zip(lines, lines[1:], indents, indents[1:]) if a and b and i > 0 and j == 0)
-    if not firsts:
-        return None
-    indent, n = firsts.most_common(1)[0]
-    return indent if n >= 2 else None
+    indent, n = firsts.most_common(1)[0] if firsts else (None, 0)
+    indent = indent if n >= 2 else None
+    return [False] + [j > i or j == indent for i, j in zip(indents, indents[1:])]
 
 
 def line_indents(doc: Document) -> list[int] | None:
