@@ -275,7 +275,8 @@ def repair_literal_escapes(doc: Document, res) -> None:
 
 
 LITERAL_ESCAPES = Step("literal_escapes", repair_literal_escapes,
-                       "literal escape sequences of text encoded twice (\\u2019, and \\n \\t \\\" on pages that show them)",
+                       "literal escape sequences of text encoded twice (\\u2019, \\xe2\\x80\\x99, and \\n \\t \\\" "
+                       "on pages that show them)",
                        family="repair")
 SLASH_QUOTES = Step("slash_quotes", repair_slash_quotes, "magic quotes: \\' \\\" \\\\ on pages escaped consistently",
                     family="repair")

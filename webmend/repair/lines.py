@@ -460,7 +460,8 @@ def join_page_breaks(doc: Document, res: Resources) -> None:
                           "hits": len(changes)})
 
 
-HARD_WRAPS = Step("hard_wraps", join_hard_wraps, "rejoin lines hard-wrapped at a fixed width (page's or host's width)",
+HARD_WRAPS = Step("hard_wraps", join_hard_wraps,
+                  "rejoin lines hard-wrapped at a fixed width (page's or host's width); an indented line starts a paragraph",
                   family="repair", observe=observe_wraps)
 PAGE_BREAKS = Step("page_breaks", join_page_breaks, "rejoin paragraphs split mid-sentence by a page break",
                    family="repair")
