@@ -88,6 +88,8 @@ def shingle_hashes(words: list[str], n: int = SHINGLE) -> np.ndarray:
 
 
 _ROLL = np.uint64(0x100000001B3)  # the FNV-1a 64-bit prime, an odd multiplier
+
+
 @functools.lru_cache(maxsize=1)
 def _permutations():
     """The seed's permutations, drawn once a process (datasketch draws them for every MinHash)."""

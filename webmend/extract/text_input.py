@@ -31,7 +31,8 @@ def take_input(doc: Document, res: Resources) -> None:
 
 # Leading whitespace of the page; \r\n and lone \r; spaces at a line's end or
 # start (not newlines); runs of 3+ newlines.
-_SPACE = r"[ \t\f\v\u00a0\u3000]"
+_SPACE_CHARS = " \t\f\v\u00a0\u3000"
+_SPACE = f"[{_SPACE_CHARS}]"
 _LAYOUT = re.compile(rf"(?P<lead>\A\s+)|(?P<cr>\r\n?)|{_SPACE}+(?=\n|\Z)|(?<=\n){_SPACE}+|(?P<blank>\n{{3,}})")
 _REPLACEMENT = {"lead": "", "cr": "\n", "blank": "\n\n", None: ""}
 
@@ -47,7 +48,6 @@ def normalize_layout(doc: Document, res: Resources) -> None:
         doc.replace([Change(end, len(doc.text), "", kind="layout")], record=False)
 
 
-_SPACE_CHARS = " \t\f\v\u00a0\u3000"  # _SPACE's characters
 _EDGES = tuple(c + "\n" for c in _SPACE_CHARS) + tuple("\n" + c for c in _SPACE_CHARS)
 _BLANKS = re.compile(r"\n{3,}")
 

@@ -98,10 +98,15 @@ def _unicode_char(hi: str, lo: str | None) -> str | None:
     cp = int(hi, 16)
     if lo is not None and 0xD800 <= cp <= 0xDBFF:
         cp = 0x10000 + ((cp - 0xD800) << 10) + (int(lo, 16) - 0xDC00)
-    if cp < 0x80 or 0xD800 <= cp <= 0xDFFF:
+    if cp < 0x80 or 0xD800 <= cp <= 0xDFFF or cp > 0x10FFFF:
         return None
     ch = chr(cp)
-    return None if unicodedata.category(ch) in ("Cc", "Cn", "Cs", "Co") else ch
+    return ch if _real_char(ch) else None
+
+
+def _real_char(ch: str) -> bool:
+    """Not a control, unassigned, surrogate or private-use character."""
+    return unicodedata.category(ch) not in ("Cc", "Cn", "Cs", "Co")
 
 
 def hex_escapes(run: str) -> tuple[str | None, str]:
@@ -124,7 +129,7 @@ def hex_escapes(run: str) -> tuple[str | None, str]:
         except UnicodeDecodeError:
             pass
         else:
-            if all(unicodedata.category(ch) not in ("Cc", "Cn", "Cs", "Co") for ch in text):
+            if all(map(_real_char, text)):
                 return text, "utf-8"
     if all(b >= 0xA0 for b in data):
         return data.decode("latin-1"), "latin-1"
@@ -213,7 +218,7 @@ def find_literal_escapes(text: str) -> tuple[list[Change], dict | None]:
                 continue
             changes.append(Change(m.start(), m.end(), ch, kind="literal_escape", evidence=f"\\x escapes of {sign}"))
         elif kind_letter == "U":
-            ch = _unicode_char(s[2:10], None) if int(s[2:10], 16) <= 0x10FFFF else None
+            ch = _unicode_char(s[2:10], None)
             if ch is None:
                 continue
             unicode_hits += 1

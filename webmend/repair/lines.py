@@ -276,19 +276,21 @@ def line_indents(doc: Document) -> list[int] | None:
         return None
     out, pos = [], 0
     for line in doc.text.split("\n"):
-        if line[:1] in (" ", "\t"):  # its spaces are still there, counted in its length
-            out.append(0)
-            pos += len(line) + 1
-            continue
-        start = doc.to_input(pos, pos)[0]
-        while start < len(src) and src[start] in " \t":  # the map may point before the spaces taken
-            start += 1
-        k = start
-        while k > 0 and src[k - 1] in " \t":
-            k -= 1
-        out.append(sum(8 if c == "\t" else 1 for c in src[k:start]) if k == 0 or src[k - 1] == "\n" else 0)
+        out.append(0 if line[:1] in (" ", "\t") else _indent_before(doc, pos, src))  # else counted in its length
         pos += len(line) + 1
     return out if any(out) else None
+
+
+def _indent_before(doc: Document, pos: int, src: str) -> int:
+    """The spaces (a tab counts 8) that stood in the input before the line
+    starting at working position `pos`, when they began their input line."""
+    start = doc.to_input(pos, pos)[0]
+    while start < len(src) and src[start] in " \t":  # the map may point before the spaces taken
+        start += 1
+    k = start
+    while k > 0 and src[k - 1] in " \t":
+        k -= 1
+    return sum(8 if c == "\t" else 1 for c in src[k:start]) if k == 0 or src[k - 1] == "\n" else 0
 
 
 def observe_wraps(doc: Document, stats: HostStats) -> None:
