@@ -2,6 +2,7 @@
 """Corpus-run benchmark: peak memory per process and pages/s on big WARCs.
 
     .venv/bin/python benchmarks/corpus.py [--gb 1.0] [--rate-pages 600] [--workers 1 2] [--tmp DIR]
+    .venv/bin/python benchmarks/corpus.py --skip-big --compare-reprepare
     .venv/bin/python benchmarks/corpus.py --hosts 4000 [--hosts-in-memory 500 1000000]
 
 Builds, in a temporary directory (never committed), an uncompressed WARC of
@@ -12,6 +13,9 @@ records. Then, for each worker count, `webmend clean` on the small WARC
 gives pages/s; and `webmend clean` with the largest worker count on the big
 WARC gives the peak resident memory of each process (the parent reading and
 writing, and every worker), read from /proc/PID/status VmHWM while it runs.
+`--compare-reprepare`: each pages/s run is followed by the same run with
+`--reprepare` (every page of a host with several pages extracted in both
+passes instead of once, engines/spill.py), and the ratio of their times.
 Prints one JSON object; figures go to docs/benchmarks.md "## Corpus runs".
 
 `--hosts N`: instead, a WARC.gz of N records, each copy of a page on a host
@@ -134,6 +138,8 @@ def main() -> None:
     ap.add_argument("--rate-pages", type=int, default=600, help="records in the WARC for pages/s")
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--skip-big", action="store_true", help="only the pages/s runs")
+    ap.add_argument("--compare-reprepare", action="store_true",
+                    help="each pages/s run again with --reprepare (pages extracted in both passes), for the ratio")
     ap.add_argument("--tmp", type=Path, default=None, help="where to build the WARCs (default: a temp dir)")
     ap.add_argument("--hosts", type=int, default=0, help="instead: N records, each on a host of its own")
     ap.add_argument("--hosts-in-memory", type=int, nargs="+", default=[500, 1_000_000])
@@ -157,6 +163,10 @@ def main() -> None:
         result["rate_warc"] = {"records": n, "bytes": size}
         for w in args.workers:
             r = run_clean(small, tmp / f"rate-{w}.jsonl.gz", w)
+            if args.compare_reprepare:  # the same run preparing every page in both passes, right after
+                again = run_clean(small, tmp / f"rate-{w}-reprepare.jsonl.gz", w, "--reprepare")
+                r["reprepare"] = {k: again[k] for k in ("seconds", "pages_per_s", "load_avg_1min_after")}
+                r["speedup_vs_reprepare"] = round(again["seconds"] / r["seconds"], 2)
             result["rate"].append(r)
             print(json.dumps(r), file=sys.stderr)
         if not args.skip_big:

@@ -86,6 +86,9 @@ def _explain(doc) -> None:
 @click.option("--hosts-in-memory", type=click.IntRange(min=1), default=MAX_HOSTS_IN_MEMORY, show_default=True,
               help="Hosts whose first-pass statistics stay in memory; the others wait on disk (SQLite in a "
                    "temporary directory, or the output directory's _state/).")
+@click.option("--reprepare", is_flag=True,
+              help="Local engine: prepare (extract) pages again in the second pass instead of keeping the first "
+                   "pass's prepared pages on disk (in the temporary directory, or the output directory's _state/).")
 @click.option("--id-field", default="id", show_default=True, help="JSONL/Parquet input: the field holding the page id.")
 @click.option("--url-field", default="url", show_default=True, help="JSONL/Parquet input: the field holding the URL.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL/Parquet input: the field holding text.")
@@ -94,7 +97,7 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
           explain: bool, no_repair: bool, skip: tuple[str, ...], with_input: bool, engine: str,
           ray_address: str | None, shard_pages: int, shard_format: str, restart: bool, id_field: str,
           url_field: str, text_field: str, html_field: str, quality_filter: str = "",
-          keep_filtered: bool = False, hosts_in_memory: int = MAX_HOSTS_IN_MEMORY) -> None:
+          keep_filtered: bool = False, hosts_in_memory: int = MAX_HOSTS_IN_MEMORY, reprepare: bool = False) -> None:
     """Mend pages: INPUT is a .txt or .html(.gz) page, a .jsonl(.gz/.zst) or .parquet of pages, a
     .warc(.gz), .wet(.gz) or .arc(.gz) web archive, a directory, a glob, or an fsspec URL (s3://, https://)."""
     from webmend.engines import runner
@@ -143,7 +146,7 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
     else:
         from webmend.engines.local import LocalEngine
 
-        eng = LocalEngine(workers, fields=fields)
+        eng = LocalEngine(workers, fields=fields, spill=not reprepare)
     show_bar = not quiet and sys.stderr.isatty()
     bar = None
 

@@ -316,10 +316,20 @@ def run_steps(doc: Document, res: Resources, steps: list[Step] | None = None) ->
 
 def observe(doc: Document, stats: HostStats, options: Options = Options()) -> None:
     """First pass for one page: prepare it and add its counts to its host's stats."""
-    steps = active_steps(options)
-    run_steps(doc, Resources(options=options), [s for s in steps if s.prepare])
+    prepare(doc, options)
+    observe_prepared(doc, stats, options)
+
+
+def prepare(doc: Document, options: Options = Options()) -> Document:
+    """The `prepare` steps (input, layout), which read no host statistics:
+    the page is the same prepared in either pass."""
+    return run_steps(doc, Resources(options=options), [s for s in active_steps(options) if s.prepare])
+
+
+def observe_prepared(doc: Document, stats: HostStats, options: Options = Options()) -> None:
+    """First pass for a prepared page: add its counts to its host's stats."""
     if not doc.error:
-        _observe_prepared(doc, stats, steps)
+        _observe_prepared(doc, stats, active_steps(options))
 
 
 def _observe_prepared(doc: Document, stats: HostStats, steps: list[Step]) -> None:
@@ -339,6 +349,12 @@ def mend_page(doc: Document, res: Resources) -> Document:
     if res.alone_if_unseen and res.host_stats(doc) is None and needs_first_pass(res.options):
         return mend_alone(doc, res.options)
     return run_steps(doc, res)
+
+
+def mend_prepared(doc: Document, res: Resources) -> Document:
+    """Second pass for a page the first pass prepared already (`prepare`):
+    its other steps, as `mend_page` would run them."""
+    return run_steps(doc, res, [s for s in active_steps(res.options) if not s.prepare])
 
 
 def mend_alone(doc: Document, options: Options) -> Document:

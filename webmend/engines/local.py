@@ -33,7 +33,8 @@ from webmend.engines.stream import START, Position, file_host_keys, iter_pages
 from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES
 from webmend.io.remote import Source
 from webmend.engines.host_store import HostCensus
-from webmend.pipeline import HostStats, Options, Resources, mend_page, observe
+from webmend.engines.spill import Spill
+from webmend.pipeline import HostStats, Options, Resources, mend_page, mend_prepared, observe_prepared, prepare
 
 IN_FLIGHT_PER_WORKER = 16
 
@@ -123,13 +124,28 @@ def _task(fn: Callable, token: str, hosts_file: str | None, bare: Resources, ite
 def _observe_with(res: Resources, item: tuple[Position, Document]) -> tuple[Position, str, HostStats]:
     pos, doc = item
     stats = HostStats()
-    observe(doc, stats, res.options)
+    observe_prepared(prepare(doc, res.options), stats, res.options)
     return pos, doc.host_key, stats
 
 
-def _mend_with(res: Resources, item: tuple[Position, Document]) -> tuple[Position, Document]:
+def _observe_spilling_with(res: Resources, item: tuple[Position, Document]) -> tuple[Position, str, HostStats, bytes]:
+    """`_observe_with`, and the prepared page pickled for the spill (as
+    prepared, before the observers note anything on it; its source, the
+    HTML, no longer needed)."""
     pos, doc = item
-    doc = mend_page(doc, res)
+    stats = HostStats()
+    prepare(doc, res.options)
+    doc.source = ""
+    blob = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+    observe_prepared(doc, stats, res.options)
+    return pos, doc.host_key, stats, blob
+
+
+def _mend_with(res: Resources, item: tuple[Position, Document | bytes]) -> tuple[Position, Document]:
+    """Second pass for one page: given as read, or as the first pass prepared
+    it (pickled, from the spill)."""
+    pos, page = item
+    doc = mend_prepared(pickle.loads(page), res) if isinstance(page, bytes) else mend_page(page, res)
     doc.source = ""  # not needed by the parent; keep the pipe light
     return pos, doc
 
@@ -163,10 +179,11 @@ class LocalEngine:
     name = "local"
 
     def __init__(self, workers: int = 1, max_bytes: int = DEFAULT_MAX_PAGE_BYTES,
-                 fields: dict[str, str] | None = None):
+                 fields: dict[str, str] | None = None, spill: bool = True):
         self.workers = workers
         self.max_bytes = max_bytes
         self.fields = fields
+        self.spill = spill  # keep the first pass's prepared pages on disk for the second (engines/spill.py)
         self._pool = None
         self._tmpdir: tempfile.TemporaryDirectory | None = None
 
@@ -180,19 +197,31 @@ class LocalEngine:
         return census
 
     def observe(self, paths: Sequence[Source], options: Options, start: Position = START,
-                census: HostCensus | None = None) -> Iterator[tuple[Position, str, HostStats]]:
+                census: HostCensus | None = None, spill: Spill | None = None) -> Iterator[tuple[Position, str, HostStats]]:
         """First pass: each page's position, host key and counts, in input order
         (problems are not reported here: the second pass reports them); with a
-        `census`, only the pages of hosts with several pages."""
+        `census`, only the pages of hosts with several pages. With a `spill`,
+        each prepared page is written to it (engines/spill.py)."""
         pages = iter_pages(paths, start, lambda m: None, self.max_bytes, self.fields)
         if census is not None:
             pages = (item for item in pages if census.several(item[1].host_key))
-        yield from self.map(_observe_with, pages, Resources(options=options))
+        res = Resources(options=options)
+        if spill is None:
+            yield from self.map(_observe_with, pages, res)
+            return
+        for pos, key, stats, blob in self.map(_observe_spilling_with, pages, res):
+            spill.write(pos, blob)
+            yield pos, key, stats
 
     def mend(self, paths: Sequence[Source], res: Resources, start: Position = START,
-             report: Callable[[str], None] = lambda m: None) -> Iterator[tuple[Position, Document]]:
-        """Second pass: each mended page with its position, in input order."""
-        pages = iter_pages(paths, start, report, self.max_bytes, self.fields)
+             report: Callable[[str], None] = lambda m: None,
+             spill: Spill | None = None) -> Iterator[tuple[Position, Document]]:
+        """Second pass: each mended page with its position, in input order; a
+        page the `spill` holds is mended as the first pass prepared it."""
+        pages: Iterable = iter_pages(paths, start, report, self.max_bytes, self.fields)
+        if spill is not None:
+            prepared = spill.reader()
+            pages = ((pos, prepared.take(pos) or doc) for pos, doc in pages)
         yield from self.map(_mend_with, pages, res)
 
     def map(self, fn: Callable, items: Iterable, res: Resources) -> Iterator:

@@ -38,6 +38,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from webmend.document import Document
 from webmend.engines.host_store import MAX_HOSTS_IN_MEMORY, HostCensus, HostPool, HostStore
 from webmend.engines.local import Summary
+from webmend.engines.spill import Spill
 from webmend.engines.stream import START, Position
 from webmend.io.remote import Source, is_url
 from webmend.pipeline import HostStats, Options, Resources, corpus_stage, needs_first_pass
@@ -75,6 +76,31 @@ def pool_hosts(observed: Iterator[tuple[Position, str, HostStats]], pool: HostPo
     return pool.finish(), n
 
 
+def open_spill(engine, directory: str, report: Report) -> Spill | None:
+    """A spill for the first pass's prepared pages (engines/spill.py) in
+    `directory`, when the engine keeps them (the local engine, unless told
+    not to); None when it does not, or the file cannot be made."""
+    if not getattr(engine, "spill", False):
+        return None
+    try:
+        return Spill(os.path.join(directory, "prepared.spill"))
+    except OSError as exc:
+        report(f"cannot keep prepared pages between the passes ({exc}): every page is prepared twice")
+        return None
+
+
+def report_spill(spill: Spill | None, report: Report) -> None:
+    if spill is not None and spill.failed:
+        report(f"prepared pages stopped going to disk after {spill.pages} ({spill.failed}): "
+               "the others are prepared again in the second pass")
+
+
+def spilling(spill: Spill | None) -> dict[str, Spill]:
+    """The keyword that hands an engine the spill, when there is one (an
+    engine that keeps none takes no such keyword)."""
+    return {"spill": spill} if spill is not None else {}
+
+
 def mend_stream(engine, paths: Sequence[Source], *, options: Options, report: Report = lambda m: None,
                 progress: Progress | None = None,
                 max_hosts: int = MAX_HOSTS_IN_MEMORY) -> Iterator[tuple[Position, Document]]:
@@ -83,13 +109,16 @@ def mend_stream(engine, paths: Sequence[Source], *, options: Options, report: Re
     hosts: Mapping[str, HostStats] = {}
     total = census = None
     with tempfile.TemporaryDirectory(prefix="webmend-hosts-") as tmp:
+        spill = None
         if needs_first_pass(options):
             census = take_census(engine, paths)
             pool = HostPool(os.path.join(tmp, "hosts.sqlite"), max_hosts)
+            spill = open_spill(engine, tmp, report)
             try:
-                hosts, total = pool_hosts(engine.observe(paths, options, START, census=census), pool)
+                hosts, total = pool_hosts(engine.observe(paths, options, START, census=census, **spilling(spill)), pool)
             finally:
                 pool.close()
+            report_spill(spill, report)
             if isinstance(hosts, HostStore):
                 report(f"first pass: {len(hosts)} hosts, more than {max_hosts} (--hosts-in-memory): "
                        f"their statistics wait on disk")
@@ -97,7 +126,7 @@ def mend_stream(engine, paths: Sequence[Source], *, options: Options, report: Re
         tick = (progress or _no_progress)(total)
         finish = corpus_stage(options)
         res = Resources(options=options, hosts=hosts, alone_if_unseen=census is not None)
-        for pos, doc in engine.mend(paths, res, START, report):
+        for pos, doc in engine.mend(paths, res, START, report, **spilling(spill)):
             finish(doc)
             tick()
             yield pos, doc
@@ -262,9 +291,12 @@ class ShardedOutput:
 
 
 def _first_pass(engine, paths, options: Options, out: ShardedOutput, shard_pages: int,
-                report: Report, max_hosts: int, census: HostCensus | None) -> tuple[Mapping[str, HostStats], int]:
+                report: Report, max_hosts: int, census: HostCensus | None,
+                spill: Spill | None = None) -> tuple[Mapping[str, HostStats], int]:
     """Host statistics, committed to OUT/_state/hosts.sqlite per `shard_pages`
-    pages observed: a run killed in the first pass redoes only the unfinished shard."""
+    pages observed: a run killed in the first pass redoes only the unfinished
+    shard. The pages it prepares go to `spill` (a resumed run's spill holds
+    those after the resume point only)."""
     pool = HostPool(out.hosts_file, max_hosts, resume=True)
     try:
         done = pool.meta()
@@ -275,7 +307,7 @@ def _first_pass(engine, paths, options: Options, out: ShardedOutput, shard_pages
         if done:
             report(f"{out.dir}: first pass resumes after {total} pages ({done['checkpoints']} checkpoints)")
         k, n, end = done.get("checkpoints", 0), 0, start
-        for pos, key, stats in engine.observe(paths, options, start, census=census):
+        for pos, key, stats in engine.observe(paths, options, start, census=census, **spilling(spill)):
             pool.add(key, stats)
             n += 1
             end = pos.next()
@@ -311,10 +343,13 @@ def run_sharded(engine, paths: Sequence[Source], out_dir: str | Path, *, options
         summary.pages, summary.errors = out.manifest.get("pages", 0), out.manifest.get("errors", 0)
         return summary
     hosts: Mapping[str, HostStats] = {}
-    total = census = None
+    total = census = spill = None
     if needs_first_pass(options):
         census = take_census(engine, paths)  # the same every run: a resumed first pass leaves out the same pages
-        hosts, total = _first_pass(engine, paths, options, out, shard_pages, report, max_hosts, census)
+        # a first pass done in an earlier run leaves the spill empty: every page is prepared again
+        spill = open_spill(engine, str(out.state), report)
+        hosts, total = _first_pass(engine, paths, options, out, shard_pages, report, max_hosts, census, spill)
+        report_spill(spill, report)
         total = census.pages if census is not None else total
     done = sum(s["pages"] for s in out.shards)
     if out.shards:
@@ -333,7 +368,7 @@ def run_sharded(engine, paths: Sequence[Source], out_dir: str | Path, *, options
 
     try:
         res = Resources(options=options, hosts=hosts, alone_if_unseen=census is not None)
-        for pos, doc in engine.mend(paths, res, start, report):
+        for pos, doc in engine.mend(paths, res, start, report, **spilling(spill)):
             if writer is None:
                 name = f"part-{len(out.shards):05d}{suffix}"
                 writer = open_writer(str(out.dir / name))
