@@ -383,6 +383,36 @@ def test_explain_prints_rules_and_edits(tmp_path):
     assert "edit escape" in err and "edit lost_letter" in err
 
 
+@needs_bench
+def test_explain_sums_up_each_host_once(tmp_path):
+    """--explain ends with a block per host: a rule learned from the host's
+    pooled pages printed once with the number of pages it served, the
+    host's edits counted by kind; a clean host has no block."""
+    gen = load_gen()
+    rng = random.Random(3)
+    damage = {"keywords": ["and", "or", "union", "where", "order"], "eat_f": True}
+    texts = articles()[20:26]
+    pages = [{"id": f"d{i}", "url": f"https://damaged.example/{i}", "text": gen.escape_keywords(t, rng, damage)}
+             for i, t in enumerate(texts[:4])]
+    pages += [{"id": f"c{i}", "url": f"https://clean.example/{i}", "text": t} for i, t in enumerate(texts[4:])]
+    src = tmp_path / "pages.jsonl"
+    src.write_text("".join(json.dumps(p) + "\n" for p in pages), encoding="utf-8")
+    from conftest import run_cli
+
+    err = run_cli("clean", src, "-o", tmp_path / "o.jsonl", "--explain", "-q", "--workers", "1").stderr
+    per_page, _, summary = err.partition("== per host (the pages of this run)\n")
+    assert summary and "clean.example" not in summary
+    blocks = summary.split("== host ")
+    assert len(blocks) == 2 and blocks[1].startswith("damaged.example: 4 pages; edits: ")
+    host_rules = [ln for ln in blocks[1].splitlines() if ln.startswith("  rule [escaping]") and "scope=host" in ln]
+    assert len(host_rules) == 1
+    served = int(re.search(r"\(on (\d+) pages?\)$", host_rules[0]).group(1))
+    rule = host_rules[0].split(": scope=host")[0]
+    assert served == sum(ln.startswith(rule + ": scope=host") for ln in per_page.splitlines()) >= 3
+    escapes = int(re.search(r"edits: .*?escape (\d+)", blocks[1]).group(1))
+    assert escapes == sum(ln.startswith("  edit escape ") for ln in per_page.splitlines()) > 0
+
+
 # ------------------------------------------------------------ fast counts and guesses agree with the slow ones
 def _wet_texts() -> list[str]:
     with gzip.open(WET, "rt", encoding="utf-8") as f:

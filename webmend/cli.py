@@ -39,22 +39,6 @@ def steps() -> None:
         click.echo(f"{i:2d}. {s.name:<{width}}  {s.summary}{fam}")
 
 
-def _explain(doc) -> None:
-    """--explain: the page's learned rules, edits, removed blocks and flags, on stderr."""
-    out = lambda m: click.echo(m, err=True)  # noqa: E731
-    out(f"== {doc.id}" + (f"  {doc.url}" if doc.url else "") + (f"  ERROR: {doc.error}" if doc.error else ""))
-    for r in doc.rules:
-        ev = ", ".join(f"{k}={v}" for k, v in r.items() if k not in ("rule", "family"))
-        out(f"  rule [{r.get('family', '?')}] {r.get('rule')}: {ev}")
-    for e in doc.edits:
-        out(f"  edit {e.kind} @{e.start}-{e.end}: {e.before!r} -> {e.after!r}" + (f"  ({e.evidence})" if e.evidence else ""))
-    for r in doc.removed:
-        snippet = r.text if len(r.text) <= 70 else r.text[:67] + "..."
-        out(f"  removed ({r.reason}): {snippet!r}")
-    for f in doc.flags:
-        out(f"  flag: {f}")
-
-
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
 @click.option("-o", "--output", required=True,
@@ -162,16 +146,27 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
         task = bar.add_task("mending", total=total)
         return lambda: bar.advance(task)
 
+    host_report = None
+    on_doc = None
+    if explain:
+        from webmend.explain import HostReport, page_lines
+
+        host_report = HostReport()
+
+        def on_doc(doc) -> None:
+            click.echo("\n".join(page_lines(doc)), err=True)
+            host_report.add(doc)
+
     try:
         if sharded:
             summary = runner.run_sharded(eng, paths, output, options=options, shard_pages=shard_pages,
                                          suffix="." + shard_format, restart=restart, report=report,
-                                         progress=progress, on_doc=_explain if explain else None,
+                                         progress=progress, on_doc=on_doc,
                                          fingerprint_extra={"fields": fields, "keep_filtered": keep_filtered},
                                          drop_filtered=drop_filtered, max_hosts=hosts_in_memory)
         else:
             summary = runner.run_to_writer(eng, paths, writer, options=options, report=report,
-                                           progress=progress, on_doc=_explain if explain else None,
+                                           progress=progress, on_doc=on_doc,
                                            drop_filtered=drop_filtered, max_hosts=hosts_in_memory)
     except runner.RunMismatch as exc:
         raise click.UsageError(str(exc)) from None
@@ -189,6 +184,10 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
     except OSError as exc:
         click.echo(f"webmend: cannot write {output}: {exc}", err=True)
         sys.exit(EXIT_OUTPUT)
+    if host_report is not None:
+        lines = host_report.lines()
+        if lines:
+            click.echo("== per host (the pages of this run)\n" + "\n".join(lines), err=True)
     if not quiet:
         click.echo(summary.line(), err=True)
     if strict and summary.errors:
