@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from webmend.document import Change, Document
+from webmend.lexicon.bigrams import bigrams
 from webmend.lexicon.words import Lexicon, per_lexicon
 from webmend.pipeline import HostStats, Resources, Step
 from webmend.pipeline import observed as pipeline_observed
@@ -658,23 +659,52 @@ def _next_word(text: str, end: int) -> str:
 _NEXT = re.compile(r"[ \t]+([^\W\d_]+)")
 
 
+def _prev_word(text: str, start: int) -> str:
+    m = _PREV.search(text, max(0, start - 40), start)
+    return m.group(1).lower() if m else ""
+
+
+_PREV = re.compile(r"([^\W\d_]+)[ \t]+$")
+MIN_CONTEXT_EVIDENCE = 1.0  # nats: what the neighbours alone must give where the counts do not make a rule editable
+
+
+def in_context(r: LostRule, text: str, m: re.Match, pairs) -> tuple[bool, float]:
+    """Whether the common form at `m` is read as the damaged word, and the
+    log-odds of that reading: the rule's prior (the share of the form's
+    occurrences that are surplus) plus its neighbours' evidence
+    (`Bigrams.context_log_odds`). A rule the counts make editable (nearly
+    all of the form surplus) reads it wherever the odds favour the word (its
+    neighbours may veto); any other only where, besides, the neighbours
+    alone favour the word by MIN_CONTEXT_EVIDENCE (when unsure, leave it)."""
+    share = min(max(r.surplus_share, 0.01), 0.99)
+    context = pairs.context_log_odds(_prev_word(text, m.start()), _next_word(text, m.end()), r.word, r.damaged)
+    odds = math.log(share / (1 - share)) + context
+    return odds > 0 and (r.editable or context >= MIN_CONTEXT_EVIDENCE), odds
+
+
 def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) -> tuple[list[Change], list]:
     """The changes that read each damaged form as its word.
 
     A rare damaged form ('rom') is damage wherever it stands (upper-case
     'ROM' excepted). A damaged form that is a common word itself ('he' for
     'the') is damage only in lower case (the damage lowercases; 'He' is the
-    real word), and not before a word that the page shows after the real,
-    capitalised one ('He was' -> 'he was' is real). A form before a
+    real word), and, in a language with pair counts (lexicon/bigrams.py),
+    only where its neighbours make the word likelier than the form (`in_context`:
+    'in he city' -> 'the', 'he said' stays); without them, not before a word
+    that the page shows after the real, capitalised one ('He was' -> 'he was'
+    is real), and never for a rule only suspected. A form before a
     contraction's apostrophe is damage only where the word takes that
     contraction in `lex` ('hat’s' -> 'that’s'; 'he’s' is no 'the’s')."""
     changes, spans = [], []
+    pairs = bigrams(lex.lang) if lex is not None and any(r.common for r in rules) else None
     for r in rules:
-        if r.suspected:
+        if r.suspected and pairs is None:
             continue  # flagged only
         matches = word_matches(text, r.damaged)
         real_next: Counter = Counter()
-        if r.common:
+        if r.common and pairs is not None:
+            pass  # each occurrence judged by its neighbours
+        elif r.common:
             real_next = Counter(_next_word(text, m.end()) for m in matches
                                 if m.group(0)[:1].isupper() and not m.group(0).isupper())
             real_next.pop("", None)
@@ -690,11 +720,17 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
                 continue
             if m.end() < len(text) and text[m.end()] in "'’" and not _takes(r.word, text, m.end(), lex):
                 continue
+            context = ""
+            if r.common and pairs is not None:
+                read, odds = in_context(r, text, m, pairs)
+                if not read:
+                    continue
+                context = f"; its neighbours: log-odds {odds:.1f}"
             after = _cased_like(tok, r.word)
             changes.append(Change(m.start(), m.end(), after, kind="lost_letter",
                                   evidence=f"{r.damaged!r} for {r.word!r}: {r.word!r} {r.counter} times where "
                                            f"{r.expected:.0f} expected, {r.damaged!r} {r.hits} times; gain "
-                                           f"{r.gain:.0f} nats ({r.scope})"))
+                                           f"{r.gain:.0f} nats ({r.scope}){context}"))
             spans.append((0, len(after)))
     return changes, spans
 
@@ -705,22 +741,30 @@ def repair_lost_letters(doc: Document, res: Resources) -> None:
     rules = learn(doc, res)
     if not rules:
         return
+    lex = ev.page_lexicon(doc)
+    changes, spans = repair_text(doc.text, rules, lex)
+    edited = Counter(doc.text[c.start:c.end].lower() for c in changes)
+    by_context = lex is not None and bigrams(lex.lang) is not None
     for r in rules:
         doc.rules.append(ev.rule_entry(FAMILY, f"{r.damaged!r} -> {r.word!r}", r.scope, hits=r.hits,
                                        counterexamples=r.counter, expected=r.expected, gain=r.gain, evidence=r.evidence,
-                                       surplus_share=round(r.surplus_share, 2), applied=r.editable))
-        if r.suspected:
+                                       surplus_share=round(r.surplus_share, 2), applied=edited[r.damaged] > 0,
+                                       **({"by_context": edited[r.damaged]} if r.common and by_context else {})))
+        if r.common and by_context and (r.suspected or not r.editable):
+            doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} ({r.word!r} missing, "
+                             f"{r.surplus_share:.0%} of {r.damaged!r} surplus); {edited[r.damaged]} read as "
+                             f"{r.word!r} where its neighbours say so, the others left as they are")
+        elif r.suspected:
             doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} (the letter this site loses from "
                              f"other words; {r.word!r} missing, {r.surplus_share:.0%} of {r.damaged!r} surplus); "
                              f"not edited: {r.damaged!r} is a word of its own")
         elif not r.editable:
             doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} "
                              f"({r.surplus_share:.0%} of its occurrences are surplus); not edited")
-    changes, spans = repair_text(doc.text, rules, ev.page_lexicon(doc))
     if changes:
         ev.replace_tracked(doc, changes, spans)
     if doc.title:
-        tchanges, tspans = repair_text(doc.title, rules, ev.page_lexicon(doc))
+        tchanges, tspans = repair_text(doc.title, rules, lex)
         if tchanges:
             from webmend.repair.escaping import _apply_plain
 
