@@ -734,7 +734,7 @@ def _prev_word(text: str, start: int) -> str:
 
 
 _PREV = re.compile(r"([^\W\d_]+)[ \t]+$")
-MIN_CONTEXT_EVIDENCE = 1.0  # nats: what the neighbours alone must give where the counts do not make a rule editable
+MIN_UNSURE_ODDS = 1.0  # nats: the log-odds a rule the counts do not make editable needs to read a form
 
 
 def in_context(r: LostRule, text: str, m: re.Match, pairs) -> tuple[bool, float]:
@@ -743,12 +743,12 @@ def in_context(r: LostRule, text: str, m: re.Match, pairs) -> tuple[bool, float]
     occurrences that are surplus) plus its neighbours' evidence
     (`Bigrams.context_log_odds`). A rule the counts make editable (nearly
     all of the form surplus) reads it wherever the odds favour the word (its
-    neighbours may veto); any other only where, besides, the neighbours
-    alone favour the word by MIN_CONTEXT_EVIDENCE (when unsure, leave it)."""
+    neighbours may veto); any other only where the neighbours lean to the
+    word and the odds reach MIN_UNSURE_ODDS (when unsure, leave it)."""
     share = min(max(r.surplus_share, 0.01), 0.99)
     context = pairs.context_log_odds(_prev_word(text, m.start()), _next_word(text, m.end()), r.word, r.damaged)
     odds = math.log(share / (1 - share)) + context
-    return odds > 0 and (r.editable or context >= MIN_CONTEXT_EVIDENCE), odds
+    return (odds > 0 if r.editable else context > 0 and odds >= MIN_UNSURE_ODDS), odds
 
 
 def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) -> tuple[list[Change], list]:
