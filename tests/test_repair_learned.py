@@ -748,6 +748,23 @@ def test_a_name_the_dictionary_lacks_gets_its_capital_before_the_rest_of_the_nam
     assert token_errors(out.text, page) <= 0.02 * token_errors(damaged, page)
 
 
+def form_readings(clean: list[str], damaged: list[str], out: list[Document], form: str, word: str) -> dict[str, int]:
+    """Where the damage left `form`, word by word (a lost letter keeps the
+    words in step): `lost`, places that were `word`; `real`, places that were
+    `form` already; `right`, `word` read back; `wrong`, a real `form` read as `word`."""
+    tally = dict.fromkeys(("lost", "real", "right", "wrong"), 0)
+    for o, t, d in zip(out, clean, damaged):
+        words = [re.findall(r"\w+", x.lower()) for x in (t, d, o.text)]
+        assert len(set(map(len, words))) == 1
+        for was, bad, mended in zip(*words):
+            if bad == form:
+                tally["lost"] += was == word
+                tally["real"] += was == form
+                tally["right"] += was == mended == word
+                tally["wrong"] += was == form and mended == word
+    return tally
+
+
 def test_a_lost_letter_that_leaves_a_word_of_its_own_is_read_by_its_neighbours():
     """A site eats the w of 'with', 'which' and 'was': 'ith' and 'hich' are
     repaired, and prove the mechanism; 'was' becomes 'as', a word of its
@@ -759,19 +776,12 @@ def test_a_lost_letter_that_leaves_a_word_of_its_own_is_read_by_its_neighbours()
     damaged = [variant_damage(variant_damage(variant_damage(t, "", [], lost=("with", 0)), "", [], lost=("which", 0)),
                               "", [], lost=("was", 0)) for t in pool]
     out = mend_host(damaged)
-    right = wrong = lost = 0
-    for o, t, d in zip(out, pool, damaged):
+    for o, t in zip(out, pool):
         assert len(re.findall(r"\bwith\b", o.text, re.I)) == len(re.findall(r"\bwith\b", t, re.I))
-        words = [re.findall(r"\w+", x.lower()) for x in (t, d, o.text)]
-        assert len(set(map(len, words))) == 1  # a letter lost or restored leaves the words in step
-        for clean, bad, mended in zip(*words):
-            if bad == "as":
-                lost += clean == "was"
-                right += clean == mended == "was"
-                wrong += clean == "as" and mended == "was"
     flagged = [o for o in out if any("'as' may stand for 'was'" in f for f in o.flags)]
     assert len(flagged) >= 8
-    assert right >= 0.5 * lost and wrong <= 0.1 * right, (right, wrong, lost)
+    n = form_readings(pool, damaged, out, "as", "was")
+    assert n["right"] >= 0.5 * n["lost"] and n["wrong"] <= 0.1 * n["right"], n
 
 
 def test_a_real_he_stays_where_the_site_ate_the_t_of_the():
@@ -782,18 +792,9 @@ def test_a_real_he_stays_where_the_site_ate_the_t_of_the():
     decided by counts alone would, changed 52 of these 75)."""
     pool = [t for t in articles() if len(re.findall(r"\bhe\b", t)) >= 3][:10]
     damaged = [variant_damage(t, "", [], lost=("the", 0)) for t in pool]
-    right = wrong = lost = real = 0
-    for o, t, d in zip(mend_host(damaged), pool, damaged):
-        words = [re.findall(r"\w+", x.lower()) for x in (t, d, o.text)]
-        assert len(set(map(len, words))) == 1
-        for clean, bad, mended in zip(*words):
-            if bad == "he":
-                lost += clean == "the"
-                right += clean == mended == "the"
-                real += clean == "he"
-                wrong += clean == "he" and mended == "the"
-    assert real >= 30 and lost >= 100
-    assert right >= 0.9 * lost and wrong <= 0.1 * real, (right, lost, wrong, real)
+    n = form_readings(pool, damaged, mend_host(damaged), "he", "the")
+    assert n["real"] >= 30 and n["lost"] >= 100
+    assert n["right"] >= 0.9 * n["lost"] and n["wrong"] <= 0.1 * n["real"], n
 
 
 def test_a_form_that_is_no_word_abounding_on_one_page_is_damage_by_itself():
@@ -824,17 +825,9 @@ def test_a_common_form_of_a_word_the_host_never_writes_is_read_where_its_mechani
     damaged = [variant_damage(variant_damage(variant_damage(t, "", [], lost=("have", 0)), "", [], lost=("has", 0)),
                               "", [], lost=("he", 0)) for t in pool]
     out = mend_host(damaged)
-    right = wrong = lost = 0
-    for o, t, d in zip(out, pool, damaged):
-        words = [re.findall(r"\w+", x.lower()) for x in (t, d, o.text)]
-        assert len(set(map(len, words))) == 1
-        for clean, bad, mended in zip(*words):
-            if bad == "as":
-                lost += clean == "has"
-                right += clean == mended == "has"
-                wrong += clean == "as" and mended == "has"
     assert sum(any("'as' may stand for 'has'" in f for f in o.flags) for o in out) >= 8
-    assert right >= 0.5 * lost and wrong <= 0.1 * right, (right, wrong, lost)
+    n = form_readings(pool, damaged, out, "as", "has")
+    assert n["right"] >= 0.5 * n["lost"] and n["wrong"] <= 0.1 * n["right"], n
 
 
 def test_after_a_colon_the_pages_own_habit_decides_the_capital():
