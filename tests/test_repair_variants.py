@@ -21,17 +21,6 @@ HOST_PAGES = 6
 FLOOR = 0.9
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
-# Variants the learned steps did not repair when this was written (see
-# docs/benchmarks.md, "Learned-family variants"): the eaten word leaves a
-# one-letter form ('o' for 'to', 'y' for 'by') or a frequent word of another
-# language ('hat' is German, 'ut' Swedish, 'on' English on an Italian page),
-# which lost_letters did not propose. Expected to fail while below the floor;
-# they pass as soon as they are repaired.
-NOT_YET = {
-    "eat_t": "'o' for 'to' is one letter; 'hat' for 'that' is a German function word",
-    "eat_b": "'y' for 'by' is one letter; 'ut' for 'but' is a Swedish function word",
-    "eat_w": "'as' for 'was' is a word of its own: flagged, not edited",
-}
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +62,6 @@ def test_learned_variant_is_repaired_on_a_host(pool, name):
     pages, docs = host_run(most_hit(pool, name), [name], seed=100 + i)
     share, before = repaired_share(pages, docs)
     assert before >= 20, f"{name}: the variant found too little to damage"
-    if name in NOT_YET and share < FLOOR:
-        pytest.xfail(f"{name}: {NOT_YET[name]} (repaired {share:.2f})")
     assert share >= FLOOR, f"{name}: repaired {share:.3f} of {before} token errors"
 
 
