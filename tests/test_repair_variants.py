@@ -22,7 +22,6 @@ FLOOR = 0.9
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
-
 @pytest.fixture(scope="module")
 def pool(ground_truth) -> list[str]:
     """English articles long enough to show a host's damage, in a fixed shuffled order."""
