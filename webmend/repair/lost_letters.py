@@ -359,9 +359,13 @@ def same_mechanism(mechs: set[tuple[int, str]], taken, counts, tokens: int, lex:
 def suspected_form(w: str, f_w: float, d: str, f_d: float, k: int, tokens: int, scope: str) -> LostRule | None:
     """A word of the language's own that the mechanism would make of a
     missing word ('as' of 'was', 'his' of 'this', 'or' of 'for'), standing
-    well above its expected count while the word is missing altogether: the
-    page cannot tell which of its 'as' were 'was', so the rule is only
-    flagged (None when the evidence is weak).
+    above its expected count by at least half the missing word's while
+    that word is missing altogether (10+ nats of deficit: where the
+    mechanism is proven, the word's occurrences must be among the form's,
+    however noisy the form's own count): the counts cannot tell which of
+    its 'as' were 'was', so the rule is flagged, and read by the neighbours
+    where the language has word pairs (`in_context`). None when the
+    evidence is weak.
 
     >>> suspected_form("was", 6.6e-3, "as", 5.9e-3, 119, 8700, "host").surplus_share > 0.5
     True
@@ -371,7 +375,7 @@ def suspected_form(w: str, f_w: float, d: str, f_d: float, k: int, tokens: int, 
     e_w, e_d = tokens * f_w, tokens * f_d
     deficit, excess = ev.poisson_deficit(0, e_w), ev.poisson_excess(k, e_d)
     extra = k - e_d
-    if deficit < MIN_DEFICIT_COMMON or excess < MIN_EXCESS or extra < 0.5 * e_w:
+    if deficit < MIN_DEFICIT_COMMON or extra < 0.5 * e_w:
         return None
     rule = LostRule(d, w, k, 0, round(e_w, 1), round(extra * (math.log(f_w) - math.log(f_d)), 1), extra / k, scope)
     rule.evidence, rule.common, rule.suspected = round(deficit + excess, 1), True, True
