@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from webmend.document import Document
 
+_PAGE_FIELDS = ("applied", "by_context")  # what a host's rule did on one page: summed, not shown per page
 MAX_HOSTS = 100_000  # hosts the summary keeps; later ones are only counted (memory stays bounded)
 
 
@@ -57,6 +58,7 @@ class _Host:
     rules: dict = field(default_factory=dict)              # (family, rule, scope) -> the first entry seen
     rule_pages: Counter = field(default_factory=Counter)   # (family, rule, scope) -> pages that carry it
     rule_hits: Counter = field(default_factory=Counter)    # (family, rule, scope) -> hits summed over them
+    rule_read: Counter = field(default_factory=Counter)    # (family, rule, scope) -> places read by context, summed
     flags: Counter = field(default_factory=Counter)        # flag's kind (its text up to ':') -> pages
 
 
@@ -87,6 +89,8 @@ class HostReport:
             host.rule_pages[key] += 1
             if isinstance(r.get("hits"), int):
                 host.rule_hits[key] += r["hits"]
+            if isinstance(r.get("by_context"), int):
+                host.rule_read[key] += r["by_context"]
         host.flags.update({f.split(":", 1)[0] if ":" in f[:40] else f for f in doc.flags})
 
     def lines(self) -> list[str]:
@@ -105,7 +109,9 @@ class HostReport:
             for key in sorted(h.rules, key=lambda k: (k[2] != "host", -h.rule_pages[k])):
                 pages = _count(h.rule_pages[key], "page")
                 if key[2] == "host":  # learned from the host's pooled pages: the same evidence on each
-                    out.append(f"  rule [{key[0]}] {key[1]}: {_evidence(h.rules[key])} (on {pages})")
+                    pooled = {k: v for k, v in h.rules[key].items() if k not in _PAGE_FIELDS}
+                    read = f", {h.rule_read[key]} read by their neighbours" if key in h.rule_read else ""
+                    out.append(f"  rule [{key[0]}] {key[1]}: {_evidence(pooled)} (on {pages}{read})")
                 else:  # each page's own evidence
                     hits = f", {_count(h.rule_hits[key], 'hit')} in all" if key in h.rule_hits else ""
                     out.append(f"  rule [{key[0]}] {key[1]}: scope={key[2]}, learned on {pages}{hits}")
