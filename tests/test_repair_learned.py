@@ -830,6 +830,31 @@ def test_a_common_form_of_a_word_the_host_never_writes_is_read_where_its_mechani
     assert n["right"] >= 0.5 * n["lost"] and n["wrong"] <= 0.1 * n["right"], n
 
 
+def test_a_sites_voice_is_no_lost_letter(tmp_path):
+    """A site that writes 'our' page after page and never 'your' (a charity's
+    reports, its pages only mechanically damaged, in our variant corpus):
+    'our' abounds where 'your' is missing, but no rule that edits loses the
+    y anywhere on the host, so the surplus is the site's voice: flagged,
+    never read as 'your' (it was, 18 times, before)."""
+    import damage_variants
+
+    damage_variants.write_corpus(json.loads(TRUTH.read_text(encoding="utf-8")), tmp_path, seed=101)
+    hosts: dict[str, list[str]] = {}
+    for line in (tmp_path / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+        page = json.loads(line)
+        hosts.setdefault(page["url"].split("/")[2], []).append(page["text"])
+    voiced = [texts for texts in hosts.values()
+              if sum(len(re.findall(r"\bour\b", t)) for t in texts) >= 20
+              and not any(re.search(r"\byour\b", t, re.I) for t in texts)]
+    assert voiced
+    flagged = 0
+    for texts in voiced:
+        for doc in mend_host(texts, host="voice.example"):
+            assert not [e for e in doc.edits if e.kind == "lost_letter"], doc.edits
+            flagged += any("'our' may stand for 'your'" in f for f in doc.flags)
+    assert flagged >= 2
+
+
 def test_after_a_colon_the_pages_own_habit_decides_the_capital():
     """A filter glued and lower-cased every 'the' (and 'The'): after a colon,
     a page that writes its other common words capitalised there ('right: It

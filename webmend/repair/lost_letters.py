@@ -19,6 +19,7 @@ flagged. Upper-case occurrences (ROM) are never edited.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -62,6 +63,9 @@ class LostRule:
     evidence: float = 0.0
     common: bool = False  # the damaged form is a common word in its own right
     suspected: bool = False  # inferred from the mechanism alone, its form a common word: flagged, never edited
+    # the letter it loses is lost where another rule of its page or host edits (a mechanism):
+    # a common form it cannot edit by counts is then read by its neighbours
+    proven: bool = False
 
     @property
     def editable(self) -> bool:
@@ -224,12 +228,14 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
     # on its pages, the letter lost where the host's edited rules lose theirs
     # ('as' for 'has' beside 'ave' for 'have'): suspected (flagged; read by
     # its neighbours where the language has word pairs).
-    proven = {lost_at(r.word, r.damaged) for r in rules.values() if r.editable}
+    proven = mechanisms(rules.values(), common=True)
     for rule in sorted(suspects, key=lambda r: -r.evidence):
         if lost_at(rule.word, rule.damaged) in proven:
             rules.setdefault(rule.word, rule)
     for rule in same_mechanism(mechanisms(rules.values()), rules, counts, tokens, lex, scope, spread):
         rules.setdefault(rule.word, rule)
+    for r in rules.values():
+        r.proven = r.suspected or bool(_lost_elsewhere(r, rules.values()))
     by_form: dict[str, LostRule] = {}
     for r in rules.values():
         if r.damaged not in by_form or r.gain > by_form[r.damaged].gain:
@@ -302,9 +308,17 @@ def lost_at(word: str, damaged: str) -> tuple[int, str]:
     return i, word[i]
 
 
-def mechanisms(rules) -> set[tuple[int, str]]:
-    """The letters lost, and where, that rules able to edit establish."""
-    return {lost_at(r.word, r.damaged) for r in rules if r.editable and not r.common}
+def _lost_elsewhere(rule: LostRule, rules) -> set[tuple[int, str]]:
+    """The letter `rule` loses, where rules other than it, able to edit, lose
+    theirs too (none: the rule has no mechanism besides its own counts)."""
+    mine = lost_at(rule.word, rule.damaged)
+    return {mine} & mechanisms([r for r in rules if r is not rule], common=True)
+
+
+def mechanisms(rules, common: bool = False) -> set[tuple[int, str]]:
+    """The letters lost, and where, that rules able to edit establish (with
+    `common`, also those whose damaged form is a common word)."""
+    return {lost_at(r.word, r.damaged) for r in rules if r.editable and (common or not r.common)}
 
 
 def same_mechanism(mechs: set[tuple[int, str]], taken, counts, tokens: int, lex: Lexicon, scope: str,
@@ -623,6 +637,9 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
         # the host's evidence outweighs a page's own too weak to edit with (a common form, part surplus)
         firm = {r.damaged for r in pooled if r.editable}
         rules = [r for r in rules if r.editable or r.damaged not in firm]
+        # the host proves the letter lost where the page alone cannot
+        proven = {(r.damaged, r.word) for r in pooled if r.proven}
+        rules = [dataclasses.replace(r, proven=True) if (r.damaged, r.word) in proven else r for r in rules]
         have = {r.damaged for r in rules}
         rules += [r for r in pooled if r.damaged not in have and _occurs(doc.text, r.damaged)]
         mechs = mechanisms(pooled)
@@ -776,7 +793,8 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
         matches = word_matches(text, r.damaged)
         real_next: Counter = Counter()
         if r.common and pairs is not None:
-            pass  # each occurrence judged by its neighbours
+            if not r.editable and not r.proven:
+                continue  # flagged only: the form's surplus may be the site's voice ('our' beside no 'your')
         elif r.common:
             real_next = Counter(_next_word(text, m.end()) for m in matches
                                 if m.group(0)[:1].isupper() and not m.group(0).isupper())
