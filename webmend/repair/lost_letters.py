@@ -176,6 +176,7 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
     min_freq = max(MIN_EXPECTED / tokens, 10 ** (MIN_WORD_ZIPF - 9))
     rules: dict[str, LostRule] = {}
     suspects: list[LostRule] = []
+    unproven: list[LostRule] = []
     get = counts.get
     words = frequent_words(lex)
     for i in _words_with_forms(counts, _words_short_of(lex)):
@@ -207,8 +208,9 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
                 continue
             if k_w > 0.25 * (k_w + extra):   # w mostly intact: not lost "everywhere"
                 continue
-            if common and (deficit < MIN_DEFICIT_COMMON or extra > 3 * missing + 3):
+            if common and extra > 3 * missing + 3:
                 continue  # a common word's surplus may be the page's topic or voice ('our')
+            weak = common and deficit < MIN_DEFICIT_COMMON  # ...so its word must be missing beyond doubt, unless proven
             if deficit + excess < MIN_EVIDENCE or foreign_text(d, lex.lang, get, extra):
                 continue
             if spread is not None and not spread(d, f_w):
@@ -220,10 +222,18 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
             # one damaged form per word: a rare form explains a deficit better
             # than a common word that happens to abound ('tis', not 'his', for 'this')
             rank = (not rule.common, rule.evidence)
-            if w not in rules or rank > (not rules[w].common, rules[w].evidence):
+            if weak:
+                unproven.append(rule)
+            elif w not in rules or rank > (not rules[w].common, rules[w].evidence):
                 rules[w] = rule
     for rule in abounding_forms(counts, tokens, lex, scope, rules, spread):
         rules.setdefault(rule.word, rule)
+    # A common form whose word is missing with less certainty ('y' for 'by'
+    # where one 'by' is left) is taken where another rule that edits loses
+    # the same letter at the same place ('ut' for 'but').
+    for rule in sorted(unproven, key=lambda r: -r.evidence):
+        if lost_at(rule.word, rule.damaged) in mechanisms(rules.values(), common=True):
+            rules.setdefault(rule.word, rule)
     # A host that never writes w, and writes a common form of it in surplus
     # on its pages, the letter lost where the host's edited rules lose theirs
     # ('as' for 'has' beside 'ave' for 'have'): suspected (flagged; read by
