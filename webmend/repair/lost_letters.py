@@ -14,8 +14,12 @@ A rule `d -> w` (w with one letter deleted gives d) is proposed when
 and accepted when both pieces of evidence are strong. The gain reported is
 the page's unigram log-likelihood improvement from reading d as w. When d is
 itself a common word (so that only part of its occurrences can be damage),
-the rule edits only if nearly all of them are surplus; otherwise it is
-flagged. Upper-case occurrences (ROM) are never edited.
+the rule edits only if nearly all of them are surplus, and otherwise is
+flagged; in a language with word-pair counts (English, lexicon/bigrams.py)
+each occurrence is then read by its neighbours (`in_context`). A form that
+is no word and abounds is damage by itself (`abounding_forms`); a rule that
+edits proves its lost letter for the others (`mechanisms`). Upper-case
+occurrences (ROM) are never edited.
 """
 from __future__ import annotations
 
@@ -62,7 +66,7 @@ class LostRule:
     scope: str
     evidence: float = 0.0
     common: bool = False  # the damaged form is a common word in its own right
-    suspected: bool = False  # inferred from the mechanism alone, its form a common word: flagged, never edited
+    suspected: bool = False  # inferred from the mechanism alone, its form a common word: flagged (read by context)
     # the letter it loses is lost where another rule of its page or host edits (a mechanism):
     # a common form it cannot edit by counts is then read by its neighbours
     proven: bool = False
@@ -228,18 +232,13 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
                 rules[w] = rule
     for rule in abounding_forms(counts, tokens, lex, scope, rules, spread):
         rules.setdefault(rule.word, rule)
-    # A common form whose word is missing with less certainty ('y' for 'by'
-    # where one 'by' is left) is taken where another rule that edits loses
-    # the same letter at the same place ('ut' for 'but').
-    for rule in sorted(unproven, key=lambda r: -r.evidence):
-        if lost_at(rule.word, rule.damaged) in mechanisms(rules.values(), common=True):
-            rules.setdefault(rule.word, rule)
-    # A host that never writes w, and writes a common form of it in surplus
-    # on its pages, the letter lost where the host's edited rules lose theirs
-    # ('as' for 'has' beside 'ave' for 'have'): suspected (flagged; read by
-    # its neighbours where the language has word pairs).
+    # Where another rule that edits loses the same letter at the same place,
+    # a common form is taken on less evidence: its word missing with less
+    # certainty ('y' for 'by' where one 'by' is left, beside 'ut' for 'but');
+    # or, on a host that never writes the word, suspected (flagged; read by its
+    # neighbours where the language has word pairs: 'as' for 'has' beside 'ave').
     proven = mechanisms(rules.values(), common=True)
-    for rule in sorted(suspects, key=lambda r: -r.evidence):
+    for rule in sorted(unproven, key=lambda r: -r.evidence) + sorted(suspects, key=lambda r: -r.evidence):
         if lost_at(rule.word, rule.damaged) in proven:
             rules.setdefault(rule.word, rule)
     for rule in same_mechanism(mechanisms(rules.values()), rules, counts, tokens, lex, scope, spread):
