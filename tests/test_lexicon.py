@@ -58,3 +58,27 @@ def test_spelling_tables_of_a_few_languages_stay_loaded_and_a_big_one_is_bounded
     spelling.table("el")
     assert spelling.held_stems() <= spelling.MAX_TABLE_STEMS
     assert "el" in spelling._HELD and "en" not in spelling._HELD
+
+
+def test_a_language_is_never_judged_by_another_languages_words(caplog, ground_truth):
+    """wordfreq answers a language it lacks with its nearest match: Uzbek,
+    Kazakh and Belarusian with Russian. A page judged by another language's
+    words would miss that language's commonest words everywhere. Only a
+    variant of the same language stands in ('no' -> 'nb'). A Korean page
+    mis-decoded as Windows-1251 reads as Cyrillic to the language guesser
+    (Uzbek) until its mojibake is repaired: no Russian list is read for it."""
+    import logging
+
+    import damage_variants
+    from webmend.pipeline import mend
+
+    assert lexicon("uz") is None and lexicon("kk") is None and lexicon("be") is None
+    assert lexicon("no") is not None and lexicon("no").zipf("og") > 6  # Bokmål's list
+    korean = [t for _, t in damage_variants.clean_articles(ground_truth)
+              if sum(0xAC00 <= ord(c) <= 0xD7A3 for c in t) > 200]
+    assert korean
+    with caplog.at_level(logging.WARNING):
+        for text in korean:
+            doc = mend(text=damage_variants.damage_one(text, ["mojibake_cp1251"], 1)[0])
+            assert doc.language == "ko" and any(e.kind == "mojibake" for e in doc.edits)
+    assert not [r for r in caplog.records if "nearest match" in r.getMessage()]

@@ -139,11 +139,40 @@ def held_words() -> int:
     return sum(len(lex._freqs) for lex in _HELD.values() if lex is not None)
 
 
+SAME_LANGUAGE_DISTANCE = 10  # langcodes' distance within one language ('no' -> 'nb' 1, 'hr' -> 'sh' 9)
+
+
+@functools.lru_cache(maxsize=None)
+def wordfreq_language(lang: str) -> str | None:
+    """The language of wordfreq's that is `lang`: itself, or a variant of
+    the same language ('no' -> 'nb', 'sr' and 'hr' -> 'sh', 'tl' -> 'fil');
+    None for any other. wordfreq itself would answer Uzbek, Kazakh or
+    Belarusian with Russian, another language's words: a page judged by
+    them would show Russian's commonest words missing everywhere.
+
+    >>> [wordfreq_language(x) for x in ("en", "no", "hr", "tl", "uz", "kk", "be", "xx")]
+    ['en', 'nb', 'sh', 'fil', None, None, None, None]
+    """
+    import langcodes
+    import wordfreq
+
+    available = sorted(wordfreq.available_languages(wordlist="best"))
+    if lang in available:
+        return lang
+    try:
+        return langcodes.closest_supported_match(lang, available, max_distance=SAME_LANGUAGE_DISTANCE)
+    except (ValueError, LookupError):  # not a language tag
+        return None
+
+
 def _frequencies(lang: str) -> dict[str, float]:
     import wordfreq
 
+    code = wordfreq_language(lang)
+    if code is None:
+        return {}
     try:
-        return wordfreq.get_frequency_dict(lang, wordlist="best")
+        return wordfreq.get_frequency_dict(code, wordlist="best")
     except LookupError:
         return {}
     finally:  # wordfreq keeps every list it read: ours is to be the only copy
@@ -167,8 +196,11 @@ def commonest(lang: str, min_zipf: float) -> frozenset[str]:
         return frozenset(w for w in lex.top(1000) if lex.zipf(w) >= min_zipf)
     import wordfreq
 
+    code = wordfreq_language(lang)
+    if code is None:
+        return frozenset()
     try:
-        buckets = wordfreq.get_frequency_list(lang, wordlist="best")
+        buckets = wordfreq.get_frequency_list(code, wordlist="best")
     except LookupError:
         return frozenset()
     finally:
