@@ -850,10 +850,11 @@ def repair_lost_letters(doc: Document, res: Resources) -> None:
                                        counterexamples=r.counter, expected=r.expected, gain=r.gain, evidence=r.evidence,
                                        surplus_share=round(r.surplus_share, 2), applied=edited[r.damaged] > 0,
                                        **({"by_context": edited[r.damaged]} if r.common and by_context else {})))
-        if r.common and by_context and (r.suspected or not r.editable):
-            doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} ({r.word!r} missing, "
-                             f"{r.surplus_share:.0%} of {r.damaged!r} surplus); {edited[r.damaged]} read as "
-                             f"{r.word!r} where its neighbours say so, the others left as they are")
+        if r.common and by_context and not r.editable and r.proven:
+            doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} ({r.word!r} {r.counter} times "
+                             f"where {r.expected:.0f} expected, {r.surplus_share:.0%} of {r.damaged!r} surplus); "
+                             f"{edited[r.damaged]} read as {r.word!r} where its neighbours say so, the others left "
+                             f"as they are")
         elif r.suspected:
             doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} (the letter this site loses from "
                              f"other words; {r.word!r} missing, {r.surplus_share:.0%} of {r.damaged!r} surplus); "
