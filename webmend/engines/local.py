@@ -34,7 +34,8 @@ from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES
 from webmend.io.remote import Source
 from webmend.engines.host_store import HostCensus
 from webmend.engines.spill import Spill
-from webmend.pipeline import HostStats, Options, Resources, mend_page, mend_prepared, observe_prepared, prepare
+from webmend.pipeline import (HostStats, Options, Resources, mend_page, mend_prepared, observe, observe_prepared,
+                              prepare)
 
 IN_FLIGHT_PER_WORKER = 16
 
@@ -124,7 +125,7 @@ def _task(fn: Callable, token: str, hosts_file: str | None, bare: Resources, ite
 def _observe_with(res: Resources, item: tuple[Position, Document]) -> tuple[Position, str, HostStats]:
     pos, doc = item
     stats = HostStats()
-    observe_prepared(prepare(doc, res.options), stats, res.options)
+    observe(doc, stats, res.options)
     return pos, doc.host_key, stats
 
 
