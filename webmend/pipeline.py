@@ -364,13 +364,11 @@ def mend_alone(doc: Document, options: Options) -> Document:
     (`collect_host_stats` then `run_steps`), for one preparation instead of two."""
     import copy
 
-    steps = active_steps(options)
-    run_steps(doc, Resources(options=options), [s for s in steps if s.prepare])
+    prepare(doc, options)
     hosts = {}
     if not doc.error:
-        stats = hosts[doc.host_key] = HostStats()
-        _observe_prepared(copy.deepcopy(doc), stats, steps)
-    return run_steps(doc, Resources(options=options, hosts=hosts), [s for s in steps if not s.prepare])
+        observe_prepared(copy.deepcopy(doc), hosts.setdefault(doc.host_key, HostStats()), options)
+    return mend_prepared(doc, Resources(options=options, hosts=hosts))
 
 
 def collect_host_stats(docs: Iterable[Document], options: Options = Options()) -> dict[str, HostStats]:
