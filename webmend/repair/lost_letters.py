@@ -844,7 +844,7 @@ def repair_lost_letters(doc: Document, res: Resources) -> None:
     lex = ev.page_lexicon(doc)
     changes, spans = repair_text(doc.text, rules, lex)
     edited = Counter(doc.text[c.start:c.end].lower() for c in changes)
-    by_context = lex is not None and bigrams(lex.lang) is not None
+    by_context = lex is not None and any(r.common for r in rules) and bigrams(lex.lang) is not None
     for r in rules:
         doc.rules.append(ev.rule_entry(FAMILY, f"{r.damaged!r} -> {r.word!r}", r.scope, hits=r.hits,
                                        counterexamples=r.counter, expected=r.expected, gain=r.gain, evidence=r.evidence,
