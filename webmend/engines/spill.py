@@ -38,7 +38,6 @@ class Spill:
         self.path = path
         self._out: BinaryIO | None = open(path, "wb")
         self.pages = 0
-        self.bytes = 0
         self.failed: str | None = None  # why writing stopped (a full disk): later pages are prepared again
 
     def write(self, pos: Position, blob: bytes) -> None:
@@ -51,7 +50,6 @@ class Spill:
             self._close_output()
             return
         self.pages += 1
-        self.bytes += len(blob)
 
     def _close_output(self) -> None:
         try:

@@ -57,17 +57,20 @@ class Bigrams:
         0.0
         """
         out = 0.0
-        if prev:
-            cw, cd = self.count(prev, w), self.count(prev, d)
-            if cw is not None or cd is not None:  # P(x | prev) / P(x), with x standing to the right
-                out += (math.log(cw if cw is not None else self._floor(prev, w)) - math.log(self.left.get(w, 1))
-                        - math.log(cd if cd is not None else self._floor(prev, d)) + math.log(self.left.get(d, 1)))
-        if nxt:
-            cw, cd = self.count(w, nxt), self.count(d, nxt)
-            if cw is not None or cd is not None:  # P(next | x)
-                out += (math.log(cw if cw is not None else self._floor(w, nxt)) - math.log(self.right.get(w, 1))
-                        - math.log(cd if cd is not None else self._floor(d, nxt)) + math.log(self.right.get(d, 1)))
+        if prev:  # P(x | prev) / P(x), with x standing to the right
+            out += self._side((prev, w), (prev, d), self.left.get(w, 1), self.left.get(d, 1))
+        if nxt:  # P(next | x)
+            out += self._side((w, nxt), (d, nxt), self.right.get(w, 1), self.right.get(d, 1))
         return out
+
+    def _side(self, pair_w: tuple[str, str], pair_d: tuple[str, str], norm_w: int, norm_d: int) -> float:
+        """log (pair_w / norm_w) - log (pair_d / norm_d), a missing pair at its
+        floor; 0 when both pairs are missing (nothing known on that side)."""
+        cw, cd = self.count(*pair_w), self.count(*pair_d)
+        if cw is None and cd is None:
+            return 0.0
+        return (math.log(cw if cw is not None else self._floor(*pair_w)) - math.log(norm_w)
+                - math.log(cd if cd is not None else self._floor(*pair_d)) + math.log(norm_d))
 
 
 @functools.lru_cache(maxsize=None)
