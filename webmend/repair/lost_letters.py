@@ -381,26 +381,32 @@ def same_mechanism(mechs: set[tuple[int, str]], taken, counts, tokens: int, lex:
 
 def suspected_form(w: str, f_w: float, d: str, f_d: float, k: int, tokens: int, scope: str) -> LostRule | None:
     """A word of the language's own that the mechanism would make of a
-    missing word ('as' of 'was', 'his' of 'this', 'or' of 'for'), standing
-    above its expected count by at least half the missing word's while
-    that word is missing altogether (10+ nats of deficit: where the
+    missing word ('as' of 'was', 'his' of 'this', 'or' of 'for'), while that
+    word is missing altogether (MIN_DEFICIT nats at least: where the
     mechanism is proven, the word's occurrences must be among the form's,
-    however noisy the form's own count): the counts cannot tell which of
-    its 'as' were 'was', so the rule is flagged, and read by the neighbours
-    where the language has word pairs (`in_context`). None when the
-    evidence is weak.
+    however noisy the form's own count, and however far below its
+    expected count the site writes the form itself). The counts cannot tell
+    which of its 'as' were 'was', so the rule is flagged, and read by the
+    neighbours where the language has word pairs (`in_context`), from a
+    prior share of damage of its surplus share or, if more, of the share
+    the two words' expected counts give (e_w / (e_w + e_d): a site that
+    writes 'as' less than most still had its 'was' turned into it). None
+    when the word is not missing beyond chance.
 
-    >>> suspected_form("was", 6.6e-3, "as", 5.9e-3, 119, 8700, "host").surplus_share > 0.5
-    True
-    >>> suspected_form("was", 6.6e-3, "as", 5.9e-3, 60, 8700, "host") is None
+    >>> round(suspected_form("was", 6.6e-3, "as", 5.9e-3, 119, 8700, "host").surplus_share, 2)
+    0.57
+    >>> round(suspected_form("was", 6.6e-3, "as", 5.9e-3, 60, 8700, "host").surplus_share, 2)
+    0.53
+    >>> suspected_form("was", 6.6e-3, "as", 5.9e-3, 3, 300, "page") is None  # 'was' expected 2
     True
     """
     e_w, e_d = tokens * f_w, tokens * f_d
     deficit, excess = ev.poisson_deficit(0, e_w), ev.poisson_excess(k, e_d)
     extra = k - e_d
-    if deficit < MIN_DEFICIT_COMMON or extra < 0.5 * e_w:
+    if deficit < MIN_DEFICIT:
         return None
-    rule = LostRule(d, w, k, 0, round(e_w, 1), round(extra * (math.log(f_w) - math.log(f_d)), 1), extra / k, scope)
+    share = max(extra / k, e_w / (e_w + e_d))
+    rule = LostRule(d, w, k, 0, round(e_w, 1), round(max(extra, 0.0) * (math.log(f_w) - math.log(f_d)), 1), share, scope)
     rule.evidence, rule.common, rule.suspected = round(deficit + excess, 1), True, True
     return rule
 
@@ -850,14 +856,16 @@ def repair_lost_letters(doc: Document, res: Resources) -> None:
                                        counterexamples=r.counter, expected=r.expected, gain=r.gain, evidence=r.evidence,
                                        surplus_share=round(r.surplus_share, 2), applied=edited[r.damaged] > 0,
                                        **({"by_context": edited[r.damaged]} if r.common and by_context else {})))
+        share = f"{r.surplus_share:.0%} of {r.damaged!r} " + ("damaged, by the two words' counts" if r.suspected
+                                                               else "surplus")
         if r.common and by_context and not r.editable and r.proven:
             doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} ({r.word!r} {r.counter} times "
-                             f"where {r.expected:.0f} expected, {r.surplus_share:.0%} of {r.damaged!r} surplus); "
+                             f"where {r.expected:.0f} expected, {share}); "
                              f"{edited[r.damaged]} read as {r.word!r} where its neighbours say so, the others left "
                              f"as they are")
         elif r.suspected:
             doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} (the letter this site loses from "
-                             f"other words; {r.word!r} missing, {r.surplus_share:.0%} of {r.damaged!r} surplus); "
+                             f"other words; {r.word!r} missing, {share}); "
                              f"not edited: {r.damaged!r} is a word of its own")
         elif not r.editable:
             doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} "
