@@ -830,6 +830,27 @@ def test_a_common_form_of_a_word_the_host_never_writes_is_read_where_its_mechani
     assert n["right"] >= 0.5 * n["lost"] and n["wrong"] <= 0.1 * n["right"], n
 
 
+def test_a_handle_glued_to_the_filters_symbol_is_no_key():
+    """A site whose filter writes '@' in place of the space before 'union',
+    'order', 'group' and 'by', with pages that name accounts ('(@NGRSenate)'
+    twice, '@MattBevin', '(@PFF_Browns)'): the handles' starts glue to '@' in
+    several places, but a filter's keys are words, and 'ng', 'ma' or 'pf'
+    start none that is glued here. The filter's damage is undone, every
+    handle stays (before, '(@NGRSenate)' became '( NGRSenate)')."""
+    truth = json.loads(TRUTH.read_text(encoding="utf-8"))
+    handles = [v["articleBody"].strip() for k, v in sorted(truth.items())
+               if len(re.findall(r"(?<![\w@])@[A-Za-z]\w+", v["articleBody"])) >= 2
+               and len(v["articleBody"].split()) < 1000]
+    assert len(handles) >= 3
+    pool = handles + [t for t in articles() if "@" not in t][:8]
+    damaged = [variant_damage(t, "@", ["union", "order", "group", "by"]) for t in pool]
+    out = mend_host(damaged)
+    for o, t in zip(out, pool):
+        assert re.findall(r"@\w+", o.text) == re.findall(r"@\w+", t)
+        assert not re.search(r"@(?:union|order|group|by)", o.text, re.I)
+    assert sum("@" in d and "@" not in t for d, t in zip(damaged, pool)) >= 5
+
+
 def test_a_missing_word_is_read_in_its_form_on_a_site_that_writes_the_form_less_than_most():
     """A site eats the w of 'with', 'which' and 'was', on pages that write
     'as' and 'was' less than English does on average: 'as' then stands

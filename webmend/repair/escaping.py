@@ -83,6 +83,7 @@ class Key:
     counter: int = 0
     expected: float = 0.0
     gain: float = 0.0
+    known: bool = False  # one of its glued words is a word of the language (a filter's key is)
 
     @property
     def name(self) -> str:
@@ -429,11 +430,13 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
     if not viable:
         return rules, rejected
     count_space = _prefix_counter(evid.space, {w[:2] for items in viable.values() for w, _, _ in items})
+    lexes = tuple(x for x in (lex, *known_by) if x is not None)
     for (unit, mode), items in viable.items():
         total = sum(n for _, _, n in items)
         g = min(max(total / evid.tokens, 1e-4), 0.5)
         keys: dict[tuple[str, bool], Key] = {}
         for word, left, n in items:
+            known = not lexes or any(x.is_word(word, 1.5) for x in lexes)
             for k in range(2, len(word) + 1):  # a one-letter key never covers a word
                 for whole in ((False, True) if k == len(word) else (False,)):
                     key = keys.get((word[:k], whole))
@@ -441,6 +444,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
                         key = keys[(word[:k], whole)] = Key(unit, mode, word[:k], whole)
                     key.hits += n
                     key.contexts.add(left)
+                    key.known |= known
         for key in keys.values():
             key.counter = count_space(key.prefix, key.whole)
             h, c = key.hits, key.counter
@@ -457,7 +461,8 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
             for k in range(2, len(word) + 1):
                 for whole in ((False, True) if k == len(word) else (False,)):
                     key = keys[(word[:k], whole)]
-                    if key.hits < MIN_KEY_HITS or key.counter > MAX_COUNTER * key.hits or key.gain <= 0:
+                    if (key.hits < MIN_KEY_HITS or key.counter > MAX_COUNTER * key.hits or key.gain <= 0
+                            or not key.known):  # a handle's start ('@NGRSenate'), not a filter's word
                         continue
                     if best is None or key.gain > best.gain:
                         best = key
@@ -470,7 +475,6 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         counter = sum(k.counter for k in used)
         anchor = any((ev.poisson_deficit(k.counter, k.expected) >= MIN_ANCHOR_DEFICIT and len(k.contexts) >= MIN_CONTEXTS)
                      or (len(k.contexts) >= MIN_ANCHOR_CONTEXTS and k.hits >= 2 * MIN_ANCHOR_CONTEXTS) for k in used)
-        lexes = tuple(x for x in (lex, *known_by) if x is not None)
         anchor = anchor or word_list_anchor(unit, mode, items, chosen, evid, lexes)
         known = (sum(n for w, _, n in items if w in chosen and any(x.is_word(w, 1.5) for x in lexes)) / max(hits, 1)
                  if lexes else 1.0)
