@@ -295,9 +295,10 @@ def test_crawled_pages_pooled_by_host_come_back_unchanged():
             r = json.loads(line)
             hosts[Document(id="h", url=r["url"]).host].append(r["text"])
     assert any(len(texts) > 1 for texts in hosts.values())
-    changed = [(host, e.before, e.after) for host, texts in hosts.items()
-               for d in mend_host(texts, host) for e in d.edits if e.kind in KINDS]
-    assert changed == []
+    mended = [(host, d) for host, texts in hosts.items() for d in mend_host(texts, host)]
+    assert [(host, e.before, e.after) for host, d in mended for e in d.edits if e.kind in KINDS] == []
+    # nor suspected: an 'e' counted out of 'i.e.' and 'e-commerce' proves no lost letter ('an' for 'man')
+    assert [(host, f) for host, d in mended for f in d.flags if f.startswith(("lost_letters", "escaping"))] == []
 
 
 LEGIT = [
@@ -828,6 +829,36 @@ def test_a_common_form_of_a_word_the_host_never_writes_is_read_where_its_mechani
     assert sum(any("'as' may stand for 'has'" in f for f in o.flags) for o in out) >= 8
     n = form_readings(pool, damaged, out, "as", "has")
     assert n["right"] >= 0.5 * n["lost"] and n["wrong"] <= 0.1 * n["right"], n
+
+
+def magic_quotes(text: str) -> str:
+    """PHP's magic quotes: a backslash before every quote and backslash."""
+    return re.sub(r"([\\'\"])", r"\\\1", text)
+
+
+def test_a_backslash_and_quote_standing_for_a_space_is_one_symbol():
+    """A site whose filter writes \\' in place of the space before 'and',
+    'or' and 'where' ('workers\\'and peasants'), half its pages also
+    magic-quoted ('It\\'s', '\\"word\\"'). The two characters are one
+    symbol: the filter's rule is learned as for any other; the magic quotes
+    are undone everywhere else ("it's" is a word with its apostrophe: no
+    site), and never where the rule reads the symbol as a space (before,
+    'workers'and' on the magic-quoted pages, 'workers\\'and' on the others)."""
+    from webmend.pipeline import mend_all
+
+    pool = [t for t in articles() if "\\" not in t and len(re.findall(r"\b(?:and|or)\b", t)) >= 5][:10]
+    damaged = [variant_damage(magic_quotes(t) if i % 2 else t, "\\'", ["and", "or", "where"])
+               for i, t in enumerate(pool)]
+    assert sum('\\"' in d for d in damaged) >= 3  # magic-quoted pages
+    # the whole job: magic quotes are undone by an encoding step, before the learned ones
+    out = list(mend_all([Document(id=f"p{i}", url=f"https://site.example/{i}", source=d) for i, d in enumerate(damaged)]))
+    assert len(out) == len(pool) == 10
+    for o, t in zip(out, pool):
+        assert "\\" not in o.text
+        assert not re.search(r"\w'(?:and|or|where)\b", o.text, re.I)
+        assert o.text.count("'") == t.count("'") - len(re.findall(r"\w'(?:and|or|where)\b", t, re.I))
+    assert sum(token_errors(o.text, t) for o, t in zip(out, pool)) <= 0.05 * sum(
+        token_errors(d, t) for d, t in zip(damaged, pool))
 
 
 def test_a_handle_glued_to_the_filters_symbol_is_no_key():

@@ -25,7 +25,7 @@ import unicodedata
 from webmend.document import Change, Document
 from webmend.lexicon.words import lexicon
 from webmend.pipeline import Step
-from webmend.repair import apply_page_rule
+from webmend.repair.escaping import quote_symbol_runs
 
 # ---------------------------------------------------------------- slash quotes
 
@@ -44,8 +44,11 @@ def strip_slashes(run: str, rounds: int) -> str:
     return run
 
 
-def find_slash_quotes(text: str) -> tuple[list[Change], dict | None]:
-    """Changes undoing magic quotes, when the page shows them consistently.
+def find_slash_quotes(text: str, skip: frozenset[int] = frozenset()) -> tuple[list[Change], dict | None]:
+    """Changes undoing magic quotes, when the page shows them consistently;
+    the runs starting at `skip` are no escaped quotes (a filter's symbol
+    standing for a space, `escaping.quote_symbol_runs`): neither evidence
+    nor undone.
 
     >>> ch, rule = find_slash_quotes('It\\\\\\'s a \\\\"test\\\\" of C:\\\\\\\\dir and workers\\\\and')
     >>> [c.after for c in ch], rule["rounds"]
@@ -57,7 +60,7 @@ def find_slash_quotes(text: str) -> tuple[list[Change], dict | None]:
     """
     if "\\" not in text:
         return [], None
-    runs = list(_QUOTE_RUN.finditer(text))
+    runs = [m for m in _QUOTE_RUN.finditer(text) if m.start() not in skip]
     # a quote after 2**k - 1 backslashes is what k rounds of escaping make; other counts are no evidence
     quoted = [m for m in runs if m.group()[-1] in "'\"" and (len(m.group()) & (len(m.group()) - 1)) == 0]
     if not quoted:
@@ -81,7 +84,17 @@ def find_slash_quotes(text: str) -> tuple[list[Change], dict | None]:
     return changes, rule
 
 
-repair_slash_quotes = apply_page_rule(find_slash_quotes)
+def repair_slash_quotes(doc: Document, res) -> None:
+    """Undo magic quotes (`find_slash_quotes`), except where a learned
+    escaping rule reads a backslash and a quote as a symbol standing for a
+    space ('workers\\'and peasants' on a site that writes \\' for it)."""
+    if "\\" not in doc.text:
+        return
+    changes, rule = find_slash_quotes(doc.text, quote_symbol_runs(doc, res))
+    if changes:
+        doc.replace(changes)
+        if rule:
+            doc.rules.append(rule)
 
 
 # ---------------------------------------------------------------- literal escapes

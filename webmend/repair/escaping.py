@@ -45,7 +45,9 @@ FAMILY = "escaping"
 # outside code, entities and URLs (which the sites leave out).
 _SYMBOL_CHAR = r"[^\w\s\-'’‘`.,:?\"“”„«»‹›()\[\]{}…–—‐‑]"
 SYMBOL = rf"(?:%[0-9A-Fa-f]{{2}}|_|{_SYMBOL_CHAR})"
-SITE_RE = re.compile(rf"(?P<sym>{SYMBOL}{{1,8}})(?P<word>[^\W\d_]+)")
+QUOTES = "'\""              # a quote may end a symbol run: '\\'' is one symbol of two characters
+_CLOSING = ".,;:!?)]}”’»—–"  # marks a space may follow: a quote symbol may stand for that space
+SITE_RE = re.compile(rf"(?P<sym>{SYMBOL}{{1,8}}['\"]?)(?P<word>[^\W\d_]+)")
 URLISH = re.compile(r"://|^www\.|^[A-Za-z]:[\\/]|@\w+\.\w|\.(?:[a-z]{2,6})[/\\?#]|^~?[/\\][^/\\\s]*[/\\]|\.[^\W_]\w{0,4}$", re.I)
 CONTEXT = 80             # characters looked at around a site for its chunk
 EPS = 0.05               # share of key words a consistent filter may miss
@@ -204,19 +206,20 @@ def symbol_chars(text: str) -> frozenset[str]:
 @functools.lru_cache(maxsize=512)
 def _glue_before(symbols: frozenset[str]) -> re.Pattern:
     """One of these symbols right before a letter (a small class: a fast scan)."""
-    return re.compile("[%s]" % "".join(re.escape(ch) for ch in sorted(symbols)) + _LETTER_AHEAD)
+    return re.compile("[%s]['\"]?" % "".join(re.escape(ch) for ch in sorted(symbols)) + _LETTER_AHEAD)
 
 
 FIND_LOOP_MAX = 2000  # symbol occurrences looked at one by one; past it, one regex scan
 
 
 def _letter_after(text: str, symbols: frozenset[str]) -> list[int]:
-    """The positions right after one of `symbols` where a letter stands, in
-    text order: each occurrence found by str.find (a page has few symbols),
-    or by one regex scan when it has many.
+    """The positions right after one of `symbols` (and a quote after it, if
+    one stands there) where a letter stands, in text order: each occurrence
+    found by str.find (a page has few symbols), or by one regex scan when it
+    has many.
 
-    >>> _letter_after("a/b &c 3/4 /", frozenset("/&"))
-    [2, 5]
+    >>> _letter_after("a/b &c 3/4 / x\\\\'y", frozenset("/&\\\\"))
+    [2, 5, 16]
     """
     if sum(map(text.count, symbols)) > FIND_LOOP_MAX:
         return [m.end() for m in _glue_before(symbols).finditer(text)]
@@ -226,9 +229,11 @@ def _letter_after(text: str, symbols: frozenset[str]) -> list[int]:
         i = find(ch)
         while i >= 0:
             j = i + 1
+            if j + 1 < n and text[j] in QUOTES:  # a two-character symbol: '\\'and'
+                j += 1
             if j < n and text[j].isalnum() and not text[j].isdecimal():  # [^\W\d_]
                 points.append(j)
-            i = find(ch, j)
+            i = find(ch, i + 1)
     points.sort()
     return points
 
@@ -276,6 +281,8 @@ def find_sites(text: str, limit: int = MAX_SITES, symbols: frozenset[str] | None
         mode = "insert" if before.isspace() else "replace"
         if m.group("sym") == "&" and text.startswith(";", m.end()):
             continue  # an HTML entity, not a space
+        if m.group("sym")[-1] in QUOTES and not (before.isalnum() or before in _CLOSING):
+            continue  # a quotation's opening quote ('said \\"Yes', '(\\"Yes'): only one glued to a word or a closing mark is a symbol
         if urlish(_chunk(text, start, m.end())):
             continue
         if mode == "replace":
@@ -409,13 +416,61 @@ def _prefix_counter(space: Counter, starts: set[str] | None = None):
     return count
 
 
+MIN_APOSTROPHE_WORDS = 20  # words of the language sharing a part before or after their apostrophe
+
+
+@per_lexicon()
+def apostrophe_parts(lex: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
+    """The parts before and after the apostrophe that MIN_APOSTROPHE_WORDS or
+    more of the language's listed words share: elisions ('dell'' in Italian)
+    and clitics ('s', 'll', 're' in English).
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> heads, tails = apostrophe_parts(lexicon("en")); sorted({"s", "ll", "re", "and"} & tails)
+    ['ll', 're', 's']
+    """
+    heads: Counter = Counter()
+    tails: Counter = Counter()
+    for w in lex.ranked:
+        if "'" in w:
+            head, _, tail = w.partition("'")
+            heads[head] += 1
+            tails[tail.rpartition("'")[2]] += 1
+    return (frozenset(h for h, n in heads.items() if n >= MIN_APOSTROPHE_WORDS),
+            frozenset(t for t, n in tails.items() if n >= MIN_APOSTROPHE_WORDS))
+
+
+def apostrophe_word(left: str, word: str, lexes: tuple[Lexicon, ...]) -> bool:
+    """Whether `left'word` (lower case) is a word written with an apostrophe
+    in one of the languages: a one-letter part (an elision, a clitic), a
+    listed word, or a part that many listed words share (`apostrophe_parts`).
+    A backslash before such an apostrophe is an escaped quote ("it\\'s"), no
+    symbol standing for a space.
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> en = (lexicon("en"),)
+    >>> [apostrophe_word(l, w, en) for l, w in (("it", "s"), ("you", "ll"), ("chelsea", "s"), ("workers", "and"))]
+    [True, True, True, False]
+    """
+    if len(left) < 2 or len(word) < 2:
+        return True
+    for lex in lexes:
+        heads, tails = apostrophe_parts(lex)
+        if word in tails or left in heads or lex.freq(f"{left}'{word}") > 0:
+            return True
+    return False
+
+
 def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
                 known_by: tuple[Lexicon, ...] = ()) -> tuple[list[Rule], list[dict]]:
     """Rules with strong, consistent evidence, and the rejected groups (for
     --explain). A glued word is a known word when `lex` knows it, or one of
     `known_by` (the other languages of a host's pages)."""
+    lexes = tuple(x for x in (lex, *known_by) if x is not None)
     groups: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
     for (unit, mode, word, left), n in evid.sites.items():
+        if mode == "replace" and unit[-1] in QUOTES and apostrophe_word(left, word, lexes):
+            continue  # an escaped apostrophe ("it\\'s"), not a symbol for a space
         groups[(unit, mode)].append((word, left, n))
     if not groups:
         return [], []
@@ -430,7 +485,6 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
     if not viable:
         return rules, rejected
     count_space = _prefix_counter(evid.space, {w[:2] for items in viable.values() for w, _, _ in items})
-    lexes = tuple(x for x in (lex, *known_by) if x is not None)
     for (unit, mode), items in viable.items():
         total = sum(n for _, _, n in items)
         g = min(max(total / evid.tokens, 1e-4), 0.5)
@@ -673,6 +727,21 @@ def could_be_rule(sites: Counter) -> bool:
             hits[(unit, mode)] += n
             contexts.setdefault((unit, mode), set()).update(lefts)
     return any(n >= MIN_HITS and len(contexts[g]) >= MIN_CONTEXTS for g, n in hits.items())
+
+
+def quote_symbol_runs(doc: Document, res: Resources | None) -> frozenset[int]:
+    """Where a symbol ending in a quote stands for a space by the page's
+    rules ('workers\\'and' on a site whose filter writes \\' for it): the
+    start of each such run, for the magic-quotes step (backslashes.py),
+    which must not read them as escaped quotes. Asked only of a page that
+    has a backslash before a quote."""
+    if "\\'" not in doc.text and '\\"' not in doc.text:
+        return frozenset()
+    rules = [r for r in learn(doc, res)[0] if r.unit[-1] in QUOTES]
+    if not rules:
+        return frozenset()
+    changes, _, _ = repair_text(doc.text, rules, find_sites(doc.text, symbols=frozenset("\\")))
+    return frozenset(c.start for c in changes)
 
 
 def _tail_site(text: str, s: Site, unit: str) -> Site | None:

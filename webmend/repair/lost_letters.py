@@ -326,8 +326,11 @@ def _lost_elsewhere(rule: LostRule, rules) -> set[tuple[int, str]]:
 
 def mechanisms(rules, common: bool = False) -> set[tuple[int, str]]:
     """The letters lost, and where, that rules able to edit establish (with
-    `common`, also those whose damaged form is a common word)."""
-    return {lost_at(r.word, r.damaged) for r in rules if r.editable and (common or not r.common)}
+    `common`, also those whose damaged form is a common word). A one-letter
+    form establishes none: a letter stands alone where words split at marks
+    ('i.e.', 'e-commerce' count an 'e'), and its rule may never edit."""
+    return {lost_at(r.word, r.damaged) for r in rules
+            if r.editable and (common or not r.common) and len(r.damaged) > 1}
 
 
 def same_mechanism(mechs: set[tuple[int, str]], taken, counts, tokens: int, lex: Lexicon, scope: str,
