@@ -327,10 +327,15 @@ def _lost_elsewhere(rule: LostRule, rules) -> set[tuple[int, str]]:
 def mechanisms(rules, common: bool = False) -> set[tuple[int, str]]:
     """The letters lost, and where, that rules able to edit establish (with
     `common`, also those whose damaged form is a common word). A one-letter
-    form establishes none: a letter stands alone where words split at marks
-    ('i.e.', 'e-commerce' count an 'e'), and its rule may never edit."""
+    form establishes one only on evidence far beyond a rule's (LETTER_PROOF
+    nats: 'f' for 'of' standing 186 times where 'of' is missing): a letter
+    stands alone where words split at marks ('i.e.', 'e-commerce' count an
+    'e'), and its rule may never edit."""
     return {lost_at(r.word, r.damaged) for r in rules
-            if r.editable and (common or not r.common) and len(r.damaged) > 1}
+            if r.editable and (common or not r.common) and (len(r.damaged) > 1 or r.evidence >= LETTER_PROOF)}
+
+
+LETTER_PROOF = 4 * MIN_EVIDENCE  # nats a one-letter form's rule needs to prove its mechanism
 
 
 def same_mechanism(mechs: set[tuple[int, str]], taken, counts, tokens: int, lex: Lexicon, scope: str,
@@ -717,6 +722,15 @@ _NAME_BEFORE = "./@"    # 'nbc.com', '/com', 'user@com': part of a name, not a w
 _ALONE_AFTER = " \t\n,;:!?)\"'”’"  # a one-letter word ends so ('o the', 'y air,'), not 'i.e.'
 
 
+def _ends_alone(text: str, e: int) -> bool:
+    """Whether a one-letter word ends at `e`: at the text's end, before a
+    space or a closing mark, or before a full stop that ends a sentence
+    ('about t.' for 'about it.'), not one inside an abbreviation ('i.e.')."""
+    if e == len(text) or text[e] in _ALONE_AFTER:
+        return True
+    return text[e] == "." and (e + 1 == len(text) or text[e + 1] in " \t\n\"'”’)")
+
+
 def word_matches(text: str, word: str) -> list:
     """`find_word`'s occurrences of `word` that stand as words of running
     text: not glued to a name's dot or slash ('nbc.com' is no 'come'), nor to
@@ -726,6 +740,8 @@ def word_matches(text: str, word: str) -> list:
 
     >>> [m.start() for m in word_matches("go o the shop, see nbc.com, i.e. fine; o", "o")]
     [3, 39]
+    >>> [m.start() for m in word_matches("i.e. e.g. what about t. then", "t")]
+    [21]
     >>> [m.start() for m in word_matches("came rom the town; www.rom.org; hat’s it; o'clock", "rom")]
     [5]
     >>> [m.group(0) for m in word_matches("hat’s it, hat's all, hat'sy, 'hat", "hat")]
@@ -739,7 +755,7 @@ def word_matches(text: str, word: str) -> list:
             continue
         if e < len(text) and text[e] in "'’" and (len(word) == 1 or not _CONTRACTION.match(text, e)):
             continue  # 'rom's' may be a word of its own; 'hat’s' is 'that’s'
-        if len(word) == 1 and not ((before.isspace() or before in "(\"'“‘") and (e == len(text) or text[e] in _ALONE_AFTER)):
+        if len(word) == 1 and not ((before.isspace() or before in "(\"'“‘") and _ends_alone(text, e)):
             continue
         out.append(m)
     return out
