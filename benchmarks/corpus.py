@@ -2,7 +2,7 @@
 """Corpus-run benchmark: peak memory per process and pages/s on big WARCs.
 
     .venv/bin/python benchmarks/corpus.py [--gb 1.0] [--rate-pages 600] [--workers 1 2] [--tmp DIR]
-    .venv/bin/python benchmarks/corpus.py --skip-big --compare-reprepare
+    .venv/bin/python benchmarks/corpus.py --skip-big --compare-reprepare [--engine ray]
     .venv/bin/python benchmarks/corpus.py --hosts 4000 [--hosts-in-memory 500 1000000]
 
 Builds, in a temporary directory (never committed), an uncompressed WARC of
@@ -15,7 +15,10 @@ WARC gives the peak resident memory of each process (the parent reading and
 writing, and every worker), read from /proc/PID/status VmHWM while it runs.
 `--compare-reprepare`: each pages/s run is followed by the same run with
 `--reprepare` (every page of a host with several pages extracted in both
-passes instead of once, engines/spill.py), and the ratio of their times.
+passes instead of once, engines/spill.py), and the ratio of their times,
+and whether the two outputs are byte-identical. `--engine ray`: the pages/s
+runs with the Ray engine (its first pass keeps the prepared pages in Ray's
+object store instead of a spill file).
 Prints one JSON object; figures go to docs/benchmarks.md "## Corpus runs".
 
 `--hosts N`: instead, a WARC.gz of N records, each copy of a page on a host
@@ -143,7 +146,9 @@ def main() -> None:
     ap.add_argument("--tmp", type=Path, default=None, help="where to build the WARCs (default: a temp dir)")
     ap.add_argument("--hosts", type=int, default=0, help="instead: N records, each on a host of its own")
     ap.add_argument("--hosts-in-memory", type=int, nargs="+", default=[500, 1_000_000])
+    ap.add_argument("--engine", choices=["local", "ray"], default="local", help="the pages/s runs' engine")
     args = ap.parse_args()
+    engine = ["--engine", args.engine]
     pages = bench_pages()
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         tmp = Path(tmp)
@@ -162,11 +167,13 @@ def main() -> None:
         n, size = write_warc(small, pages, max_records=args.rate_pages)
         result["rate_warc"] = {"records": n, "bytes": size}
         for w in args.workers:
-            r = run_clean(small, tmp / f"rate-{w}.jsonl.gz", w)
+            r = {"engine": args.engine, **run_clean(small, tmp / f"rate-{w}.jsonl.gz", w, *engine)}
             if args.compare_reprepare:  # the same run preparing every page in both passes, right after
-                again = run_clean(small, tmp / f"rate-{w}-reprepare.jsonl.gz", w, "--reprepare")
+                again = run_clean(small, tmp / f"rate-{w}-reprepare.jsonl.gz", w, *engine, "--reprepare")
                 r["reprepare"] = {k: again[k] for k in ("seconds", "pages_per_s", "load_avg_1min_after")}
                 r["speedup_vs_reprepare"] = round(again["seconds"] / r["seconds"], 2)
+                r["same_output"] = (gzip.decompress((tmp / f"rate-{w}.jsonl.gz").read_bytes())
+                                    == gzip.decompress((tmp / f"rate-{w}-reprepare.jsonl.gz").read_bytes()))
             result["rate"].append(r)
             print(json.dumps(r), file=sys.stderr)
         if not args.skip_big:

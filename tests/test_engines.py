@@ -92,3 +92,31 @@ def test_ray_engine_gives_the_local_output(tmp_path, corpus):
     assert [(r["id"], r["text"]) for r in ray_out] == [(r["id"], r["text"]) for r in local_out]
     assert ray_out == local_out  # every field, edits and host-learned rules included
     assert len(ray_out) == 5
+
+
+def test_ray_keeps_its_first_pass_work_and_gives_the_local_output(tmp_path, ground_truth):
+    """Ray's first pass keeps every row (engines/ray_engine.py: the prepared
+    pages of hosts with several pages, the pages alone on their host already
+    mended, the bad records' reports) for its second pass: the output is the
+    local engine's, and the one Ray gives reading and extracting the input
+    again (--reprepare), the broken record's error record in its place."""
+    pytest.importorskip("ray")
+    bodies = [v["articleBody"] for _, v in sorted(ground_truth.items()) if len(v["articleBody"].split()) > 200][:7]
+    lines = []
+    for i, body in enumerate(bodies):  # three hosts: 3 pages with a '\\' filter, 3 plain pages, 1 page alone
+        host = "a.example" if i < 3 else "b.example" if i < 6 else "c.example"
+        text = body.replace(" and ", "\\and ").replace(" or ", "\\or ") if host == "a.example" else body
+        lines.append(json.dumps({"id": f"p{i}", "url": f"https://{host}/{i}", "text": text}))
+    lines.insert(4, '{"id": "broken", "text": ')  # a record cut off: reported, the others go on
+    corpus = tmp_path / "pages.jsonl"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    local_proc = run_cli("clean", corpus, "-o", tmp_path / "local.jsonl", "--workers", "2")
+    ray_proc = run_cli("clean", corpus, "-o", tmp_path / "ray.jsonl", "--engine", "ray", "--workers", "2", timeout=300)
+    again = run_cli("clean", corpus, "-o", tmp_path / "again.jsonl", "--engine", "ray", "--workers", "2",
+                    "--reprepare", timeout=300)
+    local_out = read_jsonl(tmp_path / "local.jsonl")
+    assert len(local_out) == 8 and any(e["kind"] == "escape" for r in local_out for e in r["edits"])
+    assert [r["id"] for r in local_out if r.get("error")] == ["broken"] and ":5:" in local_out[4]["error"]
+    assert read_jsonl(tmp_path / "ray.jsonl") == local_out == read_jsonl(tmp_path / "again.jsonl")
+    for proc in (local_proc, ray_proc, again):
+        assert "Traceback" not in proc.stderr, proc.stderr

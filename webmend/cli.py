@@ -71,8 +71,9 @@ def steps() -> None:
               help="Hosts whose first-pass statistics stay in memory; the others wait on disk (SQLite in a "
                    "temporary directory, or the output directory's _state/).")
 @click.option("--reprepare", is_flag=True,
-              help="Local engine: prepare (extract) pages again in the second pass instead of keeping the first "
-                   "pass's prepared pages on disk (in the temporary directory, or the output directory's _state/).")
+              help="Prepare (extract) pages again in the second pass instead of keeping the first pass's "
+                   "prepared pages: on disk for the local engine (in the temporary directory, or the output "
+                   "directory's _state/), in Ray's object store for Ray.")
 @click.option("--id-field", default="id", show_default=True, help="JSONL/Parquet input: the field holding the page id.")
 @click.option("--url-field", default="url", show_default=True, help="JSONL/Parquet input: the field holding the URL.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL/Parquet input: the field holding text.")
@@ -124,7 +125,7 @@ def clean(inputs: tuple[str, ...], output: str, workers: int | None, quiet: bool
         try:
             from webmend.engines.ray_engine import RayEngine
 
-            eng = RayEngine(workers, address=ray_address, fields=fields)
+            eng = RayEngine(workers, address=ray_address, fields=fields, keep_prepared=not reprepare)
         except ImportError as exc:
             raise click.UsageError(f"--engine ray needs Ray: pip install 'webmend[ray]' ({exc})") from None
     else:

@@ -12,6 +12,16 @@ statistics (shared once through the object store); the driver receives the
 pages in input order and applies the corpus stage (dedup) and writes — so the
 output is the one the local engine gives for the same input.
 
+Each page is extracted once (`keep_prepared`, the local engine's spill in
+Ray's terms): the first pass keeps every row — the prepared page of a host
+with several pages, the page of a host alone already mended (it needs no
+host's counts: `mend_alone`), and the bad-record reports — in a dataset
+materialized in Ray's object store (which spills to disk: no node holds the
+corpus in memory), without the pages' HTML; the driver reads only its
+counts. The second pass then mends the kept rows instead of reading and
+extracting the input again. A second pass that starts elsewhere than the
+first (a resumed sharded run) reads the input again.
+
 Install with `pip install 'webmend[ray]'`. `address=None` starts Ray on this
 machine with `workers` CPUs; "auto" or "ray://host:10001" joins a cluster (the
 inputs must then be readable from every node: shared storage or URLs).
@@ -26,7 +36,8 @@ from webmend.engines.host_store import HostCensus
 from webmend.engines.stream import START, Position, file_host_keys, iter_file_pages
 from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES
 from webmend.io.remote import Source
-from webmend.pipeline import HostStats, Options, Resources, mend_page, observe
+from webmend.pipeline import (HostStats, Options, Resources, mend_alone, mend_page, mend_prepared, observe,
+                              observe_prepared, prepare)
 
 BATCH_PAGES = 8
 BLOCK_BYTES = 1 << 20
@@ -85,6 +96,59 @@ def _observe_batch(batch: dict[str, Any], options: Options, census_ref: list | N
     return out
 
 
+PREPARED, MENDED, REPORT = "prepared", "mended", "report"  # what a kept row holds
+
+
+def _observe_keeping_batch(batch: dict[str, Any], options: Options, census_ref: list | None) -> dict[str, list]:
+    """Ray map_batches, first pass keeping its work: every row comes out, in
+    order — a page of a host with several pages prepared (its HTML dropped)
+    with its host key and counts, a page alone on its host mended, a report
+    as it was."""
+    census = _shared(census_ref) if census_ref else None
+    out: dict[str, list] = {"file": [], "page": [], "kind": [], "key": [], "stats": [], "doc": [], "report": []}
+    for f, p, blob, msg in zip(batch["file"], batch["page"], batch["doc"], batch["report"]):
+        key, stats = "", b""
+        if p < 0:
+            kind = REPORT
+        else:
+            doc = pickle.loads(blob)
+            if census is not None and not census.several(doc.host_key):
+                kind, doc = MENDED, mend_alone(doc, options)
+            else:
+                kind, page_stats = PREPARED, HostStats()
+                prepare(doc, options)
+                doc.source = ""
+                blob = pickle.dumps(doc, protocol=5)  # as prepared, before the observers note anything on it
+                observe_prepared(doc, page_stats, options)
+                key, stats = doc.host_key, pickle.dumps(page_stats, protocol=5)
+            if kind == MENDED:
+                doc.source = ""
+                blob = pickle.dumps(doc, protocol=5)
+        for name, value in (("file", int(f)), ("page", int(p)), ("kind", kind), ("key", key), ("stats", stats),
+                            ("doc", blob), ("report", msg)):
+            out[name].append(value)
+    return out
+
+
+def _mend_kept_batch(batch: dict[str, Any], bare: Resources, hosts_ref: list) -> dict[str, list]:
+    """Ray map_batches, second pass over the first pass's kept rows: the
+    prepared pages mended with the run's host statistics, the rest as kept."""
+    import dataclasses
+
+    res = dataclasses.replace(bare, hosts=_shared(hosts_ref))
+    out: dict[str, list] = {"file": [], "page": [], "doc": [], "report": []}
+    for f, p, kind, blob, msg in zip(batch["file"], batch["page"], batch["kind"], batch["doc"], batch["report"]):
+        if kind == PREPARED:
+            doc = mend_prepared(pickle.loads(blob), res)
+            doc.source = ""
+            blob = pickle.dumps(doc, protocol=5)
+        out["file"].append(int(f))
+        out["page"].append(int(p))
+        out["doc"].append(blob)
+        out["report"].append(msg)
+    return out
+
+
 def _mend_batch(batch: dict[str, Any], bare: Resources, hosts_ref: list) -> dict[str, list]:
     """Ray map_batches: pages mended with the run's host statistics (fetched
     once per worker process from the object store)."""
@@ -110,11 +174,13 @@ class RayEngine:
     name = "ray"
 
     def __init__(self, workers: int = 2, address: str | None = None, max_bytes: int = DEFAULT_MAX_PAGE_BYTES,
-                 fields: dict[str, str] | None = None):
+                 fields: dict[str, str] | None = None, keep_prepared: bool = True):
         self.workers = workers
         self.address = address
         self.max_bytes = max_bytes
         self.fields = fields
+        self.keep_prepared = keep_prepared  # the first pass's rows kept for the second (see the module's doc)
+        self._kept: tuple | None = None     # (paths, start, census?, materialized rows) of the last first pass
         self._started = False
         import ray.data  # noqa: F401 - fail here, at the start, when Ray is not installed
 
@@ -165,12 +231,23 @@ class RayEngine:
                 census: HostCensus | None = None) -> Iterator[tuple[Position, str, HostStats]]:
         """First pass: each page's position, host key and counts, in input order;
         with a `census`, only the pages of hosts with several pages."""
+        self._kept = None
         if start.file >= len(paths):
             return
-        census_ref = [self._ray().put(census)] if census is not None else None
+        ray = self._ray()
+        census_ref = [ray.put(census)] if census is not None else None
+        if self.keep_prepared:
+            kept = self._pages(paths, start, with_reports=True).map_batches(
+                _observe_keeping_batch, fn_args=(options, census_ref), batch_size=BATCH_PAGES, batch_format="numpy",
+                compute=ray.data.TaskPoolStrategy(size=self.workers)).materialize()
+            self._kept = (tuple(map(str, paths)), start, census is not None, kept)
+            for row in kept.select_columns(["file", "page", "kind", "key", "stats"]).iter_rows():
+                if row["kind"] == PREPARED:
+                    yield Position(int(row["file"]), int(row["page"])), row["key"], pickle.loads(row["stats"])
+            return
         ds = self._pages(paths, start, with_reports=False).map_batches(
             _observe_batch, fn_args=(options, census_ref), batch_size=BATCH_PAGES, batch_format="numpy",
-            compute=self._ray().data.TaskPoolStrategy(size=self.workers))
+            compute=ray.data.TaskPoolStrategy(size=self.workers))
         for row in ds.iter_rows():
             yield Position(int(row["file"]), int(row["page"])), row["key"], pickle.loads(row["stats"])
 
@@ -183,9 +260,15 @@ class RayEngine:
 
         hosts_ref = ray.put(res.hosts)
         bare = dataclasses.replace(res, hosts={})  # the resources but the hosts, which go by the object store
-        ds = self._pages(paths, start, with_reports=True).map_batches(
-            _mend_batch, fn_args=(bare, [hosts_ref]), batch_size=BATCH_PAGES, batch_format="numpy",
-            compute=ray.data.TaskPoolStrategy(size=self.workers))
+        kept, self._kept = self._kept, None
+        if kept is not None and kept[:3] == (tuple(map(str, paths)), start, res.alone_if_unseen):
+            ds = kept[3].map_batches(
+                _mend_kept_batch, fn_args=(bare, [hosts_ref]), batch_size=BATCH_PAGES, batch_format="numpy",
+                compute=ray.data.TaskPoolStrategy(size=self.workers))
+        else:  # no first pass this run, or one from elsewhere: the input is read again
+            ds = self._pages(paths, start, with_reports=True).map_batches(
+                _mend_batch, fn_args=(bare, [hosts_ref]), batch_size=BATCH_PAGES, batch_format="numpy",
+                compute=ray.data.TaskPoolStrategy(size=self.workers))
         for row in ds.iter_rows():
             if int(row["page"]) < 0:
                 report(row["report"])
