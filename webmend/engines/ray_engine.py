@@ -130,35 +130,19 @@ def _observe_keeping_batch(batch: dict[str, Any], options: Options, census_ref: 
     return out
 
 
-def _mend_kept_batch(batch: dict[str, Any], bare: Resources, hosts_ref: list) -> dict[str, list]:
-    """Ray map_batches, second pass over the first pass's kept rows: the
-    prepared pages mended with the run's host statistics, the rest as kept."""
-    import dataclasses
-
-    res = dataclasses.replace(bare, hosts=_shared(hosts_ref))
-    out: dict[str, list] = {"file": [], "page": [], "doc": [], "report": []}
-    for f, p, kind, blob, msg in zip(batch["file"], batch["page"], batch["kind"], batch["doc"], batch["report"]):
-        if kind == PREPARED:
-            doc = mend_prepared(pickle.loads(blob), res)
-            doc.source = ""
-            blob = pickle.dumps(doc, protocol=5)
-        out["file"].append(int(f))
-        out["page"].append(int(p))
-        out["doc"].append(blob)
-        out["report"].append(msg)
-    return out
-
-
 def _mend_batch(batch: dict[str, Any], bare: Resources, hosts_ref: list) -> dict[str, list]:
-    """Ray map_batches: pages mended with the run's host statistics (fetched
-    once per worker process from the object store)."""
+    """Ray map_batches, second pass: pages mended with the run's host
+    statistics (fetched once per worker process from the object store). Rows
+    as read are mended whole; rows the first pass kept (with a `kind`
+    column) only where it prepared the page, the rest passed on as kept."""
     import dataclasses
 
     res = dataclasses.replace(bare, hosts=_shared(hosts_ref))
+    kinds = batch["kind"] if "kind" in batch else [None] * len(batch["page"])
     out: dict[str, list] = {"file": [], "page": [], "doc": [], "report": []}
-    for f, p, blob, msg in zip(batch["file"], batch["page"], batch["doc"], batch["report"]):
-        if p >= 0:
-            doc = mend_page(pickle.loads(blob), res)
+    for f, p, kind, blob, msg in zip(batch["file"], batch["page"], kinds, batch["doc"], batch["report"]):
+        if kind == PREPARED or (kind is None and p >= 0):
+            doc = mend_prepared(pickle.loads(blob), res) if kind else mend_page(pickle.loads(blob), res)
             doc.source = ""
             blob = pickle.dumps(doc, protocol=5)
         out["file"].append(int(f))
@@ -262,13 +246,11 @@ class RayEngine:
         bare = dataclasses.replace(res, hosts={})  # the resources but the hosts, which go by the object store
         kept, self._kept = self._kept, None
         if kept is not None and kept[:3] == (tuple(map(str, paths)), start, res.alone_if_unseen):
-            ds = kept[3].map_batches(
-                _mend_kept_batch, fn_args=(bare, [hosts_ref]), batch_size=BATCH_PAGES, batch_format="numpy",
-                compute=ray.data.TaskPoolStrategy(size=self.workers))
+            rows = kept[3]
         else:  # no first pass this run, or one from elsewhere: the input is read again
-            ds = self._pages(paths, start, with_reports=True).map_batches(
-                _mend_batch, fn_args=(bare, [hosts_ref]), batch_size=BATCH_PAGES, batch_format="numpy",
-                compute=ray.data.TaskPoolStrategy(size=self.workers))
+            rows = self._pages(paths, start, with_reports=True)
+        ds = rows.map_batches(_mend_batch, fn_args=(bare, [hosts_ref]), batch_size=BATCH_PAGES, batch_format="numpy",
+                              compute=ray.data.TaskPoolStrategy(size=self.workers))
         for row in ds.iter_rows():
             if int(row["page"]) < 0:
                 report(row["report"])
