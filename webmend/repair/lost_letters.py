@@ -742,6 +742,8 @@ def word_matches(text: str, word: str) -> list:
     [3, 39]
     >>> [m.start() for m in word_matches("i.e. e.g. what about t. then", "t")]
     [21]
+    >>> [m.start() for m in word_matches("t’s late, at o'clock; o’s", "t") + word_matches("at o'clock; o’s", "o")]
+    [0, 12]
     >>> [m.start() for m in word_matches("came rom the town; www.rom.org; hat’s it; o'clock", "rom")]
     [5]
     >>> [m.group(0) for m in word_matches("hat’s it, hat's all, hat'sy, 'hat", "hat")]
@@ -753,9 +755,10 @@ def word_matches(text: str, word: str) -> list:
         before = text[s - 1] if s else " "
         if before in _NAME_BEFORE or before in "'’":
             continue
-        if e < len(text) and text[e] in "'’" and (len(word) == 1 or not _CONTRACTION.match(text, e)):
-            continue  # 'rom's' may be a word of its own; 'hat’s' is 'that’s'
-        if len(word) == 1 and not ((before.isspace() or before in "(\"'“‘") and _ends_alone(text, e)):
+        contraction = e < len(text) and text[e] in "'’"
+        if contraction and not _CONTRACTION.match(text, e):
+            continue  # 'rom's' may be a word of its own, 'o'clock' is no 'of'; 'hat’s' is 'that’s', 't’s' 'it’s'
+        if len(word) == 1 and not ((before.isspace() or before in "(\"'“‘") and (contraction or _ends_alone(text, e))):
             continue
         out.append(m)
     return out
