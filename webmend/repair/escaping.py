@@ -462,10 +462,14 @@ def apostrophe_word(left: str, word: str, lexes: tuple[Lexicon, ...]) -> bool:
 
 
 def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
-                known_by: tuple[Lexicon, ...] = ()) -> tuple[list[Rule], list[dict]]:
+                known_by: tuple[Lexicon, ...] = (), explained: dict[str, float] | None = None
+                ) -> tuple[list[Rule], list[dict]]:
     """Rules with strong, consistent evidence, and the rejected groups (for
     --explain). A glued word is a known word when `lex` knows it, or one of
-    `known_by` (the other languages of a host's pages)."""
+    `known_by` (the other languages of a host's pages). `explained`: forms
+    another learned repair reads as other words, with how many of their
+    occurrences it explains ('or' where 'for' lost its f): no
+    counterexamples of a key that covers them."""
     lexes = tuple(x for x in (lex, *known_by) if x is not None)
     groups: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
     for (unit, mode, word, left), n in evid.sites.items():
@@ -501,6 +505,9 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
                     key.known |= known
         for key in keys.values():
             key.counter = count_space(key.prefix, key.whole)
+            if explained and key.counter:
+                key.counter = max(0, round(key.counter - sum(
+                    n for form, n in explained.items() if (form == key.prefix if key.whole else form.startswith(key.prefix)))))
             h, c = key.hits, key.counter
             gain = h * math.log((1 - EPS) / g) + c * math.log(EPS / (1 - g))
             if lex is not None:
@@ -698,7 +705,10 @@ def _host_rules(stats: HostStats, doc: Document) -> list[Rule]:
     if not langs:
         return infer_rules(evid, ev.page_lexicon(doc), "host")[0]
     main, *others = [lexicon(x) for x in langs]
-    return infer_rules(evid, main, "host", tuple(others))[0]
+    # 'or' after spaces where a site eats the f of 'for' is no counterexample of its filter's 'or'
+    from webmend.repair.lost_letters import explained_forms
+
+    return infer_rules(evid, main, "host", tuple(others), explained_forms(stats, main))[0]
 
 
 _HOST_RULES = ev.HostCache()

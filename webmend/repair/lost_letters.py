@@ -710,6 +710,23 @@ def host_is_quiet(stats: HostStats) -> bool:
 _HOST_QUIET = ev.HostCache()
 
 
+def explained_forms(stats: HostStats, lex: Lexicon) -> dict[str, float]:
+    """The damaged forms that the host's lost-letter rules (those that edit,
+    or whose lost letter another rule proves) read as words, each with how
+    many of its occurrences they explain (its surplus): 'or' standing where
+    'for' lost its f. Another family's counts of such a form (escaping's
+    counterexamples: 'or' after a plain space) are not the author's words.
+
+    >>> s = HostStats(); s.pages = 2
+    >>> explained_forms(s, __import__("webmend.lexicon.words", fromlist=["x"]).lexicon("en"))
+    {}
+    """
+    if stats.pages <= 1 or f"lost_letters.words.{lex.lang}" not in stats.counters:
+        return {}
+    rules = _HOST_RULES.get(stats, lambda: host_rules(stats, lex), lex.lang)
+    return {r.damaged: r.hits * r.surplus_share for r in rules if r.editable or r.proven}
+
+
 def _occurs(text: str, word: str) -> bool:
     """Whether `word` stands in the text as a word it may be damage of, other
     than in capitals ('rom', 'Rom', not 'ROM')."""
