@@ -581,11 +581,13 @@ def candidate_forms(counts, tokens: int, lex: Lexicon, slack: float = ROUGH_SLAC
     for d in index.keys() & counts.keys():
         f_d, common, words = index[d]
         k = counts[d]
-        if abounding_form(d, k, index, get) is not None:
+        if k < 2:
+            continue  # (a form standing once is neither abounding nor in surplus)
+        if k >= MIN_ABOUNDING and abounding_form(d, k, index, get) is not None:
             out.add(d)
             continue
         e_d = tokens * f_d
-        if k < 2 or k < 1.5 * e_d + 2:
+        if k < 1.5 * e_d + 2:
             continue
         excess = ev.poisson_excess(k, e_d)
         if excess < MIN_EXCESS * slack:
