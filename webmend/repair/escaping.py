@@ -690,7 +690,10 @@ def learn(doc: Document, res: Resources | None, sites: list[Site] | None = None)
         sites = find_sites(doc.text)
     if not could_be_rule(Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)):
         return [], sites
-    rules, _ = infer_rules(Evidence.of_text(doc.text, sites), ev.page_lexicon(doc), "page")
+    from webmend.repair.lost_letters import explained_on_page
+
+    rules, _ = infer_rules(Evidence.of_text(doc.text, sites), ev.page_lexicon(doc), "page",
+                           explained=explained_on_page(doc, res))
     return rules, sites
 
 

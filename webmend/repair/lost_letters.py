@@ -725,7 +725,15 @@ def explained_forms(stats: HostStats, lex: Lexicon) -> dict[str, float]:
     """
     if stats.pages <= 1 or f"lost_letters.words.{lex.lang}" not in stats.counters:
         return {}
-    rules = _HOST_RULES.get(stats, lambda: host_rules(stats, lex), lex.lang)
+    return _explained(_HOST_RULES.get(stats, lambda: host_rules(stats, lex), lex.lang))
+
+
+def explained_on_page(doc: Document, res: Resources | None) -> dict[str, float]:
+    """`explained_forms` for a page judged on its own: its own rules (`learn`)."""
+    return _explained(learn(doc, res))
+
+
+def _explained(rules: list[LostRule]) -> dict[str, float]:
     return {r.damaged: r.hits * r.surplus_share for r in rules if r.editable or r.proven}
 
 
