@@ -31,6 +31,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 
 from webmend.document import Change, Document
 from webmend.lexicon.words import Lexicon, lexicon, per_lexicon
@@ -462,14 +463,16 @@ def apostrophe_word(left: str, word: str, lexes: tuple[Lexicon, ...]) -> bool:
 
 
 def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
-                known_by: tuple[Lexicon, ...] = (), explained: dict[str, float] | None = None
+                known_by: tuple[Lexicon, ...] = (),
+                explained: dict[str, float] | Callable[[], dict[str, float]] | None = None
                 ) -> tuple[list[Rule], list[dict]]:
     """Rules with strong, consistent evidence, and the rejected groups (for
     --explain). A glued word is a known word when `lex` knows it, or one of
     `known_by` (the other languages of a host's pages). `explained`: forms
     another learned repair reads as other words, with how many of their
     occurrences it explains ('or' where 'for' lost its f): no
-    counterexamples of a key that covers them."""
+    counterexamples of a key that covers them. Given as a function, it is
+    asked only for a key that its counterexamples alone make inconsistent."""
     lexes = tuple(x for x in (lex, *known_by) if x is not None)
     groups: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
     for (unit, mode, word, left), n in evid.sites.items():
@@ -505,7 +508,9 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
                     key.known |= known
         for key in keys.values():
             key.counter = count_space(key.prefix, key.whole)
-            if explained and key.counter:
+            if explained is not None and key.counter > MAX_COUNTER * key.hits >= MAX_COUNTER * MIN_KEY_HITS:
+                if callable(explained):
+                    explained = explained()
                 key.counter = max(0, round(key.counter - sum(
                     n for form, n in explained.items() if (form == key.prefix if key.whole else form.startswith(key.prefix)))))
             h, c = key.hits, key.counter
@@ -693,7 +698,7 @@ def learn(doc: Document, res: Resources | None, sites: list[Site] | None = None)
     from webmend.repair.lost_letters import explained_on_page
 
     rules, _ = infer_rules(Evidence.of_text(doc.text, sites), ev.page_lexicon(doc), "page",
-                           explained=explained_on_page(doc, res))
+                           explained=lambda: explained_on_page(doc, res))
     return rules, sites
 
 
@@ -711,7 +716,7 @@ def _host_rules(stats: HostStats, doc: Document) -> list[Rule]:
     # 'or' after spaces where a site eats the f of 'for' is no counterexample of its filter's 'or'
     from webmend.repair.lost_letters import explained_forms
 
-    return infer_rules(evid, main, "host", tuple(others), explained_forms(stats, main))[0]
+    return infer_rules(evid, main, "host", tuple(others), lambda: explained_forms(stats, main))[0]
 
 
 _HOST_RULES = ev.HostCache()
