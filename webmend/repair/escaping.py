@@ -2,7 +2,10 @@
 before certain words ('workers\\and peasants', 'Soviet\\union', 'Party
 \\organization'). Learned per page and per host, never from a word list.
 
-A *site* is a run of symbols glued to the front of a word. Sites are grouped
+A *site* is a run of symbols glued to the front of a word; the run may end
+in a quote ('workers\\'and': one symbol of two characters), except where
+the quote makes a word written with an apostrophe ("it\\'s"), which the
+magic-quotes step unescapes (backslashes.py). Sites are grouped
 by their symbol (a doubled symbol counts as the same one) and by how they sit
 (`replace`: glued to the previous word or mark, where a space belongs;
 `insert`: after a space). For each group, every word-initial string of the
@@ -11,7 +14,8 @@ glued words is a candidate *key*; a key is scored by
 - hits h: sites whose word starts with the key, and the distinct words
   before them (damage hits many contexts; 'km/h' always follows 'km');
 - counterexamples c: words starting with the key that follow a plain space,
-  i.e. that the filter would have hit but did not;
+  i.e. that the filter would have hit but did not (less those the lost-letter
+  rules read as other words: 'or' where the site ate the f of 'for');
 - gain: the binomial log-likelihood ratio of "every key word lost its space"
   against "the symbol precedes key words no more often than other words",
   plus the Poisson evidence that key words the language expects after a space
