@@ -719,8 +719,9 @@ def explained_forms(stats: HostStats, lex: Lexicon) -> dict[str, float]:
     'for' lost its f. Another family's counts of such a form (escaping's
     counterexamples: 'or' after a plain space) are not the author's words.
 
-    >>> s = HostStats(); s.pages = 2
-    >>> explained_forms(s, __import__("webmend.lexicon.words", fromlist=["x"]).lexicon("en"))
+    >>> from webmend.lexicon.words import lexicon
+    >>> s = HostStats(); s.pages = 2  # a host whose pages were not observed: no rule
+    >>> explained_forms(s, lexicon("en"))
     {}
     """
     if stats.pages <= 1 or f"lost_letters.words.{lex.lang}" not in stats.counters:
@@ -905,8 +906,7 @@ def repair_lost_letters(doc: Document, res: Resources) -> None:
                                        counterexamples=r.counter, expected=r.expected, gain=r.gain, evidence=r.evidence,
                                        surplus_share=round(r.surplus_share, 2), applied=edited[r.damaged] > 0,
                                        **({"by_context": edited[r.damaged]} if r.common and by_context else {})))
-        share = f"{r.surplus_share:.0%} of {r.damaged!r} " + ("damaged, by the two words' counts" if r.suspected
-                                                               else "surplus")
+        share = f"{r.surplus_share:.0%} of {r.damaged!r} " + ("estimated damage" if r.suspected else "surplus")
         if r.common and by_context and not r.editable and r.proven:
             doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} ({r.word!r} {r.counter} times "
                              f"where {r.expected:.0f} expected, {share}); "
