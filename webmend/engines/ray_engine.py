@@ -112,18 +112,15 @@ def _observe_keeping_batch(batch: dict[str, Any], options: Options, census_ref: 
             kind = REPORT
         else:
             doc = pickle.loads(blob)
-            if census is not None and not census.several(doc.host_key):
-                kind, doc = MENDED, mend_alone(doc, options)
-            else:
-                kind, page_stats = PREPARED, HostStats()
-                prepare(doc, options)
-                doc.source = ""
-                blob = pickle.dumps(doc, protocol=5)  # as prepared, before the observers note anything on it
+            alone = census is not None and not census.several(doc.host_key)
+            kind = MENDED if alone else PREPARED
+            doc = mend_alone(doc, options) if alone else prepare(doc, options)
+            doc.source = ""
+            blob = pickle.dumps(doc, protocol=5)  # a prepared page as prepared, before the observers note anything
+            if not alone:
+                page_stats = HostStats()
                 observe_prepared(doc, page_stats, options)
                 key, stats = doc.host_key, pickle.dumps(page_stats, protocol=5)
-            if kind == MENDED:
-                doc.source = ""
-                blob = pickle.dumps(doc, protocol=5)
         for name, value in (("file", int(f)), ("page", int(p)), ("kind", kind), ("key", key), ("stats", stats),
                             ("doc", blob), ("report", msg)):
             out[name].append(value)
