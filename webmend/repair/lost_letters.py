@@ -729,8 +729,17 @@ def explained_forms(stats: HostStats, lex: Lexicon) -> dict[str, float]:
     return _explained(_HOST_RULES.get(stats, lambda: host_rules(stats, lex), lex.lang))
 
 
+MAX_EXPLAIN_RECOUNT = 1_000_000  # characters: a page without first-pass notes larger than this is not counted for it
+
+
 def explained_on_page(doc: Document, res: Resources | None) -> dict[str, float]:
-    """`explained_forms` for a page judged on its own: its own rules (`learn`)."""
+    """`explained_forms` for a page judged on its own: its own rules (`learn`).
+    A page the first pass never saw (no notes) is counted for it only up to
+    MAX_EXPLAIN_RECOUNT characters (a refinement of another step's evidence
+    is not worth a second count of a 10 MB line; a corpus run observes every
+    page first)."""
+    if NOTE not in doc.notes and len(doc.text) > MAX_EXPLAIN_RECOUNT:
+        return {}
     return _explained(learn(doc, res))
 
 
