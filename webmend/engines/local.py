@@ -33,9 +33,8 @@ from webmend.engines.stream import START, Position, file_host_keys, iter_pages
 from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES
 from webmend.io.remote import Source
 from webmend.engines.host_store import HostCensus
-from webmend.engines.spill import Spill
-from webmend.pipeline import (HostStats, Options, Resources, mend_page, mend_prepared, observe, observe_prepared,
-                              prepare)
+from webmend.engines.spill import Spill, prepare_keeping
+from webmend.pipeline import HostStats, Options, Resources, mend_page, mend_prepared, observe
 
 IN_FLIGHT_PER_WORKER = 16
 
@@ -130,15 +129,9 @@ def _observe_with(res: Resources, item: tuple[Position, Document]) -> tuple[Posi
 
 
 def _observe_spilling_with(res: Resources, item: tuple[Position, Document]) -> tuple[Position, str, HostStats, bytes]:
-    """`_observe_with`, and the prepared page pickled for the spill (as
-    prepared, before the observers note anything on it; its source, the
-    HTML, no longer needed)."""
+    """`_observe_with`, and the prepared page pickled for the spill (`prepare_keeping`)."""
     pos, doc = item
-    stats = HostStats()
-    prepare(doc, res.options)
-    doc.source = ""
-    blob = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
-    observe_prepared(doc, stats, res.options)
+    blob, stats = prepare_keeping(doc, res.options)
     return pos, doc.host_key, stats, blob
 
 

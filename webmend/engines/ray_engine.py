@@ -36,8 +36,8 @@ from webmend.engines.host_store import HostCensus
 from webmend.engines.stream import START, Position, file_host_keys, iter_file_pages
 from webmend.io.readers import DEFAULT_MAX_PAGE_BYTES
 from webmend.io.remote import Source
-from webmend.pipeline import (HostStats, Options, Resources, mend_alone, mend_page, mend_prepared, observe,
-                              observe_prepared, prepare)
+from webmend.engines.spill import prepare_keeping
+from webmend.pipeline import HostStats, Options, Resources, mend_alone, mend_page, mend_prepared, observe
 
 BATCH_PAGES = 8
 BLOCK_BYTES = 1 << 20
@@ -112,14 +112,13 @@ def _observe_keeping_batch(batch: dict[str, Any], options: Options, census_ref: 
             kind = REPORT
         else:
             doc = pickle.loads(blob)
-            alone = census is not None and not census.several(doc.host_key)
-            kind = MENDED if alone else PREPARED
-            doc = mend_alone(doc, options) if alone else prepare(doc, options)
-            doc.source = ""
-            blob = pickle.dumps(doc, protocol=5)  # a prepared page as prepared, before the observers note anything
-            if not alone:
-                page_stats = HostStats()
-                observe_prepared(doc, page_stats, options)
+            if census is not None and not census.several(doc.host_key):
+                kind, doc = MENDED, mend_alone(doc, options)
+                doc.source = ""
+                blob = pickle.dumps(doc, protocol=5)
+            else:
+                kind = PREPARED
+                blob, page_stats = prepare_keeping(doc, options)
                 key, stats = doc.host_key, pickle.dumps(page_stats, protocol=5)
         for name, value in (("file", int(f)), ("page", int(p)), ("kind", kind), ("key", key), ("stats", stats),
                             ("doc", blob), ("report", msg)):

@@ -28,7 +28,22 @@ from __future__ import annotations
 import pickle
 from typing import BinaryIO
 
+from webmend.document import Document
 from webmend.engines.stream import Position
+from webmend.pipeline import HostStats, Options, observe_prepared, prepare
+
+
+def prepare_keeping(doc: Document, options: Options) -> tuple[bytes, HostStats]:
+    """First pass for one page, keeping its work: the page prepared, pickled
+    as prepared (before the observers note anything on it; its source, the
+    HTML, no longer needed), and its counts. Both engines keep pages so
+    (the local one in a spill, Ray in its object store)."""
+    stats = HostStats()
+    prepare(doc, options)
+    doc.source = ""
+    blob = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+    observe_prepared(doc, stats, options)
+    return blob, stats
 
 
 class Spill:
