@@ -181,6 +181,7 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
     rules: dict[str, LostRule] = {}
     suspects: list[LostRule] = []
     unproven: list[LostRule] = []
+    kin: list[LostRule] = []  # rare forms of missing words, each too weak alone
     get = counts.get
     words = frequent_words(lex)
     for i in _words_with_forms(counts, _words_short_of(lex)):
@@ -215,14 +216,17 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
             if common and extra > 3 * missing + 3:
                 continue  # a common word's surplus may be the page's topic or voice ('our')
             weak = common and deficit < MIN_DEFICIT_COMMON  # ...so its word must be missing beyond doubt, unless proven
-            if deficit + excess < MIN_EVIDENCE or foreign_text(d, lex.lang, get, extra):
+            if foreign_text(d, lex.lang, get, extra):
                 continue
-            if spread is not None and not spread(d, f_w):
-                continue  # d abounds on a page or two (its topic), not across the host
             gain = extra * (math.log(f_w) - math.log(max(f_d, 1e-9)))
             rule = LostRule(d, w, k, k_w, round(e_w, 1), round(gain, 1), extra / k, scope)
             rule.evidence = round(deficit + excess, 1)
             rule.common = common
+            alone = deficit + excess >= MIN_EVIDENCE and (spread is None or spread(d, f_w))
+            if not alone:  # too weak alone ('hen' for 'then' on 3 pages of 12): perhaps with its kind
+                if not common and k_w == 0 and (spread is None or spread(d, f_w, 0.0)):
+                    kin.append(rule)
+                continue
             # one damaged form per word: a rare form explains a deficit better
             # than a common word that happens to abound ('tis', not 'his', for 'this')
             rank = (not rule.common, rule.evidence)
@@ -237,8 +241,8 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
     # certainty ('y' for 'by' where one 'by' is left, beside 'ut' for 'but');
     # or, on a host that never writes the word, suspected (flagged; read by its
     # neighbours where the language has word pairs: 'as' for 'has' beside 'ave').
-    proven = mechanisms(rules.values(), common=True)
-    for rule in sorted(unproven, key=lambda r: -r.evidence) + sorted(suspects, key=lambda r: -r.evidence):
+    proven = mechanisms(rules.values(), common=True) | joint_mechanisms([*rules.values(), *unproven, *suspects, *kin])
+    for rule in sorted(unproven + kin, key=lambda r: -r.evidence) + sorted(suspects, key=lambda r: -r.evidence):
         if lost_at(rule.word, rule.damaged) in proven:
             rules.setdefault(rule.word, rule)
     for rule in same_mechanism(mechanisms(rules.values()), rules, counts, tokens, lex, scope, spread):
@@ -336,6 +340,29 @@ def mechanisms(rules, common: bool = False) -> set[tuple[int, str]]:
 
 
 LETTER_PROOF = 4 * MIN_EVIDENCE  # nats a one-letter form's rule needs to prove its mechanism
+JOINT_PROOF = 2 * MIN_EVIDENCE   # nats that words missing altogether, each too weak alone, prove a mechanism with
+
+
+def joint_mechanisms(candidates) -> set[tuple[int, str]]:
+    """The letters lost, and where, that two or more words missing altogether
+    show together, none strongly enough alone: their forms' rules, each
+    short of proof ('his' a common word, 'hen' on too few pages), lose the
+    same letter at the same place and their evidence adds up to JOINT_PROOF
+    nats ('this' 59 times expected and absent, 'his' doubled; 'then' absent,
+    'hen' four times). One missing word proves nothing by itself however
+    strong: a site may never say it.
+
+    >>> his = LostRule("his", "this", 59, 0, 59.4, 0.0, 0.5, "host", evidence=71.0)
+    >>> hen = LostRule("hen", "then", 4, 0, 10.6, 0.0, 1.0, "host", evidence=25.8)
+    >>> joint_mechanisms([his, hen]), joint_mechanisms([his])
+    ({(0, 't')}, set())
+    """
+    words: dict[tuple[int, str], dict[str, float]] = {}
+    for r in candidates:
+        if r.counter == 0 and len(r.damaged) > 1:
+            of = words.setdefault(lost_at(r.word, r.damaged), {})
+            of[r.word] = max(of.get(r.word, 0.0), r.evidence)
+    return {m for m, of in words.items() if len(of) >= 2 and sum(of.values()) >= JOINT_PROOF}
 
 
 def same_mechanism(mechs: set[tuple[int, str]], taken, counts, tokens: int, lex: Lexicon, scope: str,
@@ -472,10 +499,10 @@ def host_spread(stats: HostStats, lang: str):
     pages_with = stats.counter(f"lost_letters.form_pages.{lang}")
     sizes = stats.counter(f"lost_letters.page_sizes.{lang}")
 
-    def spread(d: str, f_w: float) -> bool:
+    def spread(d: str, f_w: float, share: float = MIN_SPREAD) -> bool:
         # pages of 2**(b-1) .. 2**b - 1 tokens: expected to use w 1 - exp(-tokens * f_w) of the time
         expected = sum(n * (1 - math.exp(-(1.5 * 2 ** (b - 1)) * f_w)) for b, n in sizes.items())
-        return pages_with.get(d, 0) >= max(2.0, MIN_SPREAD * expected)
+        return pages_with.get(d, 0) >= max(2.0, share * expected)
 
     return spread
 
@@ -829,6 +856,7 @@ def _prev_word(text: str, start: int) -> str:
 
 
 _PREV = re.compile(r"([^\W\d_]+)[ \t]+$")
+ABSENT_SHARE = 0.05  # a proven rule's word left this share of its expected count at most: missing altogether
 MIN_UNSURE_ODDS = 1.0  # nats: the log-odds a rule the counts do not make editable needs to read a form
 
 
@@ -837,13 +865,16 @@ def in_context(r: LostRule, text: str, m: re.Match, pairs) -> tuple[bool, float]
     log-odds of that reading: the rule's prior (the share of the form's
     occurrences that are surplus) plus its neighbours' evidence
     (`Bigrams.context_log_odds`). A rule the counts make editable (nearly
-    all of the form surplus) reads it wherever the odds favour the word (its
+    all of the form surplus), or one whose word is missing altogether where
+    another rule proves the letter lost ('for' never written, 'or' a fifth
+    real, beside 'rom'), reads it wherever the odds favour the word (its
     neighbours may veto); any other only where the neighbours lean to the
     word and the odds reach MIN_UNSURE_ODDS (when unsure, leave it)."""
     share = min(max(r.surplus_share, 0.01), 0.99)
     context = pairs.context_log_odds(_prev_word(text, m.start()), _next_word(text, m.end()), r.word, r.damaged)
     odds = math.log(share / (1 - share)) + context
-    return (odds > 0 if r.editable else context > 0 and odds >= MIN_UNSURE_ODDS), odds
+    decisive = r.editable or r.proven and not r.suspected and r.counter <= ABSENT_SHARE * r.expected
+    return (odds > 0 if decisive else context > 0 and odds >= MIN_UNSURE_ODDS), odds
 
 
 def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) -> tuple[list[Change], list]:
