@@ -181,6 +181,7 @@ VARIANTS = [
     dict(sym="~", keywords=[], lost=("this", 1)),
     dict(sym=";", keywords=["and", "or", "select"]),
     dict(sym="!", keywords=["and", "where", "or"], mode="insert", lost=("as", 0)),
+    dict(sym="::", keywords=["and", "or", "where"]),
 ]
 
 
@@ -1136,3 +1137,48 @@ def test_a_word_missing_altogether_is_read_by_the_odds_where_its_letter_is_prove
     before = sum(token_errors(d, c) for d, c in zip(damaged, pool))
     after = sum(token_errors(o.text, c) for o, c in zip(out, pool))
     assert after <= 0.22 * before, (before, after)
+
+
+def test_a_word_of_its_own_in_overwhelming_surplus_is_read_where_its_letter_is_proven():
+    """A news site eats the s of 'said', 'some' and 'such'. 'ome' and 'uch'
+    prove the s lost at the start; 'aid' stands dozens of times where
+    English would write it once or twice: nearly all of it is 'said', and
+    each is read so unless its neighbours speak against it ('Dempsey aid.'
+    says nothing either way: before, such an 'aid' stayed)."""
+    pool = [t for t in articles() if _count("said", t) >= 3 and _count("aid", t) == 0][:10]
+    damaged = [_eaten(t, "said", "some", "such") for t in pool]
+    out = mend_host(damaged)
+    n = form_readings(pool, damaged, out, "aid", "said")
+    assert n["lost"] >= 40 and n["right"] >= 0.95 * n["lost"], n
+    assert not re.search(r"\b(ome|uch)\b", " ".join(o.text for o in out))
+
+
+def test_a_contraction_after_a_form_says_which_word_it_was():
+    """A site eats the t of 'there', 'they' and 'their': 'here’ll' is
+    'there’ll' (wordfreq knows "there'll", not "here'll"), and 'here’s'
+    leans to "there's" by the two words' rates of it; the bigram list has no
+    pair for a contraction, so before, such places stayed 'here'."""
+    pool = [t for t in articles() if re.search(r"\b[Tt]here[’'](?:s|ll)\b", t)]
+    assert len(pool) >= 3
+    pool = (pool + [t for t in articles() if _count("there", t) >= 2 and t not in pool])[:12]
+    damaged = [_eaten(t, "there", "they", "their") for t in pool]
+    out = mend_host(damaged)
+    contracted = re.compile(r"\bthere[’'](?:s|ll)\b", re.I)
+    assert sum(len(contracted.findall(o.text)) for o in out) >= 0.8 * sum(len(contracted.findall(t)) for t in pool)
+
+
+def test_a_filter_symbol_written_as_an_entity_is_learned():
+    """A site whose filter writes '&#92;' in place of the space before 'and',
+    'or' and 'not'. The entities step makes it a backslash in the second
+    pass; the first pass now counts the sites in the text as that step will
+    leave it, so the backslash's rule is learned (before, the first pass saw
+    ';' glued after '92' and the host had no rule: every 'workers\\and' stayed)."""
+    from webmend.pipeline import mend_all
+
+    pool = [t for t in articles() if "&" not in t and len(re.findall(r"\b(?:and|or|not)\b", t)) >= 5][:8]
+    damaged = [variant_damage(t, "&#92;", ["and", "or", "not"]) for t in pool]
+    out = list(mend_all([Document(id=f"p{i}", url=f"https://site.example/{i}", source=d) for i, d in enumerate(damaged)]))
+    assert len(out) == len(pool) == 8
+    assert not any("\\" in o.text or "&#92;" in o.text for o in out)
+    assert sum(token_errors(o.text, t) for o, t in zip(out, pool)) <= 0.05 * sum(
+        token_errors(d, t) for d, t in zip(damaged, pool))

@@ -41,15 +41,18 @@ from webmend.document import Change, Document
 from webmend.lexicon.words import Lexicon, lexicon, per_lexicon
 from webmend.pipeline import HostStats, Resources, Step
 from webmend.repair import evidence as ev
+from webmend.repair.entities import unescaped
 
 FAMILY = "escaping"
 # A symbol: a percent-encoded byte, '_', or any mark that is not a letter,
 # digit, space, or the punctuation that ordinarily touches words (hyphens,
 # dashes, apostrophes, quotes, brackets, '.', ',', ':' and '?'). ';' and '!'
 # are symbols: prose puts a space after them, so one glued to a word is rare
-# outside code, entities and URLs (which the sites leave out).
+# outside code, entities and URLs (which the sites leave out). A colon is a
+# symbol only doubled or more ('workers::and'): alone it ends the word before
+# it ('as follows:\\and' is the backslash's site).
 _SYMBOL_CHAR = r"[^\w\s\-'’‘`.,:?\"“”„«»‹›()\[\]{}…–—‐‑]"
-SYMBOL = rf"(?:%[0-9A-Fa-f]{{2}}|_|{_SYMBOL_CHAR})"
+SYMBOL = rf"(?:%[0-9A-Fa-f]{{2}}|_|::+|{_SYMBOL_CHAR})"
 QUOTES = "'\""              # a quote may end a symbol run: '\\'' is one symbol of two characters
 _CLOSING = ".,;:!?)]}”’»—–"  # marks a space may follow: a quote symbol may stand for that space
 SITE_RE = re.compile(rf"(?P<sym>{SYMBOL}{{1,8}}['\"]?)(?P<word>[^\W\d_]+)")
@@ -168,11 +171,11 @@ def glue_points(text: str, only: frozenset[str] | None = None) -> list[int]:
     every site must have. The page's symbol characters are found first (at
     C speed: its UTF-8 bytes less the ASCII that is no symbol), then only
     those are searched for before a letter; '_' and '%XX' are searched only
-    when the text has them. A page without any has no sites at all.
+    when the text has them, and '::' likewise. A page without any has no sites at all.
 
-    >>> t = "workers\\\\and the%20union, A_b, see 3/4"
+    >>> t = "workers\\\\and the%20union, A_b, see 3/4, as follows:or::not"
     >>> [t[i] for i in glue_points(t)]
-    ['a', 'u', 'b']
+    ['a', 'u', 'b', 'n']
     """
     symbols = symbol_chars(text)
     if only is not None:  # only these symbols' glue points
@@ -183,6 +186,8 @@ def glue_points(text: str, only: frozenset[str] | None = None) -> list[int]:
         extra += [m.end() for m in _GLUE_UNDERSCORE.finditer(text)]
     if "%" in text and (only is None or "%" in only):
         extra += [m.end() for m in _GLUE_PERCENT.finditer(text)]
+    if "::" in text and (only is None or ":" in only):
+        extra += [m.end() for m in _GLUE_COLONS.finditer(text)]
     if extra:
         points = sorted(set(points).union(extra))
     return points
@@ -194,6 +199,7 @@ _NO_SYMBOL_ASCII = bytes(c for c in range(128) if not _SYMBOL.match(chr(c)))
 _LETTER_AHEAD = r"(?=[^\W\d_])"
 _GLUE_UNDERSCORE = re.compile("_" + _LETTER_AHEAD)
 _GLUE_PERCENT = re.compile("%[0-9A-Fa-f]{2}" + _LETTER_AHEAD)
+_GLUE_COLONS = re.compile("::" + _LETTER_AHEAD)
 
 
 def symbol_chars(text: str) -> frozenset[str]:
@@ -629,19 +635,21 @@ def _prefix_freq(lex: Lexicon, prefix: str) -> float:
 
 # ------------------------------------------------------------ the step
 def observe(doc: Document, stats: HostStats) -> None:
-    """First pass: the page's glued sites and, if it has any, its space-words."""
-    sites = find_sites(doc.text)
-    stats.counter("escaping.tokens")["n"] += max(doc.text.count(" "), 1)
+    """First pass: the page's glued sites and, if it has any, its space-words,
+    in the text as the entities step will leave it (`entities.unescaped`)."""
+    text = unescaped(doc.text)
+    sites = find_sites(text)
+    stats.counter("escaping.tokens")["n"] += max(text.count(" "), 1)
     doc.notes[NOTE] = False  # for the second pass: whether the page may have rules of its own
     if not sites:
         return
     sites_seen = Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)
     ev.add_capped(stats, "escaping.sites", Counter({"\x1f".join(k): v for k, v in sites_seen.items()}), SITES_CAP)
-    ev.add_capped(stats, "escaping.symbols", symbol_counts(doc.text, sites), SYMBOLS_CAP)
+    ev.add_capped(stats, "escaping.symbols", symbol_counts(text, sites), SYMBOLS_CAP)
     capitalised = capitalised_sites(sites)
     if capitalised:
         ev.add_capped(stats, "escaping.capitalised", Counter({"\x1f".join(k): v for k, v in capitalised.items()}), SITES_CAP)
-    low = doc.text.lower()
+    low = text.lower()
     tokens = low.count(" ") + 1
     stats.counter("escaping.tokens")["with_sites"] += tokens
     # Counterexamples of a key are plain-space words that begin as the page's

@@ -838,6 +838,30 @@ def _takes(word: str, text: str, at: int, lex: Lexicon | None) -> bool:
     return bool(m) and lex is not None and lex.zipf(word + "'" + m.group(0)[1:].lower()) >= CONTRACTION_ZIPF
 
 
+CONTRACTION_FLOOR = 1.0  # zipf of a contracted form wordfreq lacks ('here'll')
+
+
+def contraction_log_odds(text: str, at: int, w: str, d: str, lex: Lexicon | None) -> float:
+    """What a contraction right after the form (text[at:]: '’s', '’ll') says
+    of reading `w` for `d`: log P(contraction | w) - log P(contraction | d),
+    from wordfreq's counts of the contracted words against the bare ones
+    (0 when there is no contraction there).
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> en = lexicon("en")
+    >>> contraction_log_odds("here'll be", 4, "there", "here", en) > 4    # 'there'll': wordfreq lacks "here'll"
+    True
+    >>> contraction_log_odds("here's to", 4, "there", "here", en) < 1 # "here's" and "there's" both common
+    True
+    """
+    m = _CONTRACTION.match(text, at) if lex is not None else None
+    if m is None:
+        return 0.0
+    tail = "'" + m.group(0)[1:].lower()
+    zipf = lambda word: max(lex.zipf(word + tail), CONTRACTION_FLOOR) - lex.zipf(word)
+    return (zipf(w) - zipf(d)) * math.log(10)
+
+
 def _cased_like(token: str, word: str) -> str:
     return word[:1].upper() + word[1:] if token[:1].isupper() else word
 
@@ -860,11 +884,12 @@ ABSENT_SHARE = 0.05  # a proven rule's word left this share of its expected coun
 MIN_UNSURE_ODDS = 1.0  # nats: the log-odds a rule the counts do not make editable needs to read a form
 
 
-def in_context(r: LostRule, text: str, m: re.Match, pairs) -> tuple[bool, float]:
+def in_context(r: LostRule, text: str, m: re.Match, pairs, lex: Lexicon | None = None) -> tuple[bool, float]:
     """Whether the common form at `m` is read as the damaged word, and the
     log-odds of that reading: the rule's prior (the share of the form's
     occurrences that are surplus) plus its neighbours' evidence
-    (`Bigrams.context_log_odds`). A rule the counts make editable (nearly
+    (`Bigrams.context_log_odds`) and a contraction's after it
+    (`contraction_log_odds`: 'here’ll' is 'there’ll'). A rule the counts make editable (nearly
     all of the form surplus), or one whose word is missing altogether where
     another rule proves the letter lost ('for' never written, 'or' a fifth
     real, beside 'rom'), reads it wherever the odds favour the word (its
@@ -872,8 +897,10 @@ def in_context(r: LostRule, text: str, m: re.Match, pairs) -> tuple[bool, float]
     word and the odds reach MIN_UNSURE_ODDS (when unsure, leave it)."""
     share = min(max(r.surplus_share, 0.01), 0.99)
     context = pairs.context_log_odds(_prev_word(text, m.start()), _next_word(text, m.end()), r.word, r.damaged)
+    context += contraction_log_odds(text, m.end(), r.word, r.damaged, lex)
     odds = math.log(share / (1 - share)) + context
-    decisive = r.editable or r.proven and not r.suspected and r.counter <= ABSENT_SHARE * r.expected
+    decisive = r.editable or (r.proven and r.counter <= ABSENT_SHARE * r.expected
+                              and (not r.suspected or r.surplus_share >= MIN_SURPLUS_SHARE))
     return (odds > 0 if decisive else context > 0 and odds >= MIN_UNSURE_ODDS), odds
 
 
@@ -918,7 +945,7 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
                 continue
             context = ""
             if r.common and pairs is not None:
-                read, odds = in_context(r, text, m, pairs)
+                read, odds = in_context(r, text, m, pairs, lex)
                 if not read:
                     continue
                 context = f"; its neighbours: log-odds {odds:.1f}"
