@@ -1182,3 +1182,21 @@ def test_a_filter_symbol_written_as_an_entity_is_learned():
     assert not any("\\" in o.text or "&#92;" in o.text for o in out)
     assert sum(token_errors(o.text, t) for o, t in zip(out, pool)) <= 0.05 * sum(
         token_errors(d, t) for d, t in zip(damaged, pool))
+
+
+def test_a_one_letter_word_the_filter_takes_is_learned_in_an_alphabet_only():
+    """A filter that takes 'the' and 'a' (as a prefix: 'an', 'also' too)
+    glues the article 'a' alone ('in\\\\a'): a one-letter word is covered by
+    itself whole (before, only keys of two letters or more existed, and every
+    'in\\\\a' stayed). In Korean, whose letters are syllables, a particle
+    glued to a closing bracket ('<숨바꼭질>의') is no filter's word: the
+    pages come back unchanged."""
+    pool = [t for t in articles(min_words=400) if len(re.findall(r" a\b", t)) >= 5][:6]
+    damaged = [variant_damage(t, "\\", ["the", "a"]) for t in pool]
+    assert sum(len(re.findall(r"\\a\b", d)) for d in damaged) >= 30
+    out = mend_host(damaged)
+    assert not any(re.search(r"\\a\b", o.text) for o in out)
+    korean = [t for t in articles(min_words=0) if re.search(r">[의은는을를]", t)]
+    assert korean
+    for o in mend_host(korean):
+        assert not o.edits, o.rules

@@ -82,6 +82,17 @@ class Lexicon:
         """The letters of the language: those of its 2,000 most frequent words."""
         return "".join(sorted({ch for w in self.top(2000) for ch in w if ch.isalpha()}))
 
+    @property
+    def alphabetic(self) -> bool:
+        """Whether the language writes with an alphabet (a few dozen letters),
+        not a syllabary or CJK characters, where one character is a word or a
+        particle as often as a letter.
+
+        >>> lexicon("en").alphabetic, lexicon("ko").alphabetic
+        (True, False)
+        """
+        return len(self.alphabet) <= MAX_ALPHABET
+
 
 def per_lexicon(maxsize: int | None = None):
     """Cache `fn(lex, *args)` on the Lexicon itself, at most `maxsize` results a
@@ -108,6 +119,8 @@ def per_lexicon(maxsize: int | None = None):
         return cached
     return decorate
 
+
+MAX_ALPHABET = 80  # letters an alphabet has at most (a syllabary or CJK has hundreds or thousands)
 
 # Languages held at once are bounded by their words (each some 100 bytes in
 # memory: 'en' 321,000 words and 41 MB, 'ru' 713,000 and 110 MB, 'ko' 30,000),

@@ -506,16 +506,16 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         total = sum(n for _, _, n in items)
         g = min(max(total / evid.tokens, 1e-4), 0.5)
         keys: dict[tuple[str, bool], Key] = {}
+        letters = key_letters(lex) if lex is not None else ""
         for word, left, n in items:
             known = not lexes or any(x.is_word(word, 1.5) for x in lexes)
-            for k in range(2, len(word) + 1):  # a one-letter key never covers a word
-                for whole in ((False, True) if k == len(word) else (False,)):
-                    key = keys.get((word[:k], whole))
-                    if key is None:
-                        key = keys[(word[:k], whole)] = Key(unit, mode, word[:k], whole)
-                    key.hits += n
-                    key.contexts.add(left)
-                    key.known |= known
+            for k, whole in key_shapes(word, letters):
+                key = keys.get((word[:k], whole))
+                if key is None:
+                    key = keys[(word[:k], whole)] = Key(unit, mode, word[:k], whole)
+                key.hits += n
+                key.contexts.add(left)
+                key.known |= known
         for key in keys.values():
             key.counter = count_space(key.prefix, key.whole)
             if explained is not None and key.counter > MAX_COUNTER * key.hits >= MAX_COUNTER * MIN_KEY_HITS:
@@ -534,14 +534,13 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         chosen: dict[str, Key] = {}
         for word, _, _ in items:
             best = None
-            for k in range(2, len(word) + 1):
-                for whole in ((False, True) if k == len(word) else (False,)):
-                    key = keys[(word[:k], whole)]
-                    if (key.hits < MIN_KEY_HITS or key.counter > MAX_COUNTER * key.hits or key.gain <= 0
-                            or not key.known):  # a handle's start ('@NGRSenate'), not a filter's word
-                        continue
-                    if best is None or key.gain > best.gain:
-                        best = key
+            for k, whole in key_shapes(word, letters):
+                key = keys[(word[:k], whole)]
+                if (key.hits < MIN_KEY_HITS or key.counter > MAX_COUNTER * key.hits or key.gain <= 0
+                        or not key.known):  # a handle's start ('@NGRSenate'), not a filter's word
+                    continue
+                if best is None or key.gain > best.gain:
+                    best = key
             if best is not None:
                 chosen[word] = best
         used = {id(k): k for k in chosen.values()}.values()
@@ -565,6 +564,38 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         elif total >= MIN_HITS:
             rejected.append(entry)
     return rules, rejected
+
+
+@per_lexicon()
+def key_letters(lex: Lexicon) -> str:
+    """The letters that may stand as a filter's one-letter word: those of an
+    alphabet (`Lexicon.alphabetic`), less the parts that follow an apostrophe
+    in many of the language's words ('s', 't', 'd', 'm' in English: a symbol
+    that an apostrophe became, 'Sweden�s', is no filter).
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> letters = key_letters(lexicon("en")); "a" in letters, "s" in letters, key_letters(lexicon("ko"))
+    (True, False, '')
+    """
+    if not lex.alphabetic:
+        return ""
+    tails = apostrophe_parts(lex)[1]
+    return "".join(ch for ch in lex.alphabet if ch not in tails)
+
+
+def key_shapes(word: str, letters: str = "") -> list[tuple[int, bool]]:
+    """The keys that may cover a glued word, as (length, whole word): every
+    start of two letters or more, and the word itself whole. A word of one
+    letter, one of `letters` (an alphabet's: 'a' glued where a filter takes
+    'a'; a Korean particle glued to a closing bracket is no such word), has
+    only itself whole: a one-letter start would cover every word that begins so.
+
+    >>> key_shapes("and"), key_shapes("a", "abc"), key_shapes("a")
+    ([(2, False), (3, False), (3, True)], [(1, True)], [])
+    """
+    if len(word) == 1:
+        return [(1, True)] if word in letters else []
+    return [(k, False) for k in range(2, len(word) + 1)] + [(len(word), True)]
 
 
 MIN_LIST_KEYS = 3         # a filter's word list: this many keys glued every time...
@@ -656,7 +687,7 @@ def observe(doc: Document, stats: HostStats) -> None:
     # glued words do: a page counts only those (a page that glues no 'or'
     # word says nothing of the filter that would have glued its ' or'), and
     # the tokens they were counted among, per word start.
-    starts = frozenset(w[:2] for _, _, w, _ in sites_seen if len(w) >= 2)
+    starts = frozenset(w[:2] for _, _, w, _ in sites_seen)  # a one-letter word is its own start
     if starts:
         ev.add_all_capped(stats, "escaping.space", space_leads(low, starts))
         ev.add_capped(stats, "escaping.start_tokens", dict.fromkeys(starts, tokens), SITES_CAP)

@@ -51,7 +51,6 @@ OTHER_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "id", "tr", "pl", "
 FOREIGN_ZIPF = 6.0       # a function word of another language
 FOREIGN_MARK_ZIPF = 4.5  # another language's word that marks its text: `lang` uses it less than this
 FOREIGN_TEXT_RATIO = 2.0  # its text brings that language's other function words, far more than the one
-MAX_ALPHABET = 80        # alphabetic scripts only (not syllabaries, not CJK)
 
 
 @dataclass
@@ -175,7 +174,7 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
     one-letter-short form is in surplus makes a rule. For a host,
     `spread(d, f_w)` says whether d stands on as many of its pages as w would
     (`host_spread`)."""
-    if lex is None or tokens <= 0 or len(lex.alphabet) > MAX_ALPHABET:
+    if lex is None or tokens <= 0 or not lex.alphabetic:
         return []
     min_freq = max(MIN_EXPECTED / tokens, 10 ** (MIN_WORD_ZIPF - 9))
     rules: dict[str, LostRule] = {}
@@ -635,7 +634,7 @@ def candidate_forms(counts, tokens: int, lex: Lexicon, slack: float = ROUGH_SLAC
 
 def observe(doc: Document, stats: HostStats) -> None:
     lex = ev.page_lexicon(doc)
-    if lex is None or len(lex.alphabet) > MAX_ALPHABET:
+    if lex is None or not lex.alphabetic:
         return
     words = rough_tokens(doc.text)
     # Only the words a rule may ask about are counted (the frequent words and
@@ -675,7 +674,7 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
     if stats is not None and not recount and _HOST_QUIET.get(stats, lambda: host_is_quiet(stats)):
         return []
     lex = ev.page_lexicon(doc)
-    if lex is None or len(lex.alphabet) > MAX_ALPHABET:
+    if lex is None or not lex.alphabetic:
         return []
     observed = stats is not None and f"lost_letters.words.{lex.lang}" in stats.counters
     rules: list[LostRule] = []
