@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Held-out style damage: variants of gen.py's mechanical channels, scored like the public corpus.
 
-    .venv/bin/python benchmarks/damage_variants.py [--learned] [--out DIR] [--seed N] [--workers N]
+    .venv/bin/python benchmarks/damage_variants.py [--learned | --probe N] [--out DIR] [--seed N] [--workers N]
 
 Builds a corpus from the article-extraction gold texts with the variant
 channels of tests/damage_variants.py (double mojibake, Latin-1, entities
@@ -16,6 +16,10 @@ given): other symbols for the escaped space ('|', '/', '^', '~', '#', '+',
 (SQL words, 'the', 'of'), case kept, other letters eaten like the f of 'from'
 ('that', 'to', 'the', 'not', 'new', 'but', 'by', 'really', 'right'), and a
 host of non-English pages; one host per variant, so each is a row of the report.
+
+With --probe N (1-5), probe set N of tests/damage_variants.py (PROBE_SETS:
+variants first run in the ninth and tenth sessions, English pages only;
+seed 1 unless given, the docs give seeds 1 and 2).
 """
 from __future__ import annotations
 
@@ -33,6 +37,8 @@ SHARED = ROOT.parent / "shared"
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--learned", action="store_true", help="the learned families' variants (escaping, lost letters, case)")
+    ap.add_argument("--probe", type=int, choices=sorted(range(1, 6)), default=None,
+                    help="a probe set of the learned families (tests/damage_variants.py PROBE_SETS)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--workers", type=int, default=2)
@@ -40,12 +46,17 @@ def main() -> None:
     spec = importlib.util.spec_from_file_location("damage_variants", ROOT / "tests" / "damage_variants.py")
     variants = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(variants)
-    if args.out is None:
-        args.out = ROOT / "out" / ("damage-variants-learned" if args.learned else "damage-variants")
     if args.seed is None:
-        args.seed = variants.LEARNED_SEED if args.learned else 11
+        args.seed = 1 if args.probe else variants.LEARNED_SEED if args.learned else 11
+    if args.out is None:
+        name = (f"damage-probe{args.probe}-seed{args.seed}" if args.probe
+                else "damage-variants-learned" if args.learned else "damage-variants")
+        args.out = ROOT / "out" / name
     truth = json.loads((SHARED / "bench" / "article-extraction" / "ground-truth.json").read_text(encoding="utf-8"))
-    n = variants.write_corpus(truth, args.out, seed=args.seed, learned=args.learned)
+    if args.probe:
+        n = variants.write_probe_corpus(truth, args.out, args.probe, seed=args.seed)
+    else:
+        n = variants.write_corpus(truth, args.out, seed=args.seed, learned=args.learned)
     print(f"{n} pages -> {args.out}", file=sys.stderr)
     py = sys.executable
     mended = args.out / "mended.jsonl"

@@ -398,6 +398,94 @@ def write_corpus(truth: dict, out: Path, seed: int = 11, learned: bool = False) 
     return len(items)
 
 
+# ---------------------------------------------------------------- probe sets
+# Variants of the learned families first run in the ninth and tenth sessions,
+# to find what generality still missed (each was fixed by a general rule, not
+# tuned for): five sets, a host each, on the English pages only. Their
+# figures in docs/benchmarks.md come from `write_probe_corpus(truth, out,
+# set, seed)` with seeds 1 and 2 (benchmarks/damage_variants.py --probe N).
+def eat_inside(name: str, words: list[str], index: int):
+    """A letter lost inside a word, its case kept ('The' -> 'Te' for index 1,
+    'from' -> 'fro' for -1).
+
+    >>> eat_inside("x", ["the", "from"], 1)("The cat from the", None, {}), eat_inside("x", ["from"], -1)("From", None, {})
+    ('Te cat fom te', 'Fro')
+    """
+    pat = re.compile(r"\b(%s)\b" % "|".join(words), re.IGNORECASE)
+
+    def channel(text, rng, host):
+        return pat.sub(lambda m: m.group(1)[:index] + (m.group(1)[index + 1:] if index >= 0 else ""), text)
+
+    channel.__name__ = name
+    return channel
+
+
+_E, _L = escape_variant, eat_letter
+PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
+    1: ([_E("esc_star", "*", ["and", "or", "not"]),
+         _E("esc_eq_insert", "=", ["select", "where", "and"], mode="insert"),
+         _E("esc_at", "@", ["union", "order", "group", "by"]),
+         _E("esc_dollar_cased", "$", ["and", "or", "from"], lower=False),
+         _E("esc_bslash_more", "\\", ["and", "or", "union", "where", "order", "like", "having", "limit", "into", "set"]),
+         _L("eat_a", ["and", "as", "all"]), _L("eat_v", ["very", "values"]), _L("eat_a_are", ["are", "about"]),
+         _L("eat_w", ["with", "which", "was"]), _L("eat_h", ["have", "has", "he"])],
+        [["esc_star", "eat_a"], ["esc_at", "eat_v", "para_break_any"]]),
+    2: ([_L("eat_t_then", ["then", "table", "this"]), _L("eat_n_no", ["no", "null", "now"]),
+         _L("eat_b_both", ["between", "both", "because"]), _L("eat_r_ret", ["return", "right", "really"]),
+         _L("eat_v_view", ["view", "very"]), _L("eat_f_for", ["for", "from"]),
+         _E("esc_semicolon", ";", ["and", "or", "select"]),
+         _E("esc_bang_insert", "!", ["and", "where", "or"], mode="insert"),
+         _E("esc_tab", "\t", ["and", "or", "union"]), _E("esc_two", "\\'", ["and", "or", "where"])],
+        [["esc_semicolon", "eat_f_for"]]),
+    3: ([_E("esc_in", "\\", ["in", "on", "at", "is"]),
+         _E("esc_sqlmany", "\\", ["select", "insert", "update", "delete", "drop", "like", "not", "null", "exec"]),
+         _E("esc_amp", "&", ["and", "or", "union"]), _E("esc_lt", "<", ["and", "or", "where"]),
+         _E("esc_pct", "%", ["and", "or", "where"]), _E("esc_dquote_bs", '\\"', ["and", "or", "union"]),
+         _L("eat_o", ["of", "on", "or"]), _L("eat_i", ["in", "is", "it"]), _L("eat_t_to", ["to", "two"]),
+         _L("eat_y", ["you", "your", "year"]), _L("eat_p", ["people", "public", "part"])],
+        [["esc_in", "eat_y"], ["esc_sqlmany", "hyphenate"]]),
+    4: ([_E("esc_entity92", "&#92;", ["and", "or", "not"]),
+         _E("esc_slash_insert", "/", ["where", "select", "and", "or"], mode="insert"),
+         _E("esc_short", "\\", ["to", "is", "it", "as"]),
+         _E("esc_pipe_upper", "|", ["and", "or", "union"], case=str.upper),
+         _E("esc_colon2", "::", ["and", "or", "where"]),
+         _L("eat_a_about", ["about", "after", "also"]), _L("eat_s_said", ["said", "some", "such"]),
+         _L("eat_w_what", ["what", "when", "where", "who"]), _L("eat_t_there", ["there", "they", "their"]),
+         _L("eat_o_only", ["only", "other", "over"])],
+        [["esc_short", "eat_t_there"], ["escape_keywords", "eat_w_what", "hyphenate"]]),
+    5: ([eat_inside("eat_last_from", ["from", "with"], -1), eat_inside("eat_mid_the", ["the"], 1),
+         eat_inside("eat_last_and", ["and"], -1), eat_inside("eat_mid_that", ["that", "what"], 2),
+         _E("esc_caret_insert_upper", "^", ["and", "or", "not"], mode="insert", case=str.upper),
+         _E("esc_bs_the", "\\", ["the", "a"]), _E("esc_gt", ">", ["and", "or", "where", "union"]),
+         _E("esc_backtick", "`", ["and", "or", "select"]), _E("esc_dollar", "$", ["and", "or", "drop"])],
+        [["mojibake", "esc_gt"], ["escape_keywords", "eat_last_from"]]),
+}
+
+
+def write_probe_corpus(truth: dict, out: Path, probe: int, seed: int = 1) -> int:
+    """Probe set `probe` (PROBE_SETS) as a corpus and its gold: two clean
+    hosts, a host per variant, and the set's combined hosts."""
+    variants, combined = PROBE_SETS[probe]
+    CHANNELS.update({f.__name__: f for f in variants})
+    profiles = [[], []] + [[f.__name__] for f in variants] + combined
+    rng = random.Random(seed)
+    items = clean_articles(truth)
+    rng.shuffle(items)
+    items = [(i, t) for i, t in items if not is_latin_foreign(t)]
+    titles = [t.split("\n")[0][:80] for _, t in items]
+    hosts = [make_host(i, p, rng, titles) for i, p in enumerate(profiles)]
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "corpus.jsonl", "w", encoding="utf-8") as c, open(out / "gold.jsonl", "w", encoding="utf-8") as g:
+        for n, (doc_id, text) in enumerate(items):
+            host = hosts[n % len(hosts)]
+            bad, good, truncated, lossy_flag = damage(text, host, rng)
+            c.write(json.dumps({"id": doc_id, "url": f"https://{host['site']}/a/{doc_id[:12]}", "text": bad},
+                               ensure_ascii=False) + "\n")
+            g.write(json.dumps({"id": doc_id, "text": good, "channels": host["profile"], "truncated": truncated,
+                                "lossy_encoding": lossy_flag}, ensure_ascii=False) + "\n")
+    return len(items)
+
+
 # ---------------------------------------------------------------- running and scoring, for the tests
 
 def load_score():

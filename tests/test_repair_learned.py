@@ -182,6 +182,7 @@ VARIANTS = [
     dict(sym=";", keywords=["and", "or", "select"]),
     dict(sym="!", keywords=["and", "where", "or"], mode="insert", lost=("as", 0)),
     dict(sym="::", keywords=["and", "or", "where"]),
+    dict(sym="`", keywords=["and", "or", "select"]),
 ]
 
 
@@ -1200,3 +1201,33 @@ def test_a_one_letter_word_the_filter_takes_is_learned_in_an_alphabet_only():
     assert korean
     for o in mend_host(korean):
         assert not o.edits, o.rules
+
+
+def test_a_backtick_written_for_an_apostrophe_or_a_quote_is_no_filter():
+    """Sixty pages of one host that write a backtick for the apostrophe
+    ('don`t', 'Sweden`s') and LaTeX-style quotes (``Yes''): a backtick is a
+    symbol a filter may use, yet here it makes words written with an
+    apostrophe, or opens a quotation after a space. The pages come back
+    unchanged (read as a filter's symbol, 're', 'll' and 've' made a rule
+    of 400 edits)."""
+    pool = [t for t in articles() if len(re.findall(r"\w[’']\w", t)) >= 2][:60]
+    assert len(pool) == 60
+    typed = [re.sub(r"(?<=\w)[’'](?=\w)", "`", t).replace("“", "``").replace("”", "''") for t in pool]
+    assert sum(t.count("`") for t in typed) >= 1000
+    for o in mend_host(typed):
+        assert not [e for e in o.edits if e.kind == "escape"], o.rules
+
+
+def test_a_letter_lost_inside_a_word_keeps_its_capital_and_is_read_so():
+    """A site loses the h of 'the', keeping the case ('The' -> 'Te', 'the'
+    -> 'te'). A first letter lost leaves a word in lower case, so a
+    capitalised common form was taken for the real word; a letter lost
+    inside leaves the capital as it was: 'Te' is read as 'The' too
+    (before, every sentence-initial 'The' stayed 'Te')."""
+    pool = [t for t in articles() if len(re.findall(r"\bThe\b", t)) >= 3][:8]
+    damaged = [re.sub(r"\b([Tt])he\b", r"\1e", t) for t in pool]
+    out = mend_host(damaged)
+    capitals = sum(len(re.findall(r"\bThe\b", t)) for t in pool)
+    assert capitals >= 30
+    assert sum(len(re.findall(r"\bThe\b", o.text)) for o in out) >= 0.9 * capitals
+    assert not any(re.search(r"\bte\b", o.text) for o in out)

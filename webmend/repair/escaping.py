@@ -50,10 +50,13 @@ FAMILY = "escaping"
 # are symbols: prose puts a space after them, so one glued to a word is rare
 # outside code, entities and URLs (which the sites leave out). A colon is a
 # symbol only doubled or more ('workers::and'): alone it ends the word before
-# it ('as follows:\\and' is the backslash's site).
-_SYMBOL_CHAR = r"[^\w\s\-'’‘`.,:?\"“”„«»‹›()\[\]{}…–—‐‑]"
+# it ('as follows:\\and' is the backslash's site). A backtick is a symbol,
+# but read as the quote or apostrophe it often stands for where it opens a
+# quotation or makes a word written with an apostrophe ('don`t').
+_SYMBOL_CHAR = r"[^\w\s\-'’‘.,:?\"“”„«»‹›()\[\]{}…–—‐‑]"
 SYMBOL = rf"(?:%[0-9A-Fa-f]{{2}}|_|::+|{_SYMBOL_CHAR})"
 QUOTES = "'\""              # a quote may end a symbol run: '\\'' is one symbol of two characters
+QUOTE_LIKE = QUOTES + "`"   # marks written for a quote or an apostrophe ('don`t', ``quoted'')
 _CLOSING = ".,;:!?)]}”’»—–"  # marks a space may follow: a quote symbol may stand for that space
 SITE_RE = re.compile(rf"(?P<sym>{SYMBOL}{{1,8}}['\"]?)(?P<word>[^\W\d_]+)")
 URLISH = re.compile(r"://|^www\.|^[A-Za-z]:[\\/]|@\w+\.\w|\.(?:[a-z]{2,6})[/\\?#]|^~?[/\\][^/\\\s]*[/\\]|\.[^\W_]\w{0,4}$", re.I)
@@ -292,7 +295,7 @@ def find_sites(text: str, limit: int = MAX_SITES, symbols: frozenset[str] | None
         mode = "insert" if before.isspace() else "replace"
         if m.group("sym") == "&" and text.startswith(";", m.end()):
             continue  # an HTML entity, not a space
-        if m.group("sym")[-1] in QUOTES and not (before.isalnum() or before in _CLOSING):
+        if m.group("sym")[-1] in QUOTE_LIKE and not (before.isalnum() or before in _CLOSING):
             continue  # a quotation's opening quote ('said \\"Yes', '(\\"Yes'): only one glued to a word or a closing mark is a symbol
         if urlish(_chunk(text, start, m.end())):
             continue
@@ -486,7 +489,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
     lexes = tuple(x for x in (lex, *known_by) if x is not None)
     groups: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
     for (unit, mode, word, left), n in evid.sites.items():
-        if mode == "replace" and unit[-1] in QUOTES and apostrophe_word(left, word, lexes):
+        if mode == "replace" and unit[-1] in QUOTE_LIKE and apostrophe_word(left, word, lexes):
             continue  # an escaped apostrophe ("it\\'s"), not a symbol for a space
         groups[(unit, mode)].append((word, left, n))
     if not groups:

@@ -908,8 +908,9 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
 
     A rare damaged form ('rom') is damage wherever it stands (upper-case
     'ROM' excepted). A damaged form that is a common word itself ('he' for
-    'the') is damage only in lower case (the damage lowercases; 'He' is the
-    real word), and, in a language with pair counts (lexicon/bigrams.py),
+    'the') is damage only in lower case (a first letter lost lowercases; 'He' is the
+    real word) or, where the letter was lost inside the word, capitalised too
+    ('Te' for 'The'), and, in a language with pair counts (lexicon/bigrams.py),
     only where its neighbours make the word likelier than the form (`in_context`:
     'in he city' -> 'the', 'he said' stays); without them, not before a word
     that the page shows after the real, capitalised one ('He was' -> 'he was'
@@ -922,13 +923,16 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
         if r.suspected and pairs is None:
             continue  # flagged only
         matches = word_matches(text, r.damaged)
+        # a first letter lost leaves the word in lower case ('The' -> 'he'); one
+        # lost inside keeps its capital ('The' -> 'Te'), so a capital is no sign of the real word
+        capital_kept = lost_at(r.word, r.damaged)[0] > 0
         real_next: Counter = Counter()
         if r.common and pairs is not None:
             if not r.editable and not r.proven:
                 continue  # flagged only: the form's surplus may be the site's voice ('our' beside no 'your')
         elif r.common:
             real_next = Counter(_next_word(text, m.end()) for m in matches
-                                if m.group(0)[:1].isupper() and not m.group(0).isupper())
+                                if m.group(0)[:1].isupper() and not m.group(0).isupper() and not capital_kept)
             real_next.pop("", None)
             if not real_next and not r.editable:
                 continue
@@ -938,7 +942,8 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
             tok = m.group(0)
             if len(tok) > 1 and tok.isupper() or len(tok) == 1 and not tok.islower():
                 continue  # 'ROM' is a word of its own; a capital letter alone an initial
-            if r.common and (not tok.islower() or _next_word(text, m.end()) in real_next):
+            if r.common and (not (tok.islower() or capital_kept and tok[1:].islower())
+                             or _next_word(text, m.end()) in real_next):
                 continue
             if m.end() < len(text) and text[m.end()] in "'’" and not _takes(r.word, text, m.end(), lex):
                 continue
