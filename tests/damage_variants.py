@@ -401,7 +401,7 @@ def write_corpus(truth: dict, out: Path, seed: int = 11, learned: bool = False) 
 # ---------------------------------------------------------------- probe sets
 # Variants of the learned families first run in the ninth and tenth sessions,
 # to find what generality still missed (each was fixed by a general rule, not
-# tuned for): five sets, a host each, on the English pages only. Their
+# tuned for): six sets, a host each, on the English pages only. Their
 # figures in docs/benchmarks.md come from `write_probe_corpus(truth, out,
 # set, seed)` with seeds 1 and 2 (benchmarks/damage_variants.py --probe N).
 def eat_inside(name: str, words: list[str], index: int):
@@ -415,6 +415,17 @@ def eat_inside(name: str, words: list[str], index: int):
 
     def channel(text, rng, host):
         return pat.sub(lambda m: m.group(1)[:index] + (m.group(1)[index + 1:] if index >= 0 else ""), text)
+
+    channel.__name__ = name
+    return channel
+
+
+def both(name: str, first, second):
+    """Two channels on every page of a host, the first then the second (a
+    site running two filters)."""
+
+    def channel(text, rng, host):
+        return second(first(text, rng, host), rng, host)
 
     channel.__name__ = name
     return channel
@@ -459,6 +470,14 @@ PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
          _E("esc_bs_the", "\\", ["the", "a"]), _E("esc_gt", ">", ["and", "or", "where", "union"]),
          _E("esc_backtick", "`", ["and", "or", "select"]), _E("esc_dollar", "$", ["and", "or", "drop"])],
         [["mojibake", "esc_gt"], ["escape_keywords", "eat_last_from"]]),
+    6: ([eat_inside("eat_last_with", ["with", "have"], -1), eat_inside("eat_mid_which", ["which", "would"], 3),
+         eat_inside("eat_last_they", ["they"], -1),
+         both("esc_two_filters", _E("a", "\\", ["and", "union"]), _E("b", "|", ["or", "where"])),
+         _E("esc_from_kw", "\\", ["from", "and", "or"]),
+         _E("esc_hash_title", "#", ["and", "the", "of"], case=str.capitalize),
+         _E("esc_plus_insert", "+", ["and", "or", "not", "in"], mode="insert"),
+         _L("eat_c_can", ["can", "could", "company"]), _L("eat_m_more", ["more", "most", "many"])],
+        [["esc_two_filters", "eat_last_with"], ["escape_keywords", "esc_hash_title"]]),
 }
 
 

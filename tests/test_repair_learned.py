@@ -1231,3 +1231,24 @@ def test_a_letter_lost_inside_a_word_keeps_its_capital_and_is_read_so():
     assert capitals >= 30
     assert sum(len(re.findall(r"\bThe\b", o.text)) for o in out) >= 0.9 * capitals
     assert not any(re.search(r"\bte\b", o.text) for o in out)
+
+
+def test_two_filters_of_one_site_each_have_their_own_case():
+    """A site runs two filters: gen.py's, a backslash lower-casing 'and',
+    'or', 'union', 'where', and a '#' that writes 'the' and 'of' in title
+    case ('workers\\\\and peasants', 'rise#Of#The Soviet\\\\union'). Each
+    filter's case is judged apart: the '#' words lose the capital the
+    filter gave them (before, judged together, neither filter showed a case
+    of its own and every 'The' stayed capitalised mid-sentence)."""
+    def title_filter(text: str) -> str:
+        return re.sub(r" (the|of)\b", lambda m: "#" + m.group(1).capitalize(), text, flags=re.I)
+
+    pool = [t for t in articles() if len(re.findall(r" the\b", t)) >= 10][:8]
+    damaged = [title_filter(variant_damage(t, "\\", ["and", "or", "union", "where"])) for t in pool]
+    out = mend_host(damaged)
+    mid = re.compile(r"[a-z,] (The|the|Of|of) ")
+    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
+    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    assert after <= 0.05 * before, (before, after)
+    pairs = [(a.group(1), b.group(1)) for o, t in zip(out, pool) for a, b in zip(mid.finditer(o.text), mid.finditer(t))]
+    assert len(pairs) >= 100 and sum(a != b for a, b in pairs) <= 0.05 * len(pairs)

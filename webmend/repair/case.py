@@ -681,45 +681,55 @@ FILTER_CASE_SHARE = 0.8   # of the glued words, the share in the filter's case t
 FILTER_CASE_WORDS = 3     # ... among them, common words (zipf >= 6) that no author writes so mid-sentence
 
 
-def filter_case(text: str, spans, lex) -> str | None:
-    """'upper' or 'title' when the escaping filter set the case of the words
+def filter_case(text: str, spans, lex) -> dict[str, str]:
+    """For each escaping filter (its symbol) that set the case of the words
     it glued ('workers\\AND peasants', 'Soviet\\Union and\\Or'), as gen.py's
-    sets lower case: FILTER_CASE_SHARE of them in that case, FILTER_CASE_WORDS
-    of them common words mid-sentence ('AND', 'Or'). A filter that keeps the
-    author's case shows a mix.
+    sets lower case: 'upper' or 'title', when FILTER_CASE_SHARE of its words
+    are in that case, FILTER_CASE_WORDS of them common words mid-sentence
+    ('AND', 'Or'). A filter that keeps the author's case shows a mix; each
+    filter of a page is judged apart (a site may run two: '\\' lower-casing
+    'and', '#' title-casing 'the').
 
     >>> t = "a|AND b, c|OR d|WHERE e|ORder f"
-    >>> sp = [[m.start() + 1, m.end(), "escape"] for m in re.finditer(r"[|]\\w+", t)]
+    >>> sp = [[m.start() + 1, m.end(), "escape", "|"] for m in re.finditer(r"[|]\\w+", t)]
     >>> filter_case(t, sp, lexicon("en")), filter_case(t.lower(), sp, lexicon("en"))
-    ('upper', None)
+    ({'|': 'upper'}, {})
     """
-    words = [(s, w) for s, e, w in _glued_words(text, spans) if len(w) >= 2]
-    if len(words) < FILTER_CASE_WORDS:
-        return None
-    for mode, test in (("upper", lambda w: w[:2].isupper()), ("title", lambda w: w[0].isupper() and w[1].islower())):
-        hits = [(s, w) for s, w in words if test(w)]
-        if len(hits) < FILTER_CASE_SHARE * len(words):
+    groups: dict[str, list] = {}
+    for s, _, w, unit in _glued_words(text, spans):
+        if len(w) >= 2:
+            groups.setdefault(unit, []).append((s, w))
+    out = {}
+    for unit, words in groups.items():
+        if len(words) < FILTER_CASE_WORDS:
             continue
-        common = sum(1 for s, w in hits if _zipf(w.lower(), lex) >= COMMON_MID_ZIPF and not sentence_initial(text, s, lex))
-        if common >= FILTER_CASE_WORDS:
-            return mode
-    return None
+        for mode, test in (("upper", lambda w: w[:2].isupper()), ("title", lambda w: w[0].isupper() and w[1].islower())):
+            hits = [(s, w) for s, w in words if test(w)]
+            if len(hits) < FILTER_CASE_SHARE * len(words):
+                continue
+            common = sum(1 for s, w in hits if _zipf(w.lower(), lex) >= COMMON_MID_ZIPF and not sentence_initial(text, s, lex))
+            if common >= FILTER_CASE_WORDS:
+                out[unit] = mode
+                break
+    return out
 
 
 COMMON_MID_ZIPF = 6.0
 
 
 def _glued_words(text: str, spans):
-    """(start, end, word) of the words the escaping step rewrote, letters only."""
-    return [(s, e, text[s:e]) for s, e, *kind in spans if kind and kind[0] == "escape" and text[s:e].isalpha()]
+    """(start, end, word, symbol) of the words the escaping step rewrote, letters only."""
+    return [(s, e, text[s:e], kind[1] if len(kind) > 1 else "") for s, e, *kind in spans
+            if kind and kind[0] == "escape" and text[s:e].isalpha()]
 
 
-def undo_filter_case(text: str, spans, mode: str) -> list[Change]:
-    """Changes taking back the filter's case from its glued words: the
-    leading capitals ('ORganization' -> 'organization', 'AND' -> 'and'), or
-    the first letter ('Or' -> 'or'); the case rules then decide afresh."""
+def undo_filter_case(text: str, spans, modes: dict[str, str]) -> list[Change]:
+    """Changes taking back each filter's case (`filter_case`) from the words
+    it glued: the leading capitals ('ORganization' -> 'organization', 'AND'
+    -> 'and'), or the first letter ('Or' -> 'or'); the case rules then decide afresh."""
     out = []
-    for s, e, word in _glued_words(text, spans):
+    for s, e, word, unit in _glued_words(text, spans):
+        mode = modes.get(unit)
         if mode == "upper" and word[:2].isupper():
             n = next((i for i, ch in enumerate(word) if not ch.isupper()), len(word))  # the leading capitals
             new = word[:n].lower() + word[n:]
@@ -737,13 +747,14 @@ def restore_case(doc: Document, res: Resources) -> None:
     text = doc.text
     if spans:
         lex = ev.page_lexicon(doc)
-        mode = filter_case(text, spans, lex)
-        if mode:
-            undo = undo_filter_case(text, spans, mode)
+        modes = filter_case(text, spans, lex)
+        if modes:
+            undo = undo_filter_case(text, spans, modes)
             if undo:
                 doc.replace(undo)  # same lengths: the spans still point at their words
-                doc.rules.append(ev.rule_entry(FAMILY, f"the filter wrote its words in {mode} case", "page",
-                                               hits=len(undo), words=len(spans)))
+                for unit, mode in modes.items():
+                    doc.rules.append(ev.rule_entry(FAMILY, f"the filter wrote its words in {mode} case", "page",
+                                                   symbol=unit, hits=len(undo), words=len(spans)))
                 text = doc.text
         words = {text[s:e].lower() for s, e, *_ in spans if text[s:e].isalpha()}
         skip = {s for s, *_ in spans}

@@ -846,7 +846,7 @@ def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -
         changes.append(Change(s.start, s.end, after, kind="escape",
                               evidence=f"{s.unit!r} stands for a space before {key.name}: {key.hits} hits, "
                                        f"{key.counter} counterexamples, gain {key.gain:.0f} nats ({r.scope})"))
-        spans.append((len(sep), len(after)))
+        spans.append((len(sep), len(after), s.unit))
     return changes, spans, left
 
 

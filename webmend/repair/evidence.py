@@ -220,7 +220,8 @@ def tracked_words(doc: Document) -> list[list]:
 
 def replace_tracked(doc: Document, changes: list[Change], word_at: list[tuple[int, int] | None]) -> int:
     """Apply changes; `word_at[i]` is the span, inside change i's `after`, of
-    the repaired word whose case is to be restored (or None). Spans tracked
+    the repaired word whose case is to be restored (or None), with what else
+    the step tells of it (escaping: the filter's symbol). Spans tracked
     by earlier steps are shifted so they keep pointing at their words."""
     order = sorted(range(len(changes)), key=lambda i: changes[i].start)
     changes = [changes[i] for i in order]
@@ -242,7 +243,7 @@ def replace_tracked(doc: Document, changes: list[Change], word_at: list[tuple[in
     for c, w in zip(changes, word_at):
         new_start = c.start + acc
         if w is not None:
-            moved.append([new_start + w[0], new_start + w[1], c.kind])
+            moved.append([new_start + w[0], new_start + w[1], c.kind, *w[2:]])
         acc += len(c.after) - (c.end - c.start)
     doc.meta[TRACK] = sorted(moved)
     return n
