@@ -1252,3 +1252,18 @@ def test_two_filters_of_one_site_each_have_their_own_case():
     assert after <= 0.05 * before, (before, after)
     pairs = [(a.group(1), b.group(1)) for o, t in zip(out, pool) for a, b in zip(mid.finditer(o.text), mid.finditer(t))]
     assert len(pairs) >= 100 and sum(a != b for a, b in pairs) <= 0.05 * len(pairs)
+
+
+def test_the_hosts_reading_of_a_form_outweighs_a_pages_own():
+    """A site eats the c of 'can', 'could' and 'company'; the host reads
+    'ould' as 'could'. One long page never writes 'would', expected there
+    four times: alone, it read its 'ould' as 'would'. The host's evidence,
+    pooled over its pages, outweighs the page's: every 'ould' comes back
+    as 'could'."""
+    long_page = [t for t in articles() if _count("could", t) >= 3 and _count("would", t) == 0
+                 and len(t.split()) >= 1200]
+    assert long_page
+    pool = long_page[:1] + [t for t in articles() if _count("could", t) >= 1 and _count("would", t) >= 1][:10]
+    damaged = [_eaten(t, "can", "could", "company") for t in pool]
+    n = form_readings(pool, damaged, mend_host(damaged), "ould", "could")
+    assert n["lost"] >= 25 and n["right"] == n["lost"], n

@@ -685,9 +685,11 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
         rules = infer_rules(counts, sum(counts.values()), lex, "page")
     if observed and stats.pages > 1:
         pooled = _HOST_RULES.get(stats, lambda: host_rules(stats, lex), lex.lang)
-        # the host's evidence outweighs a page's own too weak to edit with (a common form, part surplus)
-        firm = {r.damaged for r in pooled if r.editable}
-        rules = [r for r in rules if r.editable or r.damaged not in firm]
+        # the host's evidence outweighs a page's own too weak to edit with (a common form, part surplus),
+        # or one reading the form as another word ('ould' as 'would' on a page whose 'would' is missing,
+        # where the host proves 'could' lost its c)
+        firm = {r.damaged: r.word for r in pooled if r.editable}
+        rules = [r for r in rules if r.damaged not in firm or r.editable and firm[r.damaged] == r.word]
         # the host proves the letter lost where the page alone cannot
         proven = {(r.damaged, r.word) for r in pooled if r.proven}
         rules = [dataclasses.replace(r, proven=True) if (r.damaged, r.word) in proven else r for r in rules]
