@@ -181,7 +181,6 @@ VARIANTS = [
     dict(sym="~", keywords=[], lost=("this", 1)),
     dict(sym=";", keywords=["and", "or", "select"]),
     dict(sym="!", keywords=["and", "where", "or"], mode="insert", lost=("as", 0)),
-    dict(sym="::", keywords=["and", "or", "where"]),
     dict(sym="`", keywords=["and", "or", "select"]),
 ]
 
@@ -1267,3 +1266,36 @@ def test_the_hosts_reading_of_a_form_outweighs_a_pages_own():
     damaged = [_eaten(t, "can", "could", "company") for t in pool]
     n = form_readings(pool, damaged, mend_host(damaged), "ould", "could")
     assert n["lost"] >= 25 and n["right"] == n["lost"], n
+
+
+_LEGIT_SYMBOLS = [
+    "In a Q&A with reporters, AT&T said R&B and M&A deals were fine.",
+    "Use std::string and std::vector, or boost::asio in C++ code.",
+    "Run `npm install` and then `npm start` to begin.",
+    "The #MeToo and #BlackLivesMatter tags, per @jack and @elonmusk.",
+    "Languages like C# and F# and a::b::c namespaces.",
+    "Perl's Foo::Bar::Baz and Ruby's ActiveRecord::Base modules.",
+    "See the file at src/a/b and the A/B test, 24/7 support, and/or both.",
+    "He said ``yes'' and `no' in the old typewriter style.",
+    "Rock'n'roll, ma'am, o'clock, y'all and d'Artagnan.",
+    "Prices: $5/a month, 3x/a week, a/b testing.",
+]
+
+
+def test_symbols_that_belong_to_the_text_are_kept_on_pages_alone_and_pooled():
+    """Benchmark articles with the marks authors glue to words themselves
+    (Q&A, C++'s std::vector, Perl's Foo::Bar::Baz, markdown's backticks,
+    hashtags, handles, 24/7, and/or, LaTeX quotes, elisions): no edit, on
+    a page alone or on a host of forty such pages. ('::' was taken for a
+    filter's symbol for a while: a page alone made a rule of 'Foo::Bar',
+    'Foo::Baz', 'ActiveRecord::Base'.)"""
+    rng = random.Random(3)
+    pages = []
+    for t in articles()[:40]:
+        paras = t.split("\n\n")
+        for s in rng.sample(_LEGIT_SYMBOLS, 4):
+            paras.insert(rng.randrange(len(paras) + 1), s)
+        pages.append("\n\n".join(paras))
+    assert not [e for o in mend_host(pages) for e in o.edits]
+    for p in pages[:10]:
+        assert not mend_page(p + "\n\n" + "\n\n".join(_LEGIT_SYMBOLS)).edits

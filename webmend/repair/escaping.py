@@ -48,13 +48,13 @@ FAMILY = "escaping"
 # digit, space, or the punctuation that ordinarily touches words (hyphens,
 # dashes, apostrophes, quotes, brackets, '.', ',', ':' and '?'). ';' and '!'
 # are symbols: prose puts a space after them, so one glued to a word is rare
-# outside code, entities and URLs (which the sites leave out). A colon is a
-# symbol only doubled or more ('workers::and'): alone it ends the word before
-# it ('as follows:\\and' is the backslash's site). A backtick is a symbol,
+# outside code, entities and URLs (which the sites leave out). A colon is no
+# symbol, nor a doubled one: 'std::vector' and 'Foo::Bar' name things in code,
+# and a page about code made a rule of them. A backtick is a symbol,
 # but read as the quote or apostrophe it often stands for where it opens a
 # quotation or makes a word written with an apostrophe ('don`t').
 _SYMBOL_CHAR = r"[^\w\s\-'’‘.,:?\"“”„«»‹›()\[\]{}…–—‐‑]"
-SYMBOL = rf"(?:%[0-9A-Fa-f]{{2}}|_|::+|{_SYMBOL_CHAR})"
+SYMBOL = rf"(?:%[0-9A-Fa-f]{{2}}|_|{_SYMBOL_CHAR})"
 QUOTES = "'\""              # a quote may end a symbol run: '\\'' is one symbol of two characters
 QUOTE_LIKE = QUOTES + "`"   # marks written for a quote or an apostrophe ('don`t', ``quoted'')
 _CLOSING = ".,;:!?)]}”’»—–"  # marks a space may follow: a quote symbol may stand for that space
@@ -174,11 +174,11 @@ def glue_points(text: str, only: frozenset[str] | None = None) -> list[int]:
     every site must have. The page's symbol characters are found first (at
     C speed: its UTF-8 bytes less the ASCII that is no symbol), then only
     those are searched for before a letter; '_' and '%XX' are searched only
-    when the text has them, and '::' likewise. A page without any has no sites at all.
+    when the text has them. A page without any has no sites at all.
 
     >>> t = "workers\\\\and the%20union, A_b, see 3/4, as follows:or::not"
     >>> [t[i] for i in glue_points(t)]
-    ['a', 'u', 'b', 'n']
+    ['a', 'u', 'b']
     """
     symbols = symbol_chars(text)
     if only is not None:  # only these symbols' glue points
@@ -189,8 +189,6 @@ def glue_points(text: str, only: frozenset[str] | None = None) -> list[int]:
         extra += [m.end() for m in _GLUE_UNDERSCORE.finditer(text)]
     if "%" in text and (only is None or "%" in only):
         extra += [m.end() for m in _GLUE_PERCENT.finditer(text)]
-    if "::" in text and (only is None or ":" in only):
-        extra += [m.end() for m in _GLUE_COLONS.finditer(text)]
     if extra:
         points = sorted(set(points).union(extra))
     return points
@@ -202,7 +200,6 @@ _NO_SYMBOL_ASCII = bytes(c for c in range(128) if not _SYMBOL.match(chr(c)))
 _LETTER_AHEAD = r"(?=[^\W\d_])"
 _GLUE_UNDERSCORE = re.compile("_" + _LETTER_AHEAD)
 _GLUE_PERCENT = re.compile("%[0-9A-Fa-f]{2}" + _LETTER_AHEAD)
-_GLUE_COLONS = re.compile("::" + _LETTER_AHEAD)
 
 
 def symbol_chars(text: str) -> frozenset[str]:
