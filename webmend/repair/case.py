@@ -747,15 +747,16 @@ def restore_case(doc: Document, res: Resources) -> None:
     text = doc.text
     if spans:
         lex = ev.page_lexicon(doc)
-        modes = filter_case(text, spans, lex)
-        if modes:
-            undo = undo_filter_case(text, spans, modes)
-            if undo:
-                doc.replace(undo)  # same lengths: the spans still point at their words
-                for unit, mode in modes.items():
-                    doc.rules.append(ev.rule_entry(FAMILY, f"the filter wrote its words in {mode} case", "page",
-                                                   symbol=unit, hits=len(undo), words=len(spans)))
-                text = doc.text
+        undo = []
+        for unit, mode in filter_case(text, spans, lex).items():
+            mine = undo_filter_case(text, spans, {unit: mode})
+            if mine:
+                undo += mine
+                doc.rules.append(ev.rule_entry(FAMILY, f"the filter wrote its words in {mode} case", "page",
+                                               symbol=unit, hits=len(mine), words=len(spans)))
+        if undo:
+            doc.replace(undo)  # same lengths: the spans still point at their words
+            text = doc.text
         words = {text[s:e].lower() for s, e, *_ in spans if text[s:e].isalpha()}
         skip = {s for s, *_ in spans}
         forms = page_forms(text, words, skip)
