@@ -833,10 +833,16 @@ _HOST_RULES = ev.HostCache()
 CONTRACTION_ZIPF = 3.0   # 'that's' is a word of the language, 'the's' is not
 
 
+def _contraction(text: str, at: int) -> str | None:
+    """The contraction at text[at:] as the lexicon writes it ("'s" for '’s'), or None."""
+    m = _CONTRACTION.match(text, at)
+    return "'" + m.group(0)[1:].lower() if m else None
+
+
 def _takes(word: str, text: str, at: int, lex: Lexicon | None) -> bool:
     """Whether `word` takes the contraction at text[at:] ('’s' after 'that')."""
-    m = _CONTRACTION.match(text, at)
-    return bool(m) and lex is not None and lex.zipf(word + "'" + m.group(0)[1:].lower()) >= CONTRACTION_ZIPF
+    tail = _contraction(text, at)
+    return tail is not None and lex is not None and lex.zipf(word + tail) >= CONTRACTION_ZIPF
 
 
 CONTRACTION_FLOOR = 1.0  # zipf of a contracted form wordfreq lacks ('here'll')
@@ -855,10 +861,9 @@ def contraction_log_odds(text: str, at: int, w: str, d: str, lex: Lexicon | None
     >>> contraction_log_odds("here's to", 4, "there", "here", en) < 1 # "here's" and "there's" both common
     True
     """
-    m = _CONTRACTION.match(text, at) if lex is not None else None
-    if m is None:
+    tail = _contraction(text, at) if lex is not None else None
+    if tail is None:
         return 0.0
-    tail = "'" + m.group(0)[1:].lower()
     zipf = lambda word: max(lex.zipf(word + tail), CONTRACTION_FLOOR) - lex.zipf(word)
     return (zipf(w) - zipf(d)) * math.log(10)
 
