@@ -190,7 +190,9 @@ def escape_variant(name: str, symbol: str, keywords: list[str], mode: str = "rep
     """gen.py's escape_keywords with another symbol, keyword set, position or
     case: `symbol` takes the place of the space before a keyword (`replace`:
     'workers|and') or is put after it (`insert`: 'workers ~and'); keywords
-    match word starts, as gen.py's do ('or' hits 'organization').
+    match word starts, as gen.py's do ('or' hits 'organization'). With
+    `after`, the symbol takes the place of the space after a whole keyword
+    ('workers and|peasants').
 
     >>> escape_variant("x", "|", ["select", "or"])("Select the order, or else.", None, {})
     'Select the|order,|or else.'
@@ -198,13 +200,18 @@ def escape_variant(name: str, symbol: str, keywords: list[str], mode: str = "rep
     'Tom ~And Jerry ~and me'
     >>> escape_variant("x", "\\\\", ["and", "or"], case=str.upper)("Tom and Jerry organise", None, {})
     'Tom\\\\AND Jerry\\\\ORganise'
+    >>> escape_variant("x", "|", ["and"], mode="after")("Tom And Jerry and me, bread and.", None, {})
+    'Tom and|Jerry and|me, bread and.'
     """
-    pat = re.compile(r" (%s)" % "|".join(map(re.escape, keywords)), re.IGNORECASE)
+    if mode == "after":  # the space after a whole keyword: 'workers and|peasants'
+        pat = re.compile(r"\b(%s) (?=\w)" % "|".join(map(re.escape, keywords)), re.IGNORECASE)
+    else:
+        pat = re.compile(r" (%s)" % "|".join(map(re.escape, keywords)), re.IGNORECASE)
 
     def channel(text, rng, host):
         def sub(m):
             word = case(m.group(1)) if case else m.group(1).lower() if lower else m.group(1)
-            return symbol + word if mode == "replace" else " " + symbol + word
+            return word + symbol if mode == "after" else symbol + word if mode == "replace" else " " + symbol + word
         return pat.sub(sub, text)
 
     channel.__name__ = name
@@ -420,6 +427,25 @@ def eat_inside(name: str, words: list[str], index: int):
     return channel
 
 
+def eat_first_cased(name: str, words: list[str]):
+    """A word's first letter lost, its case passed to the next ('From' ->
+    'Rom', 'from' -> 'rom'): a filter that keeps the case of a word's start.
+
+    >>> eat_first_cased("x", ["know", "from"])("I know. Know it? From here, from there.", None, {})
+    'I now. Now it? Rom here, rom there.'
+    """
+    pat = re.compile(_EATEN_AFTER + r"(%s)\b" % "|".join(map(re.escape, words)), re.IGNORECASE)
+
+    def channel(text, rng, host):
+        def sub(m):
+            w = m.group(1)
+            return (w[1].upper() if w[0].isupper() else w[1]) + w[2:]
+        return pat.sub(sub, text)
+
+    channel.__name__ = name
+    return channel
+
+
 def both(name: str, first, second):
     """Two channels on every page of a host, the first then the second (a
     site running two filters)."""
@@ -478,6 +504,13 @@ PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
          _E("esc_plus_insert", "+", ["and", "or", "not", "in"], mode="insert"),
          _L("eat_c_can", ["can", "could", "company"]), _L("eat_m_more", ["more", "most", "many"])],
         [["esc_two_filters", "eat_last_with"], ["escape_keywords", "esc_hash_title"]]),
+    7: ([_E("esc_after", "\\", ["and", "or", "union"], mode="after"),
+         _E("esc_pct5c", "%5C", ["and", "or", "where"]),
+         _E("esc_whole_if", "\\", ["if", "but", "then", "when"]),
+         _L("eat_k_know", ["know", "knew", "known"]), _L("eat_d_do", ["do", "does", "did", "down"]),
+         _L("eat_g_good", ["good", "get", "great", "going"]),
+         eat_first_cased("eat_cased_from", ["from", "with"]), eat_first_cased("eat_cased_this", ["this", "these"])],
+        [["esc_after", "eat_k_know"], ["esc_pct5c", "eat_cased_from", "hyphenate"]]),
 }
 
 
