@@ -1299,3 +1299,28 @@ def test_symbols_that_belong_to_the_text_are_kept_on_pages_alone_and_pooled():
     assert not [e for o in mend_host(pages) for e in o.edits]
     for p in pages[:10]:
         assert not mend_page(p + "\n\n" + "\n\n".join(_LEGIT_SYMBOLS)).edits
+
+
+def test_a_symbol_in_place_of_the_space_after_a_filters_words_is_learned():
+    """A filter that puts its symbol in place of the space *after* its words
+    ('bread and~butter', 'And~then'), lowercasing them. The glued words after
+    the symbol are any words at all, so no key covers them; the words before
+    it are few, and never stand before a plain space: they are the keys of
+    an `after` rule (before, no rule, and every site stayed). On a host of
+    eight pages and on a long page alone."""
+    def after_filter(text: str) -> str:
+        return re.sub(r"\b(and|but|with) (?=\w)", lambda m: m.group(1).lower() + "~", text, flags=re.I)
+
+    pool = [t for t in articles() if "~" not in t and len(re.findall(r"\b(?:and|but|with) \w", t)) >= 8][:8]
+    damaged = [after_filter(t) for t in pool]
+    out = mend_host(damaged)
+    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
+    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    assert before >= 150 and after <= 0.05 * before, (before, after)
+    assert any("after a word" in r["rule"] for r in out[0].rules)
+    edit = next(e for e in out[0].edits if e.kind == "escape")
+    assert "~" in edit.before and edit.after == edit.before.replace("~", " ")
+    long_page = max(pool, key=len)
+    alone = mend_page(after_filter(long_page))
+    assert token_errors(alone.text, long_page) <= 0.1 * token_errors(after_filter(long_page), long_page)
+

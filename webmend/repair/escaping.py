@@ -9,7 +9,10 @@ magic-quotes step unescapes (backslashes.py). Sites are grouped
 by their symbol (a doubled symbol counts as the same one) and by how they sit
 (`replace`: glued to the previous word or mark, where a space belongs;
 `insert`: after a space). For each group, every word-initial string of the
-glued words is a candidate *key*; a key is scored by
+glued words is a candidate *key*. A filter may also have put its symbol in
+place of the space *after* its words ('workers and\\peasants'): the words
+before the `replace` sites are then the keys (`after`), whole, and their
+counterexamples are the key words before a plain space. A key is scored by
 
 - hits h: sites whose word starts with the key, and the distinct words
   before them (damage hits many contexts; 'km/h' always follows 'km');
@@ -71,6 +74,8 @@ MIN_ANCHOR_DEFICIT = 3.0  # nats: a key the language expects after spaces is mis
 MIN_ANCHOR_CONTEXTS = 5  # or: a key glued in this many distinct contexts
 MIN_KNOWN = 0.7          # share of glued words the lexicon knows
 MAX_SITES = 200_000
+AFTER = "after"          # the mode of a rule whose symbol stands for the space after its words
+MAX_TRAIL_WORDS = 200    # words before a page's sites whose plain-space occurrences it counts
 
 
 @dataclass
@@ -110,7 +115,7 @@ class Key:
 @dataclass
 class Rule:
     unit: str
-    mode: str
+    mode: str            # "replace", "insert", or "after" (its keys are the words before `replace` sites)
     keys: list[Key]
     gain: float
     hits: int
@@ -119,6 +124,10 @@ class Rule:
     scope: str
 
     def key_for(self, site: Site) -> Key | None:
+        if self.mode == AFTER:
+            if site.unit != self.unit or site.mode != "replace":
+                return None
+            return next((k for k in self.keys if k.prefix == site.left), None)
         if site.unit != self.unit or site.mode != self.mode:
             return None
         best = None
@@ -365,6 +374,7 @@ class Evidence:
     symbols: Counter = field(default_factory=Counter)  # each site symbol -> its occurrences in the text
     capitalised: Counter = field(default_factory=Counter)  # (unit, mode, word lowercased) -> glued capitalised
     start_tokens: Counter | None = None  # a host's: word start -> tokens of the pages that counted its space words
+    trail: Counter = field(default_factory=Counter)  # words before `replace` sites -> times they stand before a plain space
 
     def tokens_for(self, prefix: str) -> int:
         """The tokens the space words of a key were counted among."""
@@ -376,7 +386,38 @@ class Evidence:
     def of_text(cls, text: str, sites: list[Site]) -> "Evidence":
         c = Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)
         space, n = space_words(text) if sites else (Counter(), max(text.count(" "), 1))
-        return cls(c, space, n, symbol_counts(text, sites), capitalised_sites(sites))
+        trail = Counter(space_trails(text.lower(), trail_words(sites))) if sites else Counter()
+        return cls(c, space, n, symbol_counts(text, sites), capitalised_sites(sites), trail=trail)
+
+
+def trail_words(sites: list[Site]) -> frozenset[str]:
+    """The words glued before `replace` sites (the keys an `after` rule may
+    have), the most frequent MAX_TRAIL_WORDS of them.
+
+    >>> sorted(trail_words(find_sites("workers and\\\\peasants, bread and\\\\butter, 3\\\\x")))
+    ['and']
+    """
+    lefts = Counter(s.left for s in sites if s.mode == "replace" and s.left.isalpha())
+    return frozenset(w for w, _ in lefts.most_common(MAX_TRAIL_WORDS))
+
+
+def space_trails(low: str, words: frozenset[str]) -> list[str]:
+    """The occurrences of `words` in a lowercased text that stand whole before
+    a plain space and a letter: where a filter of the space after them would
+    have put its symbol.
+
+    >>> space_trails("bread and butter, band x, and 3 and\\\\y or so", frozenset({"and", "or"}))
+    ['and', 'or']
+    """
+    if not words:
+        return []
+    return [w.decode("utf-8", "surrogatepass") for w in _trails_of(words).findall(low.encode("utf-8", "surrogatepass"))]
+
+
+@functools.lru_cache(maxsize=256)
+def _trails_of(words: frozenset[str]) -> re.Pattern:
+    alts = b"|".join(re.escape(w.encode("utf-8", "surrogatepass")) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rb"(?<![a-z0-9\x80-\xff])(%s) (?=[a-z\x80-\xff])" % alts)
 
 
 def capitalised_sites(sites: list[Site]) -> Counter:
@@ -489,6 +530,8 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         if mode == "replace" and unit[-1] in QUOTE_LIKE and apostrophe_word(left, word, lexes):
             continue  # an escaped apostrophe ("it\\'s"), not a symbol for a space
         groups[(unit, mode)].append((word, left, n))
+        if mode == "replace" and left.isalpha():  # the word before as the key: a symbol after it
+            groups[(unit, AFTER)].append((left, word, n))
     if not groups:
         return [], []
     rules, rejected = [], []
@@ -501,15 +544,18 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
                                  contexts=0, keys=[]))  # no key can gather enough hits
     if not viable:
         return rules, rejected
-    count_space = _prefix_counter(evid.space, {w[:2] for items in viable.values() for w, _, _ in items})
+    count_leads = _prefix_counter(evid.space, {w[:2] for (_, mode), items in viable.items() if mode != AFTER
+                                                for w, _, _ in items})
+    letters = key_letters(lex) if lex is not None else ""
     for (unit, mode), items in viable.items():
+        count_space = count_leads if mode != AFTER else (lambda prefix, whole: evid.trail.get(prefix, 0))
+        shapes = key_shapes if mode != AFTER else whole_shape
         total = sum(n for _, _, n in items)
         g = min(max(total / evid.tokens, 1e-4), 0.5)
         keys: dict[tuple[str, bool], Key] = {}
-        letters = key_letters(lex) if lex is not None else ""
         for word, left, n in items:
             known = not lexes or any(x.is_word(word, 1.5) for x in lexes)
-            for k, whole in key_shapes(word, letters):
+            for k, whole in shapes(word, letters):
                 key = keys.get((word[:k], whole))
                 if key is None:
                     key = keys[(word[:k], whole)] = Key(unit, mode, word[:k], whole)
@@ -518,7 +564,8 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
                 key.known |= known
         for key in keys.values():
             key.counter = count_space(key.prefix, key.whole)
-            if explained is not None and key.counter > MAX_COUNTER * key.hits >= MAX_COUNTER * MIN_KEY_HITS:
+            if (explained is not None and mode != AFTER
+                    and key.counter > MAX_COUNTER * key.hits >= MAX_COUNTER * MIN_KEY_HITS):
                 if callable(explained):
                     explained = explained()
                 key.counter = max(0, round(key.counter - sum(
@@ -534,7 +581,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         chosen: dict[str, Key] = {}
         for word, _, _ in items:
             best = None
-            for k, whole in key_shapes(word, letters):
+            for k, whole in shapes(word, letters):
                 key = keys[(word[:k], whole)]
                 if (key.hits < MIN_KEY_HITS or key.counter > MAX_COUNTER * key.hits or key.gain <= 0
                         or not key.known):  # a handle's start ('@NGRSenate'), not a filter's word
@@ -550,7 +597,9 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         counter = sum(k.counter for k in used)
         anchor = any((ev.poisson_deficit(k.counter, k.expected) >= MIN_ANCHOR_DEFICIT and len(k.contexts) >= MIN_CONTEXTS)
                      or (len(k.contexts) >= MIN_ANCHOR_CONTEXTS and k.hits >= 2 * MIN_ANCHOR_CONTEXTS) for k in used)
-        anchor = anchor or word_list_anchor(unit, mode, items, chosen, evid, lexes)
+        # (the words an `after` rule's symbol follows were lowercased by `find_sites`: a name's
+        # capital, the word-list anchor's sign of a name, is not seen)
+        anchor = anchor or mode != AFTER and word_list_anchor(unit, mode, items, chosen, evid, lexes)
         known = (sum(n for w, _, n in items if w in chosen and any(x.is_word(w, 1.5) for x in lexes)) / max(hits, 1)
                  if lexes else 1.0)
         ok = (hits >= MIN_HITS and len(contexts) >= MIN_CONTEXTS and gain >= MIN_RULE_GAIN
@@ -558,7 +607,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         entry = dict(symbol=unit, mode=mode, hits=hits, counterexamples=counter, gain=round(gain, 1),
                      contexts=len(contexts), keys=sorted(k.name for k in used))
         if ok:
-            singles = single_keys(unit, mode, items, chosen, count_space, lexes, evid, g)
+            singles = single_keys(unit, mode, items, chosen, count_space, lexes, evid, g) if mode != AFTER else []
             rules.append(Rule(unit, mode, sorted(used, key=lambda k: -k.gain) + singles, gain, hits, counter,
                               len(contexts), scope))
         elif total >= MIN_HITS:
@@ -596,6 +645,18 @@ def key_shapes(word: str, letters: str = "") -> list[tuple[int, bool]]:
     if len(word) == 1:
         return [(1, True)] if word in letters else []
     return [(k, False) for k in range(2, len(word) + 1)] + [(len(word), True)]
+
+
+def whole_shape(word: str, letters: str = "") -> list[tuple[int, bool]]:
+    """The one key that may cover the word before an `after` site: the word
+    itself whole (a one-letter word only if one of `letters`, as `key_shapes`).
+
+    >>> whole_shape("and"), whole_shape("a", "abc"), whole_shape("s", "abc")
+    ([(3, True)], [(1, True)], [])
+    """
+    if len(word) == 1 and word not in letters:
+        return []
+    return [(len(word), True)]
 
 
 MIN_LIST_KEYS = 3         # a filter's word list: this many keys glued every time...
@@ -691,6 +752,8 @@ def observe(doc: Document, stats: HostStats) -> None:
     if starts:
         ev.add_all_capped(stats, "escaping.space", space_leads(low, starts))
         ev.add_capped(stats, "escaping.start_tokens", dict.fromkeys(starts, tokens), SITES_CAP)
+    # and the words before its sites that stand before a plain space, for a filter of the space after them
+    ev.add_all_capped(stats, "escaping.trail", space_trails(low, trail_words(sites)))
     doc.notes[NOTE] = could_be_rule(sites_seen)
 
 
@@ -699,6 +762,7 @@ SITES_CAP = 5000  # distinct glued sites a host keeps
 # Pooled over a host's pages (in the engine's parent, page by page) the counters stay bounded too.
 SYMBOLS_CAP = 500  # distinct site symbols a host counts the occurrences of
 HostStats.caps.update({"escaping.sites": SITES_CAP, "escaping.space": ev.HOST_CAP, "escaping.symbols": SYMBOLS_CAP,
+                       "escaping.trail": ev.HOST_CAP,
                        "escaping.capitalised": SITES_CAP, "escaping.start_tokens": SITES_CAP})
 
 
@@ -709,16 +773,23 @@ def host_evidence(stats: HostStats) -> Evidence:
     not through the filter that damaged the author's text."""
     sites = Counter({tuple(k.split("\x1f")): v for k, v in stats.counter("escaping.sites").items()})
     capitalised = Counter({tuple(k.split("\x1f")): v for k, v in stats.counter("escaping.capitalised").items()})
-    space = stats.counter("escaping.space")
+    space, trail = stats.counter("escaping.space"), stats.counter("escaping.trail")
     repeats: Counter = Counter()
+    trail_repeats: Counter = Counter()
     for line, extra in ev.recurring_lines(stats):
-        for word in space_leads(line.lower()):
+        low = line.lower()
+        for word in space_leads(low):
             if word in space:
                 repeats[word] += extra
+        if trail:
+            for word in space_trails(low, frozenset(trail)):
+                trail_repeats[word] += extra
     if repeats:
         space = space - repeats
+    if trail_repeats:
+        trail = trail - trail_repeats
     return Evidence(sites, space, max(stats.counter("escaping.tokens")["with_sites"], 1),
-                    stats.counter("escaping.symbols"), capitalised, stats.counter("escaping.start_tokens"))
+                    stats.counter("escaping.symbols"), capitalised, stats.counter("escaping.start_tokens"), trail)
 
 
 def learn(doc: Document, res: Resources | None, sites: list[Site] | None = None) -> tuple[list[Rule], list[Site] | None]:
@@ -774,6 +845,8 @@ def could_be_rule(sites: Counter) -> bool:
     >>> s = lambda *words: Counter(("\\\\", "replace", w, f"x{i}") for i, w in enumerate(words))
     >>> could_be_rule(s("and", "and", "union")), could_be_rule(s("and", "and", "andes")), could_be_rule(s("s", "s", "t"))
     (False, True, False)
+    >>> could_be_rule(Counter(("\\\\", "replace", w, "and") for w in ("peace", "war", "bread")))
+    True
     """
     buckets: dict = {}
     for (unit, mode, word, left), n in sites.items():
@@ -781,6 +854,10 @@ def could_be_rule(sites: Counter) -> bool:
             b = buckets.setdefault((unit, mode, word[:2]), [0, set()])
             b[0] += n
             b[1].add(left)
+        if mode == "replace" and left.isalpha():  # an `after` rule's key: the word before, whole
+            b = buckets.setdefault((unit, AFTER, left), [0, set()])
+            b[0] += n
+            b[1].add(word)
     hits: Counter = Counter()
     contexts: dict = {}
     for (unit, mode, _), (n, lefts) in buckets.items():
@@ -821,10 +898,19 @@ def _tail_site(text: str, s: Site, unit: str) -> Site | None:
 
 def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -> tuple[list[Change], list, list[Site]]:
     """The changes the rules make to a text: each covered site's symbol run
-    becomes a space (`replace`) or goes (`insert`). Returns the changes, the
-    span of the repaired word inside each change, and the sites left alone."""
+    becomes a space (`replace`, `after`) or goes (`insert`). Returns the
+    changes, the span of the repaired word inside each change (an `after`
+    rule's change takes in the word before the symbol, its repaired word),
+    and the sites left alone.
+
+    >>> key = Key("|", AFTER, "and", True, hits=9)
+    >>> changes, spans, _ = repair_text("bread and|butter", [Rule("|", AFTER, [key], 50.0, 9, 0, 5, "page")])
+    >>> [(c.start, c.end, c.after) for c in changes], spans
+    ([(6, 16, 'and butter')], [(0, 3, '|')])
+    """
     sites = find_sites(text) if sites is None else sites
     changes, spans, left = [], [], []
+    done = 0  # where the last change ended: an `after` change reaches back over the word before
     for s in sites:
         key = None
         for r in rules:
@@ -835,15 +921,24 @@ def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -
                     s = s2
             if key is not None:
                 break
-        if key is None:
+        if key is None or key.mode == AFTER and s.start - len(s.left) < done:
             left.append(s)
             continue
-        sep = " " if s.mode == "replace" else ""
-        after = sep + s.word
-        changes.append(Change(s.start, s.end, after, kind="escape",
-                              evidence=f"{s.unit!r} stands for a space before {key.name}: {key.hits} hits, "
+        if key.mode == AFTER:
+            start = s.start - len(s.left)
+            after = text[start:s.start] + " " + s.word
+            span = (0, len(s.left), s.unit)
+            where = "after"
+        else:
+            start = s.start
+            after = (" " if s.mode == "replace" else "") + s.word
+            span = (len(after) - len(s.word), len(after), s.unit)
+            where = "before"
+        changes.append(Change(start, s.end, after, kind="escape",
+                              evidence=f"{s.unit!r} stands for a space {where} {key.name}: {key.hits} hits, "
                                        f"{key.counter} counterexamples, gain {key.gain:.0f} nats ({r.scope})"))
-        spans.append((len(sep), len(after), s.unit))
+        spans.append(span)
+        done = s.end
     return changes, spans, left
 
 
@@ -864,13 +959,14 @@ def repair_escaping(doc: Document, res: Resources) -> None:
             return
     for r in rules:
         doc.rules.append(ev.rule_entry(
-            FAMILY, f"{r.unit!r} in place of a space" if r.mode == "replace" else f"{r.unit!r} inserted after a space",
+            FAMILY, {"replace": f"{r.unit!r} in place of a space", AFTER: f"{r.unit!r} in place of the space after a word"
+                     }.get(r.mode, f"{r.unit!r} inserted after a space"),
             r.scope, keys=[k.name for k in r.keys][:20], hits=r.hits, counterexamples=r.counter,
             contexts=r.contexts, gain=r.gain))
     changes, spans, left = repair_text(doc.text, rules, sites)
     if changes:
         ev.replace_tracked(doc, changes, spans)
-    units = {(r.unit, r.mode) for r in rules}
+    units = {(r.unit, "replace" if r.mode == AFTER else r.mode) for r in rules}
     stray = Counter(s.word.lower() for s in left if (s.unit, s.mode) in units)
     for word, n in stray.most_common(5):
         doc.flags.append(f"escaping: {n} x symbol before {word!r} left as is (no consistent evidence)")
