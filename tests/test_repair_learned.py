@@ -1324,3 +1324,30 @@ def test_a_symbol_in_place_of_the_space_after_a_filters_words_is_learned():
     alone = mend_page(after_filter(long_page))
     assert token_errors(alone.text, long_page) <= 0.1 * token_errors(after_filter(long_page), long_page)
 
+
+def test_a_site_that_keeps_the_capital_of_a_first_letter_lost_has_its_capitalised_forms_read():
+    """A site that takes the t of 'this' and 'these' but keeps the capital
+    ('This' -> 'His', 'These' -> 'Hese'). Its rare form stands capitalised
+    ('Hese'), which a filter that lowercases never writes: a capitalised
+    'His' may be 'This' too, and is read by its neighbours ('His is' ->
+    'This is'; before, every capitalised form was taken for the real word).
+    On a site that lowercases ('this' -> 'his' whatever the case), every
+    real 'His' stays."""
+    def cased(text: str) -> str:
+        return re.sub(r"\b([Tt])(his|hese)\b", lambda m: m.group(2)[0].upper() + m.group(2)[1:] if m.group(1) == "T"
+                      else m.group(2), text)
+
+    pool = [t for t in articles() if len(re.findall(r"\bThis\b", t)) >= 2 and _count("these", t) >= 1][:10]
+    damaged = [cased(t) for t in pool]
+    assert sum(len(re.findall(r"\bHese\b", d)) for d in damaged) >= 2
+    out = mend_host(damaged)
+    capitals = sum(len(re.findall(r"\bThis\b", t)) for t in pool)
+    restored = sum(min(len(re.findall(r"\bThis\b", o.text)), len(re.findall(r"\bThis\b", t))) for o, t in zip(out, pool))
+    assert capitals >= 30 and restored >= 0.6 * capitals, (capitals, restored)
+    assert not any(re.search(r"\b[Hh]ese\b", o.text) for o in out)
+    # a lowercasing site: the real 'His' of its pages stays
+    pool = [t for t in articles() if len(re.findall(r"\bHis\b", t)) >= 1 and _count("this", t) >= 2][:10]
+    damaged = [_eaten(t, "this", "these") for t in pool]
+    out = mend_host(damaged)
+    real = sum(len(re.findall(r"\bHis\b", t)) for t in pool)
+    assert real >= 5 and sum(len(re.findall(r"\bHis\b", o.text)) for o in out) == real

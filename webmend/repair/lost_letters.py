@@ -69,6 +69,9 @@ class LostRule:
     # the letter it loses is lost where another rule of its page or host edits (a mechanism):
     # a common form it cannot edit by counts is then read by its neighbours
     proven: bool = False
+    # the site passes a word's capital on to the form when it takes the first letter ('This' -> 'His'),
+    # as its rare forms show ('Hese'): a capitalised common form may be damage too
+    capital_kept: bool = False
 
     @property
     def editable(self) -> bool:
@@ -457,7 +460,7 @@ LINES_CAP = ev.LINES_CAP  # long lines a host keeps (evidence.observe_long_lines
 FORMS_CAP = 64           # candidate damaged forms a host keeps
 FORM_PAGES_CAP = 5000    # one-letter-short forms a host counts the pages of
 # Pooled over a host's pages (in the engine's parent, page by page) the counters stay bounded too.
-HostStats.caps.update({ev.HOST_LINES: LINES_CAP, "lost_letters.forms.*": FORMS_CAP,
+HostStats.caps.update({ev.HOST_LINES: LINES_CAP, "lost_letters.forms.*": FORMS_CAP, "lost_letters.capitalised.*": FORMS_CAP,
                        "lost_letters.form_pages.*": FORM_PAGES_CAP, "lost_letters.words.*": ev.HOST_CAP})
 ROUGH_SLACK = 0.5        # the page-level candidate test asks this share of the rule's evidence
 
@@ -652,6 +655,10 @@ def observe(doc: Document, stats: HostStats) -> None:
     forms = candidate_forms(counts, tokens, lex)
     if forms:
         ev.add_capped(stats, f"lost_letters.forms.{lex.lang}", dict.fromkeys(forms, 1), FORMS_CAP)
+        index = _form_index(lex)
+        capitalised = {d: words.count(_utf8_forms(d)[1]) for d in forms if not index[d][1] and len(d) > 1}
+        ev.add_capped(stats, f"lost_letters.capitalised.{lex.lang}", {d: n for d, n in capitalised.items() if n},
+                      FORMS_CAP)
     # the page's own rules, for the second pass (only a page with a candidate can have one)
     doc.notes[NOTE] = infer_rules(counts, tokens, lex, "page") if forms else []
 
@@ -678,6 +685,7 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
         return []
     observed = stats is not None and f"lost_letters.words.{lex.lang}" in stats.counters
     rules: list[LostRule] = []
+    pooled: list[LostRule] = []
     if NOTE in doc.notes and not recount:  # the first pass found the page's own rules
         rules = [r for r in doc.notes[NOTE] if _occurs(doc.text, r.damaged)]
     elif recount or not observed or any(d in doc.text for d in stats.counter(f"lost_letters.forms.{lex.lang}")):
@@ -701,7 +709,35 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
             taken, forms = {r.word for r in rules}, {r.damaged for r in rules}
             rules += [r for r in same_mechanism(mechs, taken, counts, sum(counts.values()), lex, "page")
                       if r.damaged not in forms and _occurs(doc.text, r.damaged)]
-    return [r for r in rules if not stands_whole(doc.text, r)]
+    rules = [r for r in rules if not stands_whole(doc.text, r)]
+    capitalised = stats.counter(f"lost_letters.capitalised.{lex.lang}") if observed else {}
+    if any(r.common for r in rules) and first_capital_kept(doc.text, rules + pooled, capitalised):
+        rules = [dataclasses.replace(r, capital_kept=True) if r.common else r for r in rules]
+    return rules
+
+
+CAPITAL_KEPT_MIN = 2  # capitalised occurrences of rare forms that show a site keeps the capital of a first letter lost
+
+
+def first_capital_kept(text: str, rules: list[LostRule], host_capitalised) -> bool:
+    """Whether the site passes the capital of a word whose first letter it
+    takes on to the form ('These' -> 'Hese', where gen.py's filter writes
+    'hese'): its rare forms that lost their first letter stand capitalised
+    CAPITAL_KEPT_MIN times or more, on the host (`host_capitalised`, counted
+    by the first pass) or on the page.
+
+    >>> r = LostRule("hese", "these", 9, 0, 8.0, 30.0, 1.0, "page")
+    >>> first_capital_kept("Hese are. Hese were. hese", [r], {}), first_capital_kept("hese are. Hese", [r], {})
+    (True, False)
+    """
+    n = 0
+    for r in {r.damaged: r for r in rules}.values():
+        if not r.common and r.editable and len(r.damaged) > 1 and lost_at(r.word, r.damaged)[0] == 0:
+            n += host_capitalised.get(r.damaged, 0) or sum(
+                m.group(0)[0].isupper() and not m.group(0).isupper() for m in word_matches(text, r.damaged))
+            if n >= CAPITAL_KEPT_MIN:
+                return True
+    return False
 
 
 def stands_whole(text: str, rule: LostRule) -> bool:
@@ -919,7 +955,9 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
     real word) or, where the letter was lost inside the word, capitalised too
     ('Te' for 'The'), and, in a language with pair counts (lexicon/bigrams.py),
     only where its neighbours make the word likelier than the form (`in_context`:
-    'in he city' -> 'the', 'he said' stays); without them, not before a word
+    'in he city' -> 'the', 'he said' stays; where the site keeps the capital
+    of a word whose first letter it takes, `LostRule.capital_kept`, a
+    capitalised form too: 'His is' -> 'This is'); without them, not before a word
     that the page shows after the real, capitalised one ('He was' -> 'he was'
     is real), and never for a rule only suspected. A form before a
     contraction's apostrophe is damage only where the word takes that
@@ -932,7 +970,7 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
         matches = word_matches(text, r.damaged)
         # a first letter lost leaves the word in lower case ('The' -> 'he'); one
         # lost inside keeps its capital ('The' -> 'Te'), so a capital is no sign of the real word
-        capital_kept = lost_at(r.word, r.damaged)[0] > 0
+        capital_kept = r.capital_kept or lost_at(r.word, r.damaged)[0] > 0
         real_next: Counter = Counter()
         if r.common and pairs is not None:
             if not r.editable and not r.proven:
