@@ -192,7 +192,8 @@ def escape_variant(name: str, symbol: str, keywords: list[str], mode: str = "rep
     'workers|and') or is put after it (`insert`: 'workers ~and'); keywords
     match word starts, as gen.py's do ('or' hits 'organization'). With
     `after`, the symbol takes the place of the space after a whole keyword
-    ('workers and|peasants').
+    ('workers and|peasants'); with `both`, of the spaces before and after it
+    ('workers|and|peasants').
 
     >>> escape_variant("x", "|", ["select", "or"])("Select the order, or else.", None, {})
     'Select the|order,|or else.'
@@ -202,16 +203,22 @@ def escape_variant(name: str, symbol: str, keywords: list[str], mode: str = "rep
     'Tom\\\\AND Jerry\\\\ORganise'
     >>> escape_variant("x", "|", ["and"], mode="after")("Tom And Jerry and me, bread and.", None, {})
     'Tom and|Jerry and|me, bread and.'
+    >>> escape_variant("x", "|", ["and"], mode="both")("Tom And Jerry and me, bread and.", None, {})
+    'Tom|and|Jerry|and|me, bread and.'
     """
     if mode == "after":  # the space after a whole keyword: 'workers and|peasants'
         pat = re.compile(r"\b(%s) (?=\w)" % "|".join(map(re.escape, keywords)), re.IGNORECASE)
+    elif mode == "both":  # the spaces before and after a whole keyword: 'workers|and|peasants'
+        pat = re.compile(r" (%s) (?=\w)" % "|".join(map(re.escape, keywords)), re.IGNORECASE)
     else:
         pat = re.compile(r" (%s)" % "|".join(map(re.escape, keywords)), re.IGNORECASE)
 
     def channel(text, rng, host):
         def sub(m):
             word = case(m.group(1)) if case else m.group(1).lower() if lower else m.group(1)
-            return word + symbol if mode == "after" else symbol + word if mode == "replace" else " " + symbol + word
+            if mode in ("after", "both"):
+                return (symbol if mode == "both" else "") + word + symbol
+            return symbol + word if mode == "replace" else " " + symbol + word
         return pat.sub(sub, text)
 
     channel.__name__ = name
@@ -511,6 +518,12 @@ PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
          _L("eat_g_good", ["good", "get", "great", "going"]),
          eat_first_cased("eat_cased_from", ["from", "with"]), eat_first_cased("eat_cased_this", ["this", "these"])],
         [["esc_after", "eat_k_know"], ["esc_pct5c", "eat_cased_from", "hyphenate"]]),
+    8: ([_E("esc_both_sides", "\\", ["and", "or", "union"], mode="both"),
+         _E("esc_yen", "¥", ["and", "or", "where"]), _E("esc_fullwidth", "＼", ["and", "or", "union"]),
+         _E("esc_bsol_entity", "&bsol;", ["and", "or", "not"]),
+         _L("eat_w_we", ["we", "were", "would", "will"]), _L("eat_s_she", ["she", "since", "so"]),
+         eat_inside("eat_mid_people", ["people", "because", "government"], 2)],
+        [["esc_both_sides", "eat_s_she"], ["esc_yen", "eat_mid_people", "para_break_any"]]),
 }
 
 
