@@ -907,6 +907,11 @@ def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -
     >>> changes, spans, _ = repair_text("bread and|butter", [Rule("|", AFTER, [key], 50.0, 9, 0, 5, "page")])
     >>> [(c.start, c.end, c.after) for c in changes], spans
     ([(6, 16, 'and butter')], [(0, 3, '|')])
+    >>> both = [Rule("|", "replace", [Key("|", "replace", "and", True, hits=9)], 50.0, 9, 0, 5, "page"),
+    ...         Rule("|", AFTER, [key], 50.0, 9, 0, 5, "page")]
+    >>> changes, spans, _ = repair_text("bread|and|butter", both)
+    >>> [(c.start, c.end, c.after) for c in changes], spans
+    ([(5, 9, ' and'), (9, 16, ' butter')], [(1, 4, '|'), None])
     """
     sites = find_sites(text) if sites is None else sites
     changes, spans, left = [], [], []
@@ -921,10 +926,12 @@ def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -
                     s = s2
             if key is not None:
                 break
-        if key is None or key.mode == AFTER and s.start - len(s.left) < done:
+        if key is None or key.mode == AFTER and s.start - len(s.left) < done < s.start:
             left.append(s)
             continue
-        if key.mode == AFTER:
+        if key.mode == AFTER and done == s.start:  # the word before is the last change's: 'workers\\and\\peasants'
+            start, after, span, where = s.start, " " + s.word, None, "after"
+        elif key.mode == AFTER:
             start = s.start - len(s.left)
             after = text[start:s.start] + " " + s.word
             span = (0, len(s.left), s.unit)
@@ -984,7 +991,8 @@ def _apply_plain(doc: Document, changes: list[Change], spans: list) -> list[tupl
         parts.append(doc.title[pos:c.start])
         parts.append(c.after)
         new_start = c.start + acc
-        out.append((new_start + sp[0], new_start + sp[1]))
+        if sp is not None:
+            out.append((new_start + sp[0], new_start + sp[1]))
         acc += len(c.after) - (c.end - c.start)
         pos = c.end
     parts.append(doc.title[pos:])
