@@ -946,6 +946,43 @@ def in_context(r: LostRule, text: str, m: re.Match, pairs, lex: Lexicon | None =
     return (odds > 0 if decisive else context > 0 and odds >= MIN_UNSURE_ODDS), odds
 
 
+# a sentence's end on the same line (a word of three letters or more before the dot: 'Mr.', 'vs.' abbreviate), then a word
+_SENTENCE_START = re.compile(r"(?:[^\W\d_]{3}\.|[!?])[\"'”’)\]]*[ \t]+[\"'“‘(\[]*([^\W\d_]+)")
+MIN_SENTENCE_STARTS = 5     # sentence starts a page needs to show its habit of capitals
+CAPITALISED_STARTS = 0.9    # share of them capitalised, the damaged forms left out
+
+
+def capitalises_sentences(text: str, forms: set[str]) -> bool:
+    """Whether the page writes its sentences' first words with a capital
+    (90% or more of the words after a sentence's end on the same line, not
+    counting `forms`, the damaged forms whose case is in question).
+
+    >>> capitalises_sentences("It rained. So did they. Then it ended. Why? Because it did. More came. he left.", {"he"})
+    True
+    >>> capitalises_sentences("it rained. he came. so did we. then it ended. why? because.", set())
+    False
+    """
+    starts = [w for w in _SENTENCE_START.findall(text) if w.lower() not in forms]
+    return len(starts) >= MIN_SENTENCE_STARTS and sum(w[0].isupper() for w in starts) >= CAPITALISED_STARTS * len(starts)
+
+
+def lower_at_sentence_start(text: str, m: re.Match) -> bool:
+    """Whether the match is a lower-case word right after a sentence's end
+    on the same line ('passing. he would'; a line's start is left out, since
+    hard-wrapped lines start in lower case).
+
+    >>> t = "the passing. he would, Mr. he said. He did\\nhe"
+    >>> [lower_at_sentence_start(t, m) for m in re.finditer(r"\\bhe\\b", t, re.I)]
+    [True, False, False, False]
+    """
+    if not m.group(0)[:1].islower():
+        return False
+    found = _SENTENCE_START.search(text, max(0, m.start() - 12), m.end())
+    while found is not None and found.end() < m.end():
+        found = _SENTENCE_START.search(text, found.end(1) - len(found.group(1)) + 1, m.end())
+    return found is not None and found.start(1) == m.start() and found.end(1) == m.end()
+
+
 def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) -> tuple[list[Change], list]:
     """The changes that read each damaged form as its word.
 
@@ -964,6 +1001,7 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
     contraction in `lex` ('hat’s' -> 'that’s'; 'he’s' is no 'the’s')."""
     changes, spans = [], []
     pairs = bigrams(lex.lang) if lex is not None and any(r.common for r in rules) else None
+    capitalised: list[bool] = []  # whether the page capitalises its sentences (asked once, when needed)
     for r in rules:
         if r.suspected and pairs is None:
             continue  # flagged only
@@ -993,7 +1031,13 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
             if m.end() < len(text) and text[m.end()] in "'’" and not _takes(r.word, text, m.end(), lex):
                 continue
             context = ""
-            if r.common and pairs is not None:
+            if r.common and pairs is not None and lower_at_sentence_start(text, m):
+                # in lower case where the page writes a capital: the filter lowered it ('passing. he would')
+                if not capitalised:
+                    capitalised.append(capitalises_sentences(text, {x.damaged for x in rules}))
+                if capitalised[0]:
+                    context = "; in lower case at a sentence's start, where the page writes capitals"
+            if r.common and pairs is not None and not context:
                 read, odds = in_context(r, text, m, pairs, lex)
                 if not read:
                     continue
