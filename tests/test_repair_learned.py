@@ -1375,3 +1375,19 @@ def test_a_form_in_lower_case_at_a_sentence_start_is_read_as_its_word():
     got = [m.group(1) for o in out for m in starts.finditer(o.text)]
     assert gold.count("She") >= 8 and got.count("She") >= 0.9 * gold.count("She"), (gold.count("She"), got.count("She"))
     assert got.count("He") == gold.count("He")
+
+
+def test_a_form_that_is_no_word_on_a_few_pages_of_a_host_that_never_writes_its_word_is_damage():
+    """A site loses the o of 'people' ('peple'). Of its fourteen pages four
+    say 'people', where English would have it on most of them: the form
+    stood on too few pages for the host's rule (a page's topic word in
+    surplus stands on one or two), and each page alone was too short to
+    prove it. A form that is no word, on a host that never writes its word,
+    needs a quarter of the pages: every 'peple' comes back."""
+    with_word = [t for t in articles() if 2 <= _count("people", t) <= 4][:4]
+    pool = with_word + [t for t in articles() if _count("people", t) == 0 and len(t.split()) > 400][:10]
+    damaged = [re.sub(r"\b([Pp])eople\b", r"\1eple", t) for t in pool]
+    out = mend_host(damaged)
+    assert sum(d.count("peple") for d in damaged) >= 8
+    assert not any("peple" in o.text for o in out)
+    assert sum(_count("people", o.text) for o in out) == sum(_count("people", t) for t in pool)

@@ -224,7 +224,10 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
             rule = LostRule(d, w, k, k_w, round(e_w, 1), round(gain, 1), extra / k, scope)
             rule.evidence = round(deficit + excess, 1)
             rule.common = common
-            alone = deficit + excess >= MIN_EVIDENCE and (spread is None or spread(d, f_w))
+            # a form that is no word, on pages of a host that never writes its word, needs to stand
+            # on fewer of them: no page's topic explains it ('peple' on 4 of 14 pages, 'people' on none)
+            share = NONWORD_SPREAD if k_w == 0 and f_d < 10 ** (NONWORD_ZIPF - 9) else MIN_SPREAD
+            alone = deficit + excess >= MIN_EVIDENCE and (spread is None or spread(d, f_w, share))
             if not alone:  # too weak alone ('hen' for 'then' on 3 pages of 12): perhaps with its kind
                 if not common and k_w == 0 and (spread is None or spread(d, f_w, 0.0)):
                     kin.append(rule)
@@ -483,6 +486,7 @@ def host_rules(stats: HostStats, lex: Lexicon) -> list[LostRule]:
 
 
 MIN_SPREAD = 0.5  # of the pages expected to use w, the share that must show d
+NONWORD_SPREAD = 0.25  # ...when d is no word and w stands on none of the host's pages
 
 
 def host_spread(stats: HostStats, lang: str):
