@@ -1035,8 +1035,9 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
             if m.end() < len(text) and text[m.end()] in "'’" and not _takes(r.word, text, m.end(), lex):
                 continue
             context = ""
-            if r.common and pairs is not None and lower_at_sentence_start(text, m):
-                # in lower case where the page writes a capital: the filter lowered it ('passing. he would')
+            if r.common and pairs is not None and not capital_kept and lower_at_sentence_start(text, m):
+                # in lower case where the page writes a capital: the filter that took the first letter
+                # lowered it ('passing. he would'; one that keeps the capital, or a letter lost inside, did not)
                 if not capitalised:
                     capitalised.append(capitalises_sentences(text, {x.damaged for x in rules}))
                 if capitalised[0]:
