@@ -208,3 +208,26 @@ def test_wrapped_news_full_of_names_is_joined(articles):
     assert wrapped.count("\n") > page.count("\n") + 8
     doc = mend_pages([wrapped], LINE_STEPS, host=None)[0]
     assert token_errors(doc.text, page) == 0
+
+
+def test_a_printed_page_number_between_a_sentences_halves_goes(articles):
+    """Page breaks that left the printed page's number between the halves
+    of a sentence ('some\\n\\n12\\n\\ncomrades', numbers in sequence down the
+    page): the number goes and the halves join, before a lower-case word
+    or, the numbers running in sequence, a name (before, the number stayed
+    a paragraph of its own). A list whose numbers stand alone, after
+    sentences' ends or a short heading, keeps them."""
+    import random
+
+    from damage_variants import para_break_pagenum
+
+    rng = random.Random(5)
+    pages = [(para_break_pagenum(t, rng, {"break_rate": 0.01}), t) for t in articles[30:42]]
+    docs = mend_pages([bad for bad, _ in pages], LINE_STEPS)
+    before = sum(token_errors(bad, gold) for bad, gold in pages)
+    after = sum(token_errors(d.text, gold) for d, (_, gold) in zip(docs, pages))
+    assert before >= 60 and after <= 0.1 * before, (before, after)
+    assert any(e.kind == "page_number" for d in docs for e in d.edits)
+    paras = [p for p in articles[0].split("\n\n") if p.strip()][:6]
+    listed = "Our top picks this year\n\n" + "\n\n".join(f"{i}\n\n{p}" for i, p in enumerate(paras, 1))
+    assert mend_pages([listed], LINE_STEPS, host=None)[0].text == listed

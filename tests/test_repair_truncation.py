@@ -147,3 +147,23 @@ def test_cut_pages_under_the_sites_footer_are_found_through_the_host(articles):
     whole = _chrome_host(articles, ["chrome"], start=20)
     docs = mend_pages([bad for bad, *_ in whole], steps, host="site.example")
     assert not any(d.truncated for d in docs)
+
+
+def test_a_cut_the_site_marks_with_an_ellipsis_is_cut_back(articles):
+    """A site that cuts its pages mid-word and writes an ellipsis where it
+    cut ('their men e…', 'by Americ […]'): the ellipsis is no sentence's end
+    there, the page is judged by what precedes it, and the fragment goes
+    with it (before, the ellipsis ended the page's last sentence and nothing
+    was flagged). A page alone whose author trails off after a whole word
+    ('a long way home…') stays as it is."""
+    import random
+
+    from damage_variants import truncate_ellipsis
+
+    cuts = [truncate_ellipsis(t, random.Random(i), {}) for i, t in enumerate(articles[40:50])]
+    docs = mend_pages(cuts, STEPS, host="site.example")
+    assert sum(d.truncated for d in docs) >= 9
+    assert sum(d.text == gen.sentence_cut(c).strip() for d, c in zip(docs, cuts)) >= 9
+    trailing = articles[0].rstrip() + "\n\nIt was, in the end, a long way home…"
+    alone = mend_pages([trailing], STEPS, host=None)[0]
+    assert not alone.truncated and alone.text == trailing

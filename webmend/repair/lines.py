@@ -416,6 +416,7 @@ def find_page_break_joins(text: str, lex) -> list[Change]:
         return []
     changes = []
     cache: dict = {}
+    numbered = None  # whether the page's number paragraphs run in sequence (asked when one is met)
     for m in _BREAK.finditer(text):
         prev = text[m.start() - 1] if m.start() else "\n"
         if not (prev.isalpha() or prev in ",-"):  # after anything else it is no split
@@ -429,10 +430,70 @@ def find_page_break_joins(text: str, lex) -> list[Change]:
             sep = " "
             evidence = "a paragraph of one lower-case word inside a sentence: " + repr(before[-20:]) + " | " + repr(after)
             changes.append(Change(b, b + 2, " ", kind="paragraph_join", evidence=evidence))
+        if sep is None and b >= 0:  # 'some\n\n12\n\ncomrades': the printed page's number between the halves
+            if numbered is None:
+                numbered = numbers_run(text)
+            sep = _page_number_inside(text, before, after, b, numbered)
+            if sep is not None:
+                changes.append(Change(m.start(), b + 2, sep, kind="page_number", evidence=(
+                    f"page number {after.strip()!r} inside a sentence: " + repr(before[-20:]) + " | "
+                    + repr(text[b + 2:b + 22]))))
+                continue
         if sep is not None:
             changes.append(Change(m.start(), m.end(), sep, kind="paragraph_join", evidence=evidence))
     changes.sort(key=lambda c: c.start)
     return changes
+
+
+_PAGE_NUMBER = re.compile(r"[-–— ]*\d{1,4}[-–— ]*")
+_NUMBER_PARAGRAPH = re.compile(r"\n\n[-–— ]*(\d{1,4})[-–— ]*(?=\n\n)")
+MIN_NUMBER_RUN = 3  # number paragraphs in sequence that show a page's printed page numbers
+PROSE_BEFORE_NUMBER = 6  # words of the line before a page number ahead of a capitalised word (a heading has fewer)
+
+
+def numbers_run(text: str) -> bool:
+    """Whether the paragraphs that are a number alone run in sequence, each
+    one or two past the one before, MIN_NUMBER_RUN times or more: the printed
+    pages' numbers, left between the paragraphs of a text exported from print.
+
+    >>> numbers_run("a\\n\\n12\\n\\nb\\n\\n13\\n\\nc\\n\\n15\\n\\nd"), numbers_run("a\\n\\n12\\n\\nb\\n\\n7\\n\\nc\\n\\n2019\\n\\nd")
+    (True, False)
+    """
+    numbers = [int(n) for n in _NUMBER_PARAGRAPH.findall(text)]
+    steps = sum(0 < b - a <= 2 for a, b in zip(numbers, numbers[1:]))
+    return steps + 1 >= MIN_NUMBER_RUN
+
+
+def _page_number_inside(text: str, before: str, after: str, end: int, numbered: bool = False) -> str | None:
+    """The separator for a sentence a page break split, leaving the printed
+    page's number between its halves as a paragraph of its own: the
+    paragraph before ends on a lower-case word (or a comma, or a word broken
+    at a hyphen: joined without a space), the one after the number (from
+    `end`) begins with a lower-case word, or, where the page's number
+    paragraphs run in sequence (`numbered`), with any word ('trafficker\\n\\n230\\n\\nJeffrey').
+    None otherwise (a list's numbers follow a sentence's end).
+
+    >>> t = "some of the\\n\\n12\\n\\ncomrades told me; the cir-\\n\\n- 13 -\\n\\ncumstances were"
+    >>> _page_number_inside(t, "some of the", "12", t.index("\\n\\ncomrades"))
+    ' '
+    >>> _page_number_inside(t, "told me; the cir-", "- 13 -", t.index("\\n\\ncumstances"))
+    ''
+    >>> _page_number_inside("It ended.\\n\\n12\\n\\nthen", "It ended.", "12", 13) is None
+    True
+    """
+    if not _PAGE_NUMBER.fullmatch(after) or not text.startswith("\n\n", end) or _words(before) < 2:
+        return None  # (a label of one word beside its figure: 'Goals\\n\\n3\\n\\nassists')
+    nxt = _FIRST_WORD.match(text, end + 2)
+    if not nxt or not nxt.group().islower() and not (numbered and _words(before) >= PROSE_BEFORE_NUMBER):
+        return None  # (before a capital, a heading's words may precede a list's number: 'Our top picks\\n\\n1')
+    if before.endswith(","):
+        return " "
+    last = _last_word(before)
+    if not last:
+        return None
+    if last[1]:
+        return ""
+    return " " if last[0].islower() else None
 
 
 def _lone_word_inside(text: str, before: str, after: str, end: int) -> bool:

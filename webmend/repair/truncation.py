@@ -7,7 +7,9 @@ the cut: a fragment the lexicon does not know ('men e', 'the gover'), a very
 frequent word the page never lets end a sentence ('at', 'the'), or a comma.
 A page ending with a heading, a list item, a caption or a closing quote is
 left alone: short last lines need a plain fragment, and any closing mark
-counts as an ending.
+counts as an ending, except an ellipsis right after the last word, which a
+site writes where it cut the text ('all their men e…'): the page is judged
+by what precedes it, and the fragment goes with it.
 """
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ from webmend.repair.page_words import never_ends_sentence, page_lexicon
 # A sentence end: terminal punctuation, closing quotes/brackets, then a space or the end.
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]»]*(?=\s|$)")
 _LAST_WORD = re.compile(r"([^\W\d_]+)$")
+# An ellipsis right after a word at the page's end: where the site cut the text ('all their men e…', 'e [...]')
+_CUT_MARK = re.compile(r"(?<=[^\W\d_])(?: ?\[(?:…|\.\.\.)\]|…|\.\.\.)\s*\Z")
 _PROSE_TOKEN = re.compile(r"[\"'“‘(«]*(?:[^\W\d_]+['’-])*[^\W\d_]+,?")
 _SPACED_SCRIPT = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
 PROSE_WORDS = 6          # a last paragraph this long is prose, not a heading or an item
@@ -95,8 +99,11 @@ def page_ending(text: str, lex) -> tuple[str, str]:
     ('open', 'closed')
     >>> page_ending("More at www.autoracing.com.br", en)[0], page_ending("We hope to see you soon!\\n\\nI", en)[0]
     ('open', 'open')
+    >>> page_ending("It was over. I heard that the officers had lost all their men e…", en)
+    ('sure', "last word 'e' is a fragment, then an ellipsis")
     """
-    body = text.rstrip()
+    body = text[:cut_mark(text)].rstrip()
+    marked = len(body) < len(text.rstrip())
     if not body or not (body[-1].isalpha() or body[-1] == ","):
         return "closed", ""
     last_para = body[body.rfind("\n") + 1:]
@@ -110,12 +117,24 @@ def page_ending(text: str, lex) -> tuple[str, str]:
     if callable(lex):  # resolved only for a page that ends on a word
         lex = lex()
     if lex is not None and word and is_fragment(word, lex) and (n_words >= PROSE_WORDS or n_words >= 2 and word.islower()):
-        return "sure", f"last word {word!r} is a fragment"
+        return "sure", f"last word {word!r} is a fragment" + (", then an ellipsis" if marked else "")
     if lex is not None and word and n_words >= 3 and never_ends_sentence(body[:m.start()], word, lex):
         return "sure", f"ends on {word!r}, which never ends a sentence on this page"
     # No closing punctuation: a cut, or a heading, a name, an item (the host decides);
     # also a paragraph of one word ('Spoon', 'I', '“Digis': a new paragraph cut after its first letters).
     return "open", f"no closing punctuation after {word!r}"
+
+
+def cut_mark(text: str) -> int:
+    """Where an ellipsis right after the page's last word begins (the site's
+    mark of a cut: 'men e…', 'the gover [...]'), else the text's length.
+
+    >>> t = "He left. They had lost all their men e […]"
+    >>> t[:cut_mark(t)], cut_mark("He said so...") == len("He said so..."), cut_mark("Wait… no.") == 9
+    ('He left. They had lost all their men e', False, True)
+    """
+    m = _CUT_MARK.search(text, max(0, len(text) - 40))
+    return m.start() if m else len(text)
 
 
 def truncation_point(text: str, lex, host_truncates: bool = False,
@@ -138,7 +157,7 @@ def truncation_point(text: str, lex, host_truncates: bool = False,
     if kind == "open":
         why += "; the host's pages are cut off"
     ends = None
-    for ends in _SENTENCE_END.finditer(text):
+    for ends in _SENTENCE_END.finditer(text, 0, cut_mark(text)):
         pass
     return (ends.end() if ends else 0), why
 
@@ -170,7 +189,7 @@ HostStats.caps.update({"page_tails": TAILS_CAP, "tail_lines": 8 * TAILS_CAP})  #
 
 def _host_kind(text: str, kind: str) -> str:
     if kind == "open":
-        body = text.rstrip()
+        body = text[:cut_mark(text)].rstrip()
         words = body[body.rfind("\n") + 1:].split()
         prose = len(words) >= HOST_PROSE_WORDS and _PROSE_TOKEN.fullmatch(words[-1])
         kind = "open_prose" if prose else "open_short"
