@@ -464,6 +464,64 @@ def both(name: str, first, second):
     return channel
 
 
+def entities_hex(text, rng, host):
+    """Every non-ASCII character and quote as a hexadecimal entity ('&#x2019;'), & as &amp;."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"[^\x00-\x7f]|[\"']", lambda m: f"&#x{ord(m.group()):x};", text)
+
+
+def entities_thrice(text, rng, host):
+    return gen.html_entities(entities_twice(text, rng, host), rng, host)
+
+
+def invisible_joiners(text, rng, host):
+    """Word joiners, byte-order marks and zero-width (non-)joiners inside long words."""
+    def put(m):
+        w = m.group(0)
+        if rng.random() > 0.2:
+            return w
+        k = rng.randint(2, len(w) - 2)
+        return w[:k] + rng.choice(["\u2060", "\ufeff", "\u200c", "\u200d"]) + w[k:]
+    return re.sub(r"(?<![\w-])[A-Za-z]{8,}(?![\w-])", put, text)
+
+
+def para_break_pagenum(text, rng, host):
+    """gen.py's page breaks with the printed page's number left between the
+    halves ('some\\n\\n12\\n\\ncomrades')."""
+    words, page = text.split(" "), rng.randint(2, 300)
+    for i in range(len(words) - 1):
+        w = words[i]
+        if "\n" in w or not re.fullmatch(r"[a-z]+", w):
+            continue
+        if rng.random() < host["break_rate"] * 2:
+            words[i] = f"{w}\n\n{page}\n\n"
+            page += 1
+    return re.sub(r"\n\n ", "\n\n", " ".join(words))
+
+
+def truncate_ellipsis(text, rng, host):
+    """gen.py's cut mid-word, with an ellipsis where the text stops ('…' or
+    ' […]': three dots would end gen.py's gold sentence there)."""
+    return gen.truncate(text, rng, host) + rng.choice(["…", " […]"])
+
+
+def crlf(text, rng, host):
+    """Windows line ends."""
+    return text.replace("\n", "\r\n")
+
+
+def mojibake_some(text, rng, host):
+    """gen.py's mojibake on every other paragraph (text pasted from another source)."""
+    paras = text.split("\n\n")
+    return "\n\n".join(gen.mojibake(p, rng, host) if i % 2 else p for i, p in enumerate(paras))
+
+
+def literal_crlf(text, rng, host):
+    """One line, its line ends written as the characters '\\r\\n'."""
+    return text.replace("\n", "\\r\\n")
+
+
+TRUNCATING.add("truncate_ellipsis")
 _E, _L = escape_variant, eat_letter
 PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
     1: ([_E("esc_star", "*", ["and", "or", "not"]),
@@ -524,6 +582,9 @@ PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
          _L("eat_w_we", ["we", "were", "would", "will"]), _L("eat_s_she", ["she", "since", "so"]),
          eat_inside("eat_mid_people", ["people", "because", "government"], 2)],
         [["esc_both_sides", "eat_s_she"], ["esc_yen", "eat_mid_people", "para_break_any"]]),
+    9: ([entities_hex, entities_thrice, invisible_joiners, para_break_pagenum, truncate_ellipsis, mojibake_some,
+         literal_crlf, both("hard_wrap_crlf", gen.hard_wrap, crlf)],
+        [["para_break_pagenum", "hyphenate", "truncate_ellipsis"], ["mojibake_some", "entities_hex"]]),
 }
 
 
