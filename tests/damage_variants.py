@@ -521,7 +521,33 @@ def literal_crlf(text, rng, host):
     return text.replace("\n", "\\r\\n")
 
 
-TRUNCATING.add("truncate_ellipsis")
+def truncate_readmore(text, rng, host):
+    """gen.py's cut mid-word, the site's link to the rest on the same line
+    ('men e… Read more'; no three dots: they would end gen.py's gold sentence there)."""
+    return gen.truncate(text, rng, host) + rng.choice(["… Read more", "… Continue reading »", " [Read more]"])
+
+
+def para_break_header(text, rng, host):
+    """gen.py's page breaks with the printed page's running head between the
+    halves: the book's title and the page's number ('comrades\\n\\nREMINISCENCES 231\\n\\ntold')."""
+    head = host.setdefault("running_head", rng.choice(["REMINISCENCES", "THE LONG MARCH", "Chapter Three"]))
+    words, page = text.split(" "), rng.randint(2, 300)
+    for i in range(len(words) - 1):
+        w = words[i]
+        if "\n" in w or not re.fullmatch(r"[a-z]+", w):
+            continue
+        if rng.random() < host["break_rate"] * 2:
+            words[i] = f"{w}\n\n{head} {page}\n\n" if page % 2 else f"{w}\n\n{page} {head}\n\n"
+            page += 1
+    return re.sub(r"\n\n ", "\n\n", " ".join(words))
+
+
+def escape_nbsp(text, rng, host):
+    """A no-break space in place of the space before 'and', 'or', 'union', the word lowercased."""
+    return re.sub(r" (and|or|union)\b", lambda m: "\u00a0" + m.group(1).lower(), text, flags=re.I)
+
+
+TRUNCATING.update({"truncate_ellipsis", "truncate_readmore"})
 _E, _L = escape_variant, eat_letter
 PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
     1: ([_E("esc_star", "*", ["and", "or", "not"]),
@@ -585,6 +611,9 @@ PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
     9: ([entities_hex, entities_thrice, invisible_joiners, para_break_pagenum, truncate_ellipsis, mojibake_some,
          literal_crlf, both("hard_wrap_crlf", gen.hard_wrap, crlf)],
         [["para_break_pagenum", "hyphenate", "truncate_ellipsis"], ["mojibake_some", "entities_hex"]]),
+    10: ([truncate_readmore, truncate_ellipsis, para_break_header, escape_nbsp, _hyphenate_with("", "\u2013", "hyphenate_endash"),
+          both("hyphen_wrap_crlf", hyphenate_newline, crlf)],
+         [["truncate_ellipsis", "chrome"], ["truncate_readmore", "chrome"], ["para_break_header", "hard_wrap"]]),
 }
 
 

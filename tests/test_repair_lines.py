@@ -231,3 +231,45 @@ def test_a_printed_page_number_between_a_sentences_halves_goes(articles):
     paras = [p for p in articles[0].split("\n\n") if p.strip()][:6]
     listed = "Our top picks this year\n\n" + "\n\n".join(f"{i}\n\n{p}" for i, p in enumerate(paras, 1))
     assert mend_pages([listed], LINE_STEPS, host=None)[0].text == listed
+
+
+def test_a_running_head_between_a_sentences_halves_goes(articles):
+    """Page breaks that left the printed page's running head between the
+    halves of a sentence, the book's title beside the page's number
+    ('comrades\\n\\nREMINISCENCES 231\\n\\ntold', '232 REMINISCENCES' on the
+    facing page). A text that stands beside numbers in sequence is the
+    running head: it goes whatever follows (a name, a figure, a quotation),
+    and the halves join; a paragraph that merely ends on a figure stays."""
+    import random
+
+    from damage_variants import para_break_header
+
+    rng = random.Random(7)
+    pages = [(para_break_header(t, rng, {"break_rate": 0.01}), t) for t in articles[50:60]]
+    docs = mend_pages([bad for bad, _ in pages], LINE_STEPS)
+    before = sum(token_errors(bad, gold) for bad, gold in pages)
+    after = sum(token_errors(d.text, gold) for d, (_, gold) in zip(docs, pages))
+    assert before >= 100 and after <= 0.05 * before, (before, after)
+    own = articles[0].rstrip() + "\n\nThe count rose to 12\n\nand then fell again."
+    assert mend_pages([own], LINE_STEPS, host=None)[0].text.endswith("The count rose to 12\n\nand then fell again.")
+
+
+def test_a_word_split_at_an_en_dash_is_joined(articles):
+    """Print hyphenation written with an en dash ('cir–cumstances'): joined
+    where a hyphen's split would be; a name's or a range's dash
+    ('New York–London', 'Electoral College–subversion') is no split, nor a
+    chain link that stops a real split beside it ('College–subver-sion')."""
+    from damage_variants import _hyphenate_with
+
+    channel = _hyphenate_with("", "\u2013", "hyphenate_endash")
+    import random
+
+    rng = random.Random(3)
+    pages = [(channel(t, rng, {"hyphen_rate": 0.1}), t) for t in articles[20:32]]
+    docs = mend_pages([bad for bad, _ in pages], LINE_STEPS)
+    before = sum(token_errors(bad, gold) for bad, gold in pages)
+    after = sum(token_errors(d.text, gold) for d, (_, gold) in zip(docs, pages))
+    assert before >= 200 and after <= 0.1 * before, (before, after)
+    names = "They flew the New York–London route on the Electoral College–subver-sion theory, in 1990–1995."
+    out = mend_pages([articles[1].rstrip() + "\n\n" + names], LINE_STEPS, host=None)[0].text
+    assert "New York–London" in out and "College–subversion" in out and "1990–1995" in out

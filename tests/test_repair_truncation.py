@@ -167,3 +167,18 @@ def test_a_cut_the_site_marks_with_an_ellipsis_is_cut_back(articles):
     trailing = articles[0].rstrip() + "\n\nIt was, in the end, a long way home…"
     alone = mend_pages([trailing], STEPS, host=None)[0]
     assert not alone.truncated and alone.text == trailing
+
+
+def test_a_cut_followed_by_the_sites_link_to_the_rest_is_cut_back(articles):
+    """A site that cuts its pages mid-word and puts its link to the rest on
+    the same line ('men e… Read more', 'e [Read more]'): the link is part
+    of the cut's mark, and goes with the fragment."""
+    import random
+
+    from damage_variants import truncate_readmore
+
+    cuts = [truncate_readmore(t, random.Random(i), {}) for i, t in enumerate(articles[60:70])]
+    docs = mend_pages(cuts, STEPS, host="site.example")
+    gold = [gen.sentence_cut(gen.truncate(t, random.Random(i), {})) for i, t in enumerate(articles[60:70])]
+    assert sum(d.truncated for d in docs) >= 9
+    assert sum(d.text == g.strip() for d, g in zip(docs, gold)) >= 9

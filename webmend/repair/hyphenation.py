@@ -28,20 +28,24 @@ from webmend.pipeline import HostStats, Resources, Step, observed
 from webmend.repair.page_words import page_lexicon
 
 # The marks a split word may carry: the hyphen-minus, Unicode's hyphen and
-# non-breaking hyphen (print exports use them like '-'), and the soft hyphen,
-# which marks where a word may break and nothing else: one before a space or
-# a line break is always joined.
-HYPHENS = "-\u2010\u2011\u00ad"
+# non-breaking hyphen, the en dash (print exports use them like '-'), and the
+# soft hyphen, which marks where a word may break and nothing else: one before
+# a space or a line break is always joined.
+HYPHENS = "-\u2010\u2011\u2013\u00ad"
 SOFT_HYPHEN = "\u00ad"
+OTHER_HYPHENS = HYPHENS[1:]
+# The marks that chain words into one compound ('life-and-death' is never a split). The en dash
+# links names and ranges ('Electoral College–subversion'), not a compound's words: a split beside it is one.
+CHAIN = HYPHENS.replace("\u2013", "")
 # Found from the hyphen, the left part read backwards.
-_RIGHT_ANY = re.compile(rf"[{HYPHENS}](?<=[^\W\d_]{{2}}[{HYPHENS}])( ?|\n)([^\W\d_]{{2,}})(?![{HYPHENS}\w]|['’]\w\w)")
+_RIGHT_ANY = re.compile(rf"[{HYPHENS}](?<=[^\W\d_]{{2}}[{HYPHENS}])( ?|\n)([^\W\d_]{{2,}})(?![{CHAIN}\w]|['’]\w\w)")
 # The same from '-' alone: a literal the regex engine scans for fast (most pages have no other mark).
-_RIGHT_MINUS = re.compile(rf"-(?<=[^\W\d_]{{2}}-)( ?|\n)([^\W\d_]{{2,}})(?![{HYPHENS}\w]|['’]\w\w)")
+_RIGHT_MINUS = re.compile(rf"-(?<=[^\W\d_]{{2}}-)( ?|\n)([^\W\d_]{{2,}})(?![{CHAIN}\w]|['’]\w\w)")
 
 
 def _right(text: str) -> re.Pattern:
     """The split pattern for this text: the fast one unless it has a mark other than '-'."""
-    if "\u2010" in text or "\u2011" in text or SOFT_HYPHEN in text:
+    if any(mark in text for mark in OTHER_HYPHENS):
         return _RIGHT_ANY
     return _RIGHT_MINUS
 _LETTERS_AHEAD = re.compile(r"[^\W\d_]{2,}")
@@ -59,12 +63,12 @@ class Split(NamedTuple):
 
 def has_hyphen(text: str) -> bool:
     """Whether the text has any of the marks a split may carry (a fast gate)."""
-    return "-" in text or "\u2010" in text or "\u2011" in text or SOFT_HYPHEN in text
+    return "-" in text or any(mark in text for mark in OTHER_HYPHENS)
 
 
 def find_splits(text: str) -> list[Split]:
     """Every 'a-b', 'a- b', 'a-\\nb' of two letter runs that is not part of a
-    longer hyphenated chain (with any of HYPHENS).
+    longer hyphenated chain (with any of CHAIN).
 
     >>> [(s.a, s.gap, s.b) for s in find_splits("cir-cumstances, life-and-death, inter- national, x-ray")]
     [('cir', '', 'cumstances'), ('inter', ' ', 'national')]
@@ -80,7 +84,7 @@ def find_splits(text: str) -> list[Split]:
         if left is None:
             continue
         n = left.end()
-        if n == len(window) and lo > 0 or n < len(window) and (window[n].isalnum() or window[n] in "_" + HYPHENS):
+        if n == len(window) and lo > 0 or n < len(window) and (window[n].isalnum() or window[n] in "_" + CHAIN):
             continue  # the left part runs past the window, or is glued to digits or another hyphen
         out.append(Split(i - n, m.end(), text[i - n:i], m.group(1), m.group(2), text[i]))
     return out

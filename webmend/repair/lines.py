@@ -416,29 +416,33 @@ def find_page_break_joins(text: str, lex) -> list[Change]:
         return []
     changes = []
     cache: dict = {}
-    numbered = None  # whether the page's number paragraphs run in sequence (asked when one is met)
+    running = None  # what the page's number paragraphs show (`running_lines`, asked when one is met)
+    taken = 0  # where the last page number's change ended (the break after the number is in it)
     for m in _BREAK.finditer(text):
+        if m.start() < taken:
+            continue
         prev = text[m.start() - 1] if m.start() else "\n"
         if not (prev.isalpha() or prev in ",-"):  # after anything else it is no split
             continue
         a = text.rfind("\n", 0, m.start()) + 1
         b = text.find("\n", m.end())
         before, after = text[a:m.start()], text[m.end():b if b >= 0 else len(text)]
+        if b >= 0 and _page_line(after):  # 'some\n\n12\n\ncomrades': the printed page's number between the halves
+            if running is None:
+                running = running_lines(text)
+            sep = _page_number_inside(text, before, after, b, running)
+            if sep is not None:
+                changes.append(Change(m.start(), b + 2, sep, kind="page_number", evidence=(
+                    f"page number {after.strip()!r} inside a sentence: " + repr(before[-20:]) + " | "
+                    + repr(text[b + 2:b + 22]))))
+                taken = b + 2
+                continue
         sep = page_break_join(before, after, text, lex, cache, at_end=b < 0)
         evidence = "paragraph ends mid-sentence: " + repr(before[-20:]) + " | " + repr(after[:20])
         if sep is None and _lone_word_inside(text, before, after, b):  # '…a different\n\nperson\n\ntogether, she said'
             sep = " "
             evidence = "a paragraph of one lower-case word inside a sentence: " + repr(before[-20:]) + " | " + repr(after)
             changes.append(Change(b, b + 2, " ", kind="paragraph_join", evidence=evidence))
-        if sep is None and b >= 0:  # 'some\n\n12\n\ncomrades': the printed page's number between the halves
-            if numbered is None:
-                numbered = numbers_run(text)
-            sep = _page_number_inside(text, before, after, b, numbered)
-            if sep is not None:
-                changes.append(Change(m.start(), b + 2, sep, kind="page_number", evidence=(
-                    f"page number {after.strip()!r} inside a sentence: " + repr(before[-20:]) + " | "
-                    + repr(text[b + 2:b + 22]))))
-                continue
         if sep is not None:
             changes.append(Change(m.start(), m.end(), sep, kind="paragraph_join", evidence=evidence))
     changes.sort(key=lambda c: c.start)
@@ -446,32 +450,63 @@ def find_page_break_joins(text: str, lex) -> list[Change]:
 
 
 _PAGE_NUMBER = re.compile(r"[-–— ]*\d{1,4}[-–— ]*")
-_NUMBER_PARAGRAPH = re.compile(r"\n\n[-–— ]*(\d{1,4})[-–— ]*(?=\n\n)")
-MIN_NUMBER_RUN = 3  # number paragraphs in sequence that show a page's printed page numbers
+# a paragraph that is a number, or a number beside a short text (a running head: 'REMINISCENCES 231', '232 REMINISCENCES')
+_PAGE_LINE = re.compile(r"[-–— ]*(\d{1,4})[-–— ]*|(\d{1,4}) +([^\d\s][^\n]{0,59}?)|([^\d\s][^\n]{0,59}?) +(\d{1,4})")
+_PAGE_LINE_PARAGRAPH = re.compile(r"\n\n(%s)(?=\n\n)" % _PAGE_LINE.pattern)
+_OPENING = re.compile(r"[\"'“‘(\[–—-]* *")  # what may open the half after a page number: '(optional)', '“best', '– both'
+MIN_NUMBER_RUN = 3  # page lines in sequence that show a page's printed page numbers
 PROSE_BEFORE_NUMBER = 6  # words of the line before a page number ahead of a capitalised word (a heading has fewer)
 
 
-def numbers_run(text: str) -> bool:
-    """Whether the paragraphs that are a number alone run in sequence, each
-    one or two past the one before, MIN_NUMBER_RUN times or more: the printed
-    pages' numbers, left between the paragraphs of a text exported from print.
+def _page_line(line: str) -> tuple[int, str] | None:
+    """(the number, the text beside it: '' for a number alone) of a paragraph
+    that may be a printed page's number or running head, else None.
 
-    >>> numbers_run("a\\n\\n12\\n\\nb\\n\\n13\\n\\nc\\n\\n15\\n\\nd"), numbers_run("a\\n\\n12\\n\\nb\\n\\n7\\n\\nc\\n\\n2019\\n\\nd")
-    (True, False)
+    >>> _page_line("- 12 -"), _page_line("REMINISCENCES 231"), _page_line("232 The Long March"), _page_line("It was 1990")
+    ((12, ''), (231, 'REMINISCENCES'), (232, 'The Long March'), (1990, 'It was'))
     """
-    numbers = [int(n) for n in _NUMBER_PARAGRAPH.findall(text)]
-    steps = sum(0 < b - a <= 2 for a, b in zip(numbers, numbers[1:]))
-    return steps + 1 >= MIN_NUMBER_RUN
+    m = _PAGE_LINE.fullmatch(line)
+    if m is None:
+        return None
+    if m.group(1):
+        return int(m.group(1)), ""
+    return (int(m.group(2)), m.group(3)) if m.group(2) else (int(m.group(5)), m.group(4))
 
 
-def _page_number_inside(text: str, before: str, after: str, end: int, numbered: bool = False) -> str | None:
+def running_lines(text: str) -> tuple[bool, frozenset[str]]:
+    """What the page's paragraphs of a number (alone, or beside a short text)
+    show: whether its numbers alone run in sequence, each one or two past
+    the one before, MIN_NUMBER_RUN times or more (the printed pages'
+    numbers, left between the paragraphs of a text exported from print),
+    and the texts that stand beside numbers so running (the running heads).
+
+    >>> running_lines("a\\n\\n12\\n\\nb\\n\\n13\\n\\nc\\n\\n15\\n\\nd"), running_lines("a\\n\\n12\\n\\nb\\n\\n7\\n\\nc\\n\\n2019\\n\\nd")
+    ((True, frozenset()), (False, frozenset()))
+    >>> running_lines("a\\n\\nTHE WAR 31\\n\\nb\\n\\n32 THE WAR\\n\\nc\\n\\nTHE WAR 33\\n\\nd\\n\\nIn 1990\\n\\ne")
+    (False, frozenset({'THE WAR'}))
+    """
+    numbers: dict[str, list[int]] = {}
+    for m in _PAGE_LINE_PARAGRAPH.finditer(text):
+        number, head = _page_line(m.group(1))
+        numbers.setdefault(head, []).append(number)
+
+    def runs(seq: list[int]) -> bool:
+        return sum(0 < b - a <= 2 for a, b in zip(seq, seq[1:])) + 1 >= MIN_NUMBER_RUN
+
+    return runs(numbers.get("", [])), frozenset(h for h, seq in numbers.items() if h and runs(seq))
+
+
+def _page_number_inside(text: str, before: str, after: str, end: int,
+                        running: tuple[bool, frozenset[str]] = (False, frozenset())) -> str | None:
     """The separator for a sentence a page break split, leaving the printed
-    page's number between its halves as a paragraph of its own: the
+    page's number (or its running head: a text beside numbers in sequence,
+    `running_lines`) between its halves as a paragraph of its own: the
     paragraph before ends on a lower-case word (or a comma, or a word broken
     at a hyphen: joined without a space), the one after the number (from
-    `end`) begins with a lower-case word, or, where the page's number
-    paragraphs run in sequence (`numbered`), with any word ('trafficker\\n\\n230\\n\\nJeffrey').
-    None otherwise (a list's numbers follow a sentence's end).
+    `end`) begins with a lower-case word, or, where the page's numbers run
+    in sequence, with any word after a line of prose
+    ('trafficker\\n\\n230\\n\\nJeffrey'). None otherwise (a list's numbers
+    follow a sentence's end or a heading).
 
     >>> t = "some of the\\n\\n12\\n\\ncomrades told me; the cir-\\n\\n- 13 -\\n\\ncumstances were"
     >>> _page_number_inside(t, "some of the", "12", t.index("\\n\\ncomrades"))
@@ -481,10 +516,16 @@ def _page_number_inside(text: str, before: str, after: str, end: int, numbered: 
     >>> _page_number_inside("It ended.\\n\\n12\\n\\nthen", "It ended.", "12", 13) is None
     True
     """
-    if not _PAGE_NUMBER.fullmatch(after) or not text.startswith("\n\n", end) or _words(before) < 2:
+    line = _page_line(after)
+    if line is None or not text.startswith("\n\n", end) or _words(before) < 2:
         return None  # (a label of one word beside its figure: 'Goals\\n\\n3\\n\\nassists')
-    nxt = _FIRST_WORD.match(text, end + 2)
-    if not nxt or not nxt.group().islower() and not (numbered and _words(before) >= PROSE_BEFORE_NUMBER):
+    numbers_run, heads = running
+    if line[1] and line[1] not in heads:
+        return None  # a number beside text that no other page line repeats: the author's
+    nxt = _FIRST_WORD.match(text, end + 2 + len(_OPENING.match(text, end + 2).group()))
+    if line[1]:
+        pass  # a running head: no list's number stands beside a text repeated in sequence, whatever follows
+    elif not nxt or not nxt.group().islower() and not (numbers_run and _words(before) >= PROSE_BEFORE_NUMBER):
         return None  # (before a capital, a heading's words may precede a list's number: 'Our top picks\\n\\n1')
     if before.endswith(","):
         return " "

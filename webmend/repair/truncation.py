@@ -26,8 +26,11 @@ from webmend.repair.page_words import never_ends_sentence, page_lexicon
 # A sentence end: terminal punctuation, closing quotes/brackets, then a space or the end.
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]»]*(?=\s|$)")
 _LAST_WORD = re.compile(r"([^\W\d_]+)$")
-# An ellipsis right after a word at the page's end: where the site cut the text ('all their men e…', 'e [...]')
-_CUT_MARK = re.compile(r"(?<=[^\W\d_])(?: ?\[(?:…|\.\.\.)\]|…|\.\.\.)\s*\Z")
+# An ellipsis right after a word at the page's end, where the site cut the text ('all their men e…', 'e [...]'),
+# perhaps with its link to the rest, a few words ('men e… Read more'); or that link alone, in brackets
+_LINK = r"[\[(]?[^\W\d_]+(?: [^\W\d_]+){0,2}[\])]?[ »›→>]*"
+_CUT_MARK = re.compile(r"(?<=[^\W\d_])(?:(?: ?\[(?:…|\.\.\.)\]|…|\.\.\.)(?: *%s)?| \[[^\W\d_]+(?: [^\W\d_]+){0,2}\])\s*\Z"
+                       % _LINK)
 _PROSE_TOKEN = re.compile(r"[\"'“‘(«]*(?:[^\W\d_]+['’-])*[^\W\d_]+,?")
 _SPACED_SCRIPT = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+")
 PROSE_WORDS = 6          # a last paragraph this long is prose, not a heading or an item
@@ -127,11 +130,15 @@ def page_ending(text: str, lex) -> tuple[str, str]:
 
 def cut_mark(text: str) -> int:
     """Where an ellipsis right after the page's last word begins (the site's
-    mark of a cut: 'men e…', 'the gover [...]'), else the text's length.
+    mark of a cut: 'men e…', 'the gover [...]', with its link to the rest
+    perhaps: 'men e… Read more'), or such a link in brackets ('men e [Read
+    more]'), else the text's length.
 
     >>> t = "He left. They had lost all their men e […]"
     >>> t[:cut_mark(t)], cut_mark("He said so...") == len("He said so..."), cut_mark("Wait… no.") == 9
     ('He left. They had lost all their men e', False, True)
+    >>> [t[:cut_mark(t)] for t in ("the gover… Continue reading »", "the gover [Read more]", "It ended. Then…")]
+    ['the gover', 'the gover', 'It ended. Then']
     """
     m = _CUT_MARK.search(text, max(0, len(text) - 40))
     return m.start() if m else len(text)
