@@ -547,6 +547,35 @@ def escape_nbsp(text, rng, host):
     return re.sub(r" (and|or|union)\b", lambda m: "\u00a0" + m.group(1).lower(), text, flags=re.I)
 
 
+def para_break_formfeed(text, rng, host):
+    """gen.py's page breaks as a PDF export writes them: a form feed between
+    the halves ('some\\x0ccomrades', or on a line of its own)."""
+    words = text.split(" ")
+    for i in range(len(words) - 1):
+        w = words[i]
+        if "\n" in w or not re.fullmatch(r"[a-z]+", w):
+            continue
+        if rng.random() < host["break_rate"] * 2:
+            words[i] = w + rng.choice(["\x0c", "\n\x0c\n", "\n\n\x0c"])
+    return " ".join(words).replace("\x0c ", "\x0c")
+
+
+def c1_quotes(text, rng, host):
+    """Windows-1252 punctuation read as Latin-1: C1 controls for quotes and dashes ('don\\x92t')."""
+    return "".join(ch.encode("cp1252").decode("latin-1") if ch in "‘’“”–—…•" else ch for ch in text)
+
+
+def entities_cp1252(text, rng, host):
+    """Quotes and dashes as numeric entities of their Windows-1252 bytes ('&#146;' for ’)."""
+    return "".join(f"&#{ch.encode('cp1252')[0]};" if ch in "‘’“”–—…" else ch for ch in text)
+
+
+def escapes_stripped(text, rng, host):
+    """Non-ASCII characters as JSON escapes whose backslash a filter took ('Itu2019s')."""
+    return re.sub(r"[^\x00-\x7f]", lambda m: "".join(f"u{ord(c):04x}" for c in m.group()) if ord(m.group()) < 0x10000
+                  else m.group(), text)
+
+
 TRUNCATING.update({"truncate_ellipsis", "truncate_readmore"})
 _E, _L = escape_variant, eat_letter
 PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
@@ -614,6 +643,9 @@ PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
     10: ([truncate_readmore, truncate_ellipsis, para_break_header, escape_nbsp, _hyphenate_with("", "\u2013", "hyphenate_endash"),
           both("hyphen_wrap_crlf", hyphenate_newline, crlf)],
          [["truncate_ellipsis", "chrome"], ["truncate_readmore", "chrome"], ["para_break_header", "hard_wrap"]]),
+    11: ([_E("esc_entity92_twice", "&amp;#92;", ["and", "or", "union"]), para_break_formfeed, c1_quotes,
+          entities_cp1252, escapes_stripped],
+         [["para_break_formfeed", "hyphenate"], ["c1_quotes", "escape_keywords"]]),
 }
 
 

@@ -251,3 +251,31 @@ def test_property_any_text_is_safe_and_idempotent(text):
     twice = _run(once.text)
     assert once.error is None and twice.error is None
     assert twice.text == once.text
+
+
+def test_windows_1252_punctuation_read_as_c1_controls_is_restored(articles):
+    """Quotes and dashes of Windows-1252 text read as Latin-1 ('don\\x92t',
+    '\\x93Yes\\x94'): C1 controls that no text means are read as the
+    Windows-1252 characters of the same bytes (before, ftfy's C1 fix was off
+    and they stayed)."""
+    from damage_variants import c1_quotes
+
+    pages = [(c1_quotes(t, None, {}), t) for t in articles[:PAGES]]
+    before = sum(token_errors(bad, gold) for bad, gold in pages)
+    docs = mend_pages([bad for bad, _ in pages], ENCODING_STEPS)
+    assert before >= 50 and all(d.text == gold for d, (_, gold) in zip(docs, pages))
+
+
+def test_json_escapes_without_their_backslash_are_decoded(articles):
+    """JSON escapes whose backslash a filter took ('Itu2019s', 'u201cYesu201d',
+    '60,000u20a9') are decoded on a page that shows three or more plain ones;
+    a page of codes and hashes ('u2019ab9f', 'a1u2019', 'uffff') keeps them."""
+    from damage_variants import escapes_stripped
+
+    pages = [(escapes_stripped(t, None, {}), t) for t in articles[:PAGES] if not t.isascii()]
+    before = sum(token_errors(bad, gold) for bad, gold in pages)
+    docs = mend_pages([bad for bad, _ in pages], ENCODING_STEPS)
+    after = sum(token_errors(d.text, gold) for d, (_, gold) in zip(docs, pages))
+    assert before >= 50 and after <= 0.1 * before, (before, after)
+    codes = articles[0] + "\n\nBuild ids: u2019ab9f, a1u2019, x_u2019e, uffff and u0041 in the log."
+    assert mend_pages([codes], ENCODING_STEPS)[0].text == codes

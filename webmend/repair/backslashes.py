@@ -279,17 +279,59 @@ def find_literal_escapes(text: str) -> tuple[list[Change], dict | None]:
 MAX_ESCAPE_LEVELS = 3  # text encoded as a string literal up to this many times over
 
 
+# A JSON escape whose backslash a filter took ('Itu2019s', 'cafu00e9'); a surrogate pair's halves both ('ud83dude00')
+_STRIPPED = re.compile(r"u([0-9a-f]{4})(?:u(d[c-f][0-9a-f]{2}))?")
+_HEX_RUN = re.compile(r"[0-9a-f]*")
+MIN_STRIPPED = 3  # such escapes a page needs (a hash or an ID has one, in a run of hex)
+
+
+def find_stripped_escapes(text: str) -> list[Change]:
+    """Changes decoding JSON escapes whose backslash was taken ('Itu2019s' ->
+    'It’s', 'u201cYesu201d' -> '“Yes”'): a 'u' and four hexadecimal digits
+    standing for a character beyond ASCII (not a control, a surrogate alone or
+    unassigned), not after '_' (a name in code). A page needs MIN_STRIPPED
+    *plain* ones, neither after a digit nor before more hexadecimal digits
+    ('a1u2019', 'u2019ab9f' in a hash); then those too are decoded
+    ('60,000u20a9', 'u20182018' for '‘2018').
+
+    >>> [c.after for c in find_stripped_escapes("Itu2019s a cafu00e9, u201cYesu201d, said u0041 in u20182018.")]
+    ['’', 'é', '“', '”', '‘']
+    >>> find_stripped_escapes("id u2019ab9f and u2019, u201c, 1u2019")
+    []
+    """
+    found, plain = [], 0
+    for m in _STRIPPED.finditer(text):
+        start, end = m.span()
+        if start and text[start - 1] == "_":
+            continue
+        ch = _unicode_char(m.group(1), m.group(2))
+        if ch is None:
+            continue
+        found.append((m, ch))
+        if not (start and text[start - 1].isdigit()) and not any(c.isdigit() for c in _HEX_RUN.match(text, end).group()):
+            plain += 1
+    if plain < MIN_STRIPPED:
+        return []
+    return [Change(m.start(), m.end(), ch, kind="literal_escape",
+                   evidence=f"a JSON escape without its backslash ({len(found)} on the page)") for m, ch in found]
+
+
 def repair_literal_escapes(doc: Document, res) -> None:
     """Decode the page's literal escapes, level by level: text encoded twice
     over ('\\\\n', '\\\\u2019') shows its next level once the first is
-    decoded, and mending the mended text must change nothing."""
+    decoded, and mending the mended text must change nothing. Then the JSON
+    escapes a filter took the backslash of ('Itu2019s')."""
     for _ in range(MAX_ESCAPE_LEVELS):
         changes, rule = find_literal_escapes(doc.text)
         if not changes:
-            return
+            break
         doc.replace(changes)
         if rule:
             doc.rules.append(rule)
+    stripped = find_stripped_escapes(doc.text)
+    if stripped:
+        doc.replace(stripped)
+        doc.rules.append({"family": "escapes", "rule": "JSON escapes without their backslash", "hits": len(stripped)})
 
 
 LITERAL_ESCAPES = Step("literal_escapes", repair_literal_escapes,

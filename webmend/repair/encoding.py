@@ -275,6 +275,34 @@ def repair_mojibake(doc: Document, res: Resources) -> None:
         doc.replace(changes)
         doc.rules.append({"family": "encoding", "rule": f"mojibake: UTF-8 read as {charset.replace('sloppy-', '')}",
                           "hits": len(changes)})
+    c1 = find_c1_controls(doc.text)
+    if c1:
+        doc.replace(c1)
+        doc.rules.append({"family": "encoding", "rule": "C1 controls for Windows-1252 punctuation", "hits": len(c1)})
+
+
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def find_c1_controls(text: str) -> list[Change]:
+    """Changes reading the C1 control characters left in a text (once its
+    mojibake is decoded) as the Windows-1252 characters of the same bytes:
+    text in that charset read as Latin-1 ('don\\x92t' -> 'don’t',
+    '\\x93Yes\\x94' -> '“Yes”'). No text means the controls themselves; the
+    five bytes Windows-1252 leaves undefined stay.
+
+    >>> [c.after for c in find_c1_controls("don\x92t \x93Yes\x94 \x81")]
+    ['’', '“', '”']
+    """
+    if text.isascii() or not _C1.search(text):
+        return []
+    out = []
+    for m in _C1.finditer(text):
+        ch = bytes([ord(m.group())]).decode("cp1252", "ignore")
+        if ch:
+            out.append(Change(m.start(), m.end(), ch, kind="mojibake",
+                              evidence="a C1 control: Windows-1252 text read as Latin-1"))
+    return out
 
 
 # ---------------------------------------------------------------- invisible characters
