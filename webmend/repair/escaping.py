@@ -386,7 +386,7 @@ class Evidence:
     def of_text(cls, text: str, sites: list[Site]) -> "Evidence":
         c = Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)
         space, n = space_words(text) if sites else (Counter(), max(text.count(" "), 1))
-        trail = Counter(space_trails(text.lower(), trail_words(sites))) if sites else Counter()
+        trail = space_trails(text.lower(), trail_words(sites)) if sites else Counter()
         return cls(c, space, n, symbol_counts(text, sites), capitalised_sites(sites), trail=trail)
 
 
@@ -401,23 +401,26 @@ def trail_words(sites: list[Site]) -> frozenset[str]:
     return frozenset(w for w, _ in lefts.most_common(MAX_TRAIL_WORDS))
 
 
-def space_trails(low: str, words: frozenset[str]) -> list[str]:
-    """The occurrences of `words` in a lowercased text that stand whole before
-    a plain space and a letter: where a filter of the space after them would
-    have put its symbol.
+def space_trails(low: str, words: frozenset[str]) -> Counter:
+    """How often each of `words` stands whole in a lowercased text before a
+    plain space (after a space or a line break, or at the start):
+    where a filter of the space after them would have put its symbol.
+    Counted with `str.count`, at C speed; a word before a space and a digit
+    counts too (more counterexamples only make a rule harder to accept).
 
-    >>> space_trails("bread and butter, band x, and 3 and\\\\y or so", frozenset({"and", "or"}))
-    ['and', 'or']
+    >>> sorted(space_trails("bread and butter, band x,\\nand 3 and\\\\y or so", frozenset({"and", "or"})).items())
+    [('and', 2), ('or', 1)]
     """
-    if not words:
-        return []
-    return [w.decode("utf-8", "surrogatepass") for w in _trails_of(words).findall(low.encode("utf-8", "surrogatepass"))]
+    out: Counter = Counter()
+    for w in words:
+        n = sum(low.count(mark + w + " ") for mark in _TRAIL_AFTER) + low.startswith(w + " ")
+        if n:
+            out[w] = n
+    return out
 
 
-@functools.lru_cache(maxsize=256)
-def _trails_of(words: frozenset[str]) -> re.Pattern:
-    alts = b"|".join(re.escape(w.encode("utf-8", "surrogatepass")) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rb"(?<![a-z0-9\x80-\xff])(%s) (?=[a-z\x80-\xff])" % alts)
+_TRAIL_AFTER = (" ", "\n")  # what a word standing whole follows (a quote or a bracket seldom, before a filter's word)
+_WORD_BEFORE_SPACE = re.compile(r"(?<![^\W_])([^\W\d_]+) (?=[^\W\d_])")
 
 
 def capitalised_sites(sites: list[Site]) -> Counter:
@@ -537,7 +540,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
     rules, rejected = [], []
     viable = {}
     for group, items in groups.items():
-        if could_be_rule(Counter({(*group, word, left): n for word, left, n in items})):
+        if group_viable(items):
             viable[group] = items
         elif sum(n for _, _, n in items) >= MIN_HITS:
             rejected.append(dict(symbol=group[0], mode=group[1], hits=0, counterexamples=0, gain=0.0,
@@ -753,7 +756,7 @@ def observe(doc: Document, stats: HostStats) -> None:
         ev.add_all_capped(stats, "escaping.space", space_leads(low, starts))
         ev.add_capped(stats, "escaping.start_tokens", dict.fromkeys(starts, tokens), SITES_CAP)
     # and the words before its sites that stand before a plain space, for a filter of the space after them
-    ev.add_all_capped(stats, "escaping.trail", space_trails(low, trail_words(sites)))
+    ev.add_capped(stats, "escaping.trail", space_trails(low, trail_words(sites)), ev.HOST_CAP)
     doc.notes[NOTE] = could_be_rule(sites_seen)
 
 
@@ -782,8 +785,9 @@ def host_evidence(stats: HostStats) -> Evidence:
             if word in space:
                 repeats[word] += extra
         if trail:
-            for word in space_trails(low, frozenset(trail)):
-                trail_repeats[word] += extra
+            for word in _WORD_BEFORE_SPACE.findall(low):
+                if word in trail:
+                    trail_repeats[word] += extra
     if repeats:
         space = space - repeats
     if trail_repeats:
@@ -834,6 +838,27 @@ def _host_rules(stats: HostStats, doc: Document) -> list[Rule]:
 
 
 _HOST_RULES = ev.HostCache()
+
+
+def group_viable(items: list[tuple[str, str, int]]) -> bool:
+    """`could_be_rule` for one group's (word, context, count) items, its keys
+    being the words (or their starts): enough hits in enough contexts.
+
+    >>> group_viable([("and", "x", 2), ("andes", "y", 1), ("and", "z", 1)]), group_viable([("and", "x", 3)])
+    (True, False)
+    """
+    buckets: dict = {}
+    for word, left, n in items:
+        if len(word) >= 2:
+            b = buckets.setdefault(word[:2], [0, set()])
+            b[0] += n
+            b[1].add(left)
+    hits, contexts = 0, set()
+    for n, lefts in buckets.values():
+        if n >= MIN_KEY_HITS:
+            hits += n
+            contexts |= lefts
+    return hits >= MIN_HITS and len(contexts) >= MIN_CONTEXTS
 
 
 def could_be_rule(sites: Counter) -> bool:
