@@ -12,7 +12,8 @@ by their symbol (a doubled symbol counts as the same one) and by how they sit
 glued words is a candidate *key*. A filter may also have put its symbol in
 place of the space *after* its words ('workers and\\peasants'): the words
 before the `replace` sites are then the keys (`after`), whole, and their
-counterexamples are the key words before a plain space. A key is scored by
+counterexamples are the key words after a plain space that no symbol
+follows. A key is scored by
 
 - hits h: sites whose word starts with the key, and the distinct words
   before them (damage hits many contexts; 'km/h' always follows 'km');
@@ -374,7 +375,6 @@ class Evidence:
     symbols: Counter = field(default_factory=Counter)  # each site symbol -> its occurrences in the text
     capitalised: Counter = field(default_factory=Counter)  # (unit, mode, word lowercased) -> glued capitalised
     start_tokens: Counter | None = None  # a host's: word start -> tokens of the pages that counted its space words
-    trail: Counter = field(default_factory=Counter)  # words before `replace` sites -> times they stand before a plain space
 
     def tokens_for(self, prefix: str) -> int:
         """The tokens the space words of a key were counted among."""
@@ -386,41 +386,21 @@ class Evidence:
     def of_text(cls, text: str, sites: list[Site]) -> "Evidence":
         c = Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)
         space, n = space_words(text) if sites else (Counter(), max(text.count(" "), 1))
-        trail = space_trails(text.lower(), trail_words(sites)) if sites else Counter()
-        return cls(c, space, n, symbol_counts(text, sites), capitalised_sites(sites), trail=trail)
+        return cls(c, space, n, symbol_counts(text, sites), capitalised_sites(sites))
 
 
-def trail_words(sites: list[Site]) -> frozenset[str]:
-    """The words glued before `replace` sites (the keys an `after` rule may
-    have), the most frequent MAX_TRAIL_WORDS of them.
+def space_starts(sites: list[Site]) -> frozenset[str]:
+    """The starts of the words whose plain-space occurrences a page counts
+    (`space_leads`) for its sites' keys: of the glued words, and of the words
+    before `replace` sites (an `after` rule's keys); a one-letter word is its
+    own start.
 
-    >>> sorted(trail_words(find_sites("workers and\\\\peasants, bread and\\\\butter, 3\\\\x")))
-    ['and']
+    >>> sorted(space_starts(find_sites("workers\\\\and peasants, bread a|butter")))
+    ['a', 'an', 'bu', 'wo']
     """
-    lefts = Counter(s.left for s in sites if s.mode == "replace" and s.left.isalpha())
-    return frozenset(w for w, _ in lefts.most_common(MAX_TRAIL_WORDS))
-
-
-def space_trails(low: str, words: frozenset[str]) -> Counter:
-    """How often each of `words` stands whole in a lowercased text before a
-    plain space (after a space or a line break, or at the start):
-    where a filter of the space after them would have put its symbol.
-    Counted with `str.count`, at C speed; a word before a space and a digit
-    counts too (more counterexamples only make a rule harder to accept).
-
-    >>> sorted(space_trails("bread and butter, band x,\\nand 3 and\\\\y or so", frozenset({"and", "or"})).items())
-    [('and', 2), ('or', 1)]
-    """
-    out: Counter = Counter()
-    for w in words:
-        n = sum(low.count(mark + w + " ") for mark in _TRAIL_AFTER) + low.startswith(w + " ")
-        if n:
-            out[w] = n
-    return out
-
-
-_TRAIL_AFTER = (" ", "\n")  # what a word standing whole follows (a quote or a bracket seldom, before a filter's word)
-_WORD_BEFORE_SPACE = re.compile(r"(?<![^\W_])([^\W\d_]+) (?=[^\W\d_])")
+    out = {s.word[:2].lower() for s in sites}
+    out.update(s.left[:2] for s in sites if s.mode == "replace" and s.left.isalpha())
+    return frozenset(out)
 
 
 def capitalised_sites(sites: list[Site]) -> Counter:
@@ -547,11 +527,9 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
                                  contexts=0, keys=[]))  # no key can gather enough hits
     if not viable:
         return rules, rejected
-    count_leads = _prefix_counter(evid.space, {w[:2] for (_, mode), items in viable.items() if mode != AFTER
-                                                for w, _, _ in items})
+    count_leads = _prefix_counter(evid.space, {w[:2] for items in viable.values() for w, _, _ in items})
     letters = key_letters(lex) if lex is not None else ""
     for (unit, mode), items in viable.items():
-        count_space = count_leads if mode != AFTER else (lambda prefix, whole: evid.trail.get(prefix, 0))
         shapes = key_shapes if mode != AFTER else whole_shape
         total = sum(n for _, _, n in items)
         g = min(max(total / evid.tokens, 1e-4), 0.5)
@@ -566,7 +544,9 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
                 key.contexts.add(left)
                 key.known |= known
         for key in keys.values():
-            key.counter = count_space(key.prefix, key.whole)
+            # an `after` key's word after a plain space is a counterexample unless its symbol follows it
+            key.counter = (count_leads(key.prefix, key.whole) if mode != AFTER
+                           else max(0, count_leads(key.prefix, True) - key.hits))
             if (explained is not None and mode != AFTER
                     and key.counter > MAX_COUNTER * key.hits >= MAX_COUNTER * MIN_KEY_HITS):
                 if callable(explained):
@@ -610,7 +590,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         entry = dict(symbol=unit, mode=mode, hits=hits, counterexamples=counter, gain=round(gain, 1),
                      contexts=len(contexts), keys=sorted(k.name for k in used))
         if ok:
-            singles = single_keys(unit, mode, items, chosen, count_space, lexes, evid, g) if mode != AFTER else []
+            singles = single_keys(unit, mode, items, chosen, count_leads, lexes, evid, g) if mode != AFTER else []
             rules.append(Rule(unit, mode, sorted(used, key=lambda k: -k.gain) + singles, gain, hits, counter,
                               len(contexts), scope))
         elif total >= MIN_HITS:
@@ -751,12 +731,10 @@ def observe(doc: Document, stats: HostStats) -> None:
     # glued words do: a page counts only those (a page that glues no 'or'
     # word says nothing of the filter that would have glued its ' or'), and
     # the tokens they were counted among, per word start.
-    starts = frozenset(w[:2] for _, _, w, _ in sites_seen)  # a one-letter word is its own start
+    starts = space_starts(sites)
     if starts:
         ev.add_all_capped(stats, "escaping.space", space_leads(low, starts))
         ev.add_capped(stats, "escaping.start_tokens", dict.fromkeys(starts, tokens), SITES_CAP)
-    # and the words before its sites that stand before a plain space, for a filter of the space after them
-    ev.add_capped(stats, "escaping.trail", space_trails(low, trail_words(sites)), ev.HOST_CAP)
     doc.notes[NOTE] = could_be_rule(sites_seen)
 
 
@@ -765,7 +743,6 @@ SITES_CAP = 5000  # distinct glued sites a host keeps
 # Pooled over a host's pages (in the engine's parent, page by page) the counters stay bounded too.
 SYMBOLS_CAP = 500  # distinct site symbols a host counts the occurrences of
 HostStats.caps.update({"escaping.sites": SITES_CAP, "escaping.space": ev.HOST_CAP, "escaping.symbols": SYMBOLS_CAP,
-                       "escaping.trail": ev.HOST_CAP,
                        "escaping.capitalised": SITES_CAP, "escaping.start_tokens": SITES_CAP})
 
 
@@ -776,24 +753,16 @@ def host_evidence(stats: HostStats) -> Evidence:
     not through the filter that damaged the author's text."""
     sites = Counter({tuple(k.split("\x1f")): v for k, v in stats.counter("escaping.sites").items()})
     capitalised = Counter({tuple(k.split("\x1f")): v for k, v in stats.counter("escaping.capitalised").items()})
-    space, trail = stats.counter("escaping.space"), stats.counter("escaping.trail")
+    space = stats.counter("escaping.space")
     repeats: Counter = Counter()
-    trail_repeats: Counter = Counter()
     for line, extra in ev.recurring_lines(stats):
-        low = line.lower()
-        for word in space_leads(low):
+        for word in space_leads(line.lower()):
             if word in space:
                 repeats[word] += extra
-        if trail:
-            for word in _WORD_BEFORE_SPACE.findall(low):
-                if word in trail:
-                    trail_repeats[word] += extra
     if repeats:
         space = space - repeats
-    if trail_repeats:
-        trail = trail - trail_repeats
     return Evidence(sites, space, max(stats.counter("escaping.tokens")["with_sites"], 1),
-                    stats.counter("escaping.symbols"), capitalised, stats.counter("escaping.start_tokens"), trail)
+                    stats.counter("escaping.symbols"), capitalised, stats.counter("escaping.start_tokens"))
 
 
 def learn(doc: Document, res: Resources | None, sites: list[Site] | None = None) -> tuple[list[Rule], list[Site] | None]:
