@@ -43,11 +43,40 @@ _RIGHT_ANY = re.compile(rf"[{HYPHENS}](?<=[^\W\d_]{{2}}[{HYPHENS}])( ?|\n)([^\W\
 _RIGHT_MINUS = re.compile(rf"-(?<=[^\W\d_]{{2}}-)( ?|\n)([^\W\d_]{{2,}})(?![{CHAIN}\w]|['’]\w\w)")
 
 
-def _right(text: str) -> re.Pattern:
-    """The split pattern for this text: the fast one unless it has a mark other than '-'."""
-    if any(mark in text for mark in OTHER_HYPHENS):
-        return _RIGHT_ANY
-    return _RIGHT_MINUS
+def _split_matches(text: str) -> list[re.Match]:
+    """The split pattern's matches in text order: from '-' by the regex
+    engine's fast literal scan, from the other marks (rarer; an en dash is
+    common between names and figures) by `str.find` and a match at each.
+
+    >>> [m.group(2) for m in _split_matches("cir-cumstances and dis–tinguish, 1990–1995")]
+    ['cumstances', 'tinguish']
+    """
+    out = list(_RIGHT_MINUS.finditer(text))
+    extra = False
+    for mark in OTHER_HYPHENS:
+        i = text.find(mark)
+        while i >= 0:
+            m = _RIGHT_ANY.match(text, i)
+            if m is not None:
+                out.append(m)
+                extra = True
+            i = text.find(mark, i + 1)
+    if extra:
+        out.sort(key=lambda m: m.start())
+    return out
+
+
+def _has_split(text: str) -> bool:
+    """Whether the text has a split of any mark (a gate before the work)."""
+    if _RIGHT_MINUS.search(text):
+        return True
+    for mark in OTHER_HYPHENS:
+        i = text.find(mark)
+        while i >= 0:
+            if _RIGHT_ANY.match(text, i):
+                return True
+            i = text.find(mark, i + 1)
+    return False
 _LETTERS_AHEAD = re.compile(r"[^\W\d_]{2,}")
 _LEFT_WINDOW = 64
 
@@ -76,7 +105,7 @@ def find_splits(text: str) -> list[Split]:
     [('finan', '', 'cial', '‐'), ('treat', ' ', 'ment', '\xad')]
     """
     out = []
-    for m in _right(text).finditer(text):
+    for m in _split_matches(text):
         i = m.start()
         lo = max(0, i - _LEFT_WINDOW)
         window = text[lo:i][::-1]  # the letters before the hyphen, read backwards
@@ -317,7 +346,7 @@ def find_hyphenation(text: str, lex: Lexicon, host_hyphenates: bool = False) -> 
 
 def observe_hyphenation(doc: Document, stats: HostStats) -> None:
     """Per host: pages with clear print hyphenation."""
-    if not has_hyphen(doc.text) or not _right(doc.text).search(doc.text):
+    if not has_hyphen(doc.text) or not _has_split(doc.text):
         return
     lex = page_lexicon(doc)
     if lex is not None:
@@ -340,7 +369,7 @@ def _host_hyphenates(doc: Document, res: Resources) -> bool:
 
 
 def repair_hyphenation(doc: Document, res: Resources) -> None:
-    if not has_hyphen(doc.text) or observed(doc, SPLITS_NOTE) == 0 or not _right(doc.text).search(doc.text):
+    if not has_hyphen(doc.text) or observed(doc, SPLITS_NOTE) == 0 or not _has_split(doc.text):
         return
     lex = page_lexicon(doc)
     if lex is None:
