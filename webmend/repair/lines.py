@@ -465,6 +465,8 @@ def _page_line(line: str) -> tuple[int, str] | None:
     >>> _page_line("- 12 -"), _page_line("REMINISCENCES 231"), _page_line("232 The Long March"), _page_line("It was 1990")
     ((12, ''), (231, 'REMINISCENCES'), (232, 'The Long March'), (1990, 'It was'))
     """
+    if len(line) > 70 or not (line[:1].isdigit() or line[-1:].isdigit() or line[:1] in "-–— "):
+        return None  # (a cheap test first: most paragraphs are long, or neither begin nor end with a figure)
     m = _PAGE_LINE.fullmatch(line)
     if m is None:
         return None
