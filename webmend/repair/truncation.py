@@ -140,6 +140,9 @@ def cut_mark(text: str) -> int:
     >>> [t[:cut_mark(t)] for t in ("the gover… Continue reading »", "the gover [Read more]", "It ended. Then…")]
     ['the gover', 'the gover', 'It ended. Then']
     """
+    tail = text[-40:]
+    if "…" not in tail and "..." not in tail and "[" not in tail:
+        return len(text)  # (a cheap test first: no mark, no cut)
     m = _CUT_MARK.search(text, max(0, len(text) - 40))
     return m.start() if m else len(text)
 
