@@ -173,15 +173,22 @@ def truncate_word(text, rng, host):
     return text[: m.end()] if m else text
 
 
-def invisible(text, rng, host):
-    """Soft hyphens and zero-width spaces inside long words."""
-    def put(m):
-        w = m.group(0)
-        if rng.random() > 0.2:
-            return w
-        k = rng.randint(2, len(w) - 2)
-        return w[:k] + rng.choice(["\u00ad", "\u200b"]) + w[k:]
-    return re.sub(r"(?<![\w-])[A-Za-z]{8,}(?![\w-])", put, text)
+def _invisible_in_words(marks: list[str], name: str, doc: str):
+    """A channel putting one of `marks` inside a fifth of the long words."""
+    def channel(text, rng, host):
+        def put(m):
+            w = m.group(0)
+            if rng.random() > 0.2:
+                return w
+            k = rng.randint(2, len(w) - 2)
+            return w[:k] + rng.choice(marks) + w[k:]
+        return re.sub(r"(?<![\w-])[A-Za-z]{8,}(?![\w-])", put, text)
+
+    channel.__name__, channel.__doc__ = name, doc
+    return channel
+
+
+invisible = _invisible_in_words(["\u00ad", "\u200b"], "invisible", "Soft hyphens and zero-width spaces inside long words.")
 
 
 # ---------------------------------------------------------------- learned-family variants
@@ -475,15 +482,8 @@ def entities_thrice(text, rng, host):
     return gen.html_entities(entities_twice(text, rng, host), rng, host)
 
 
-def invisible_joiners(text, rng, host):
-    """Word joiners, byte-order marks and zero-width (non-)joiners inside long words."""
-    def put(m):
-        w = m.group(0)
-        if rng.random() > 0.2:
-            return w
-        k = rng.randint(2, len(w) - 2)
-        return w[:k] + rng.choice(["\u2060", "\ufeff", "\u200c", "\u200d"]) + w[k:]
-    return re.sub(r"(?<![\w-])[A-Za-z]{8,}(?![\w-])", put, text)
+invisible_joiners = _invisible_in_words(["\u2060", "\ufeff", "\u200c", "\u200d"], "invisible_joiners",
+                                        "Word joiners, byte-order marks and zero-width (non-)joiners inside long words.")
 
 
 def para_break_pagenum(text, rng, host):

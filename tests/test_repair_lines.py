@@ -210,6 +210,14 @@ def test_wrapped_news_full_of_names_is_joined(articles):
     assert token_errors(doc.text, page) == 0
 
 
+def _mend_pairs(pages: list[tuple[str, str]]):
+    """(documents, token errors before, after) of (damaged, gold) pages mended as one host."""
+    docs = mend_pages([bad for bad, _ in pages], LINE_STEPS)
+    before = sum(token_errors(bad, gold) for bad, gold in pages)
+    after = sum(token_errors(d.text, gold) for d, (_, gold) in zip(docs, pages))
+    return docs, before, after
+
+
 def test_a_printed_page_number_between_a_sentences_halves_goes(articles):
     """Page breaks that left the printed page's number between the halves
     of a sentence ('some\\n\\n12\\n\\ncomrades', numbers in sequence down the
@@ -223,9 +231,7 @@ def test_a_printed_page_number_between_a_sentences_halves_goes(articles):
 
     rng = random.Random(5)
     pages = [(para_break_pagenum(t, rng, {"break_rate": 0.01}), t) for t in articles[30:42]]
-    docs = mend_pages([bad for bad, _ in pages], LINE_STEPS)
-    before = sum(token_errors(bad, gold) for bad, gold in pages)
-    after = sum(token_errors(d.text, gold) for d, (_, gold) in zip(docs, pages))
+    docs, before, after = _mend_pairs(pages)
     assert before >= 60 and after <= 0.1 * before, (before, after)
     assert any(e.kind == "page_number" for d in docs for e in d.edits)
     paras = [p for p in articles[0].split("\n\n") if p.strip()][:6]
@@ -246,9 +252,7 @@ def test_a_running_head_between_a_sentences_halves_goes(articles):
 
     rng = random.Random(7)
     pages = [(para_break_header(t, rng, {"break_rate": 0.01}), t) for t in articles[50:60]]
-    docs = mend_pages([bad for bad, _ in pages], LINE_STEPS)
-    before = sum(token_errors(bad, gold) for bad, gold in pages)
-    after = sum(token_errors(d.text, gold) for d, (_, gold) in zip(docs, pages))
+    docs, before, after = _mend_pairs(pages)
     assert before >= 100 and after <= 0.05 * before, (before, after)
     own = articles[0].rstrip() + "\n\nThe count rose to 12\n\nand then fell again."
     assert mend_pages([own], LINE_STEPS, host=None)[0].text.endswith("The count rose to 12\n\nand then fell again.")
@@ -266,9 +270,7 @@ def test_a_word_split_at_an_en_dash_is_joined(articles):
 
     rng = random.Random(3)
     pages = [(channel(t, rng, {"hyphen_rate": 0.1}), t) for t in articles[20:32]]
-    docs = mend_pages([bad for bad, _ in pages], LINE_STEPS)
-    before = sum(token_errors(bad, gold) for bad, gold in pages)
-    after = sum(token_errors(d.text, gold) for d, (_, gold) in zip(docs, pages))
+    docs, before, after = _mend_pairs(pages)
     assert before >= 200 and after <= 0.1 * before, (before, after)
     names = "They flew the New York–London route on the Electoral College–subver-sion theory, in 1990–1995."
     out = mend_pages([articles[1].rstrip() + "\n\n" + names], LINE_STEPS, host=None)[0].text
