@@ -486,18 +486,24 @@ invisible_joiners = _invisible_in_words(["\u2060", "\ufeff", "\u200c", "\u200d"]
                                         "Word joiners, byte-order marks and zero-width (non-)joiners inside long words.")
 
 
-def para_break_pagenum(text, rng, host):
-    """gen.py's page breaks with the printed page's number left between the
-    halves ('some\\n\\n12\\n\\ncomrades')."""
+def _breaks_with_page_lines(text, rng, host, line):
+    """gen.py's page breaks (at twice its rate) with `line(page number)` left
+    between the halves, the numbers running on from a random first page."""
     words, page = text.split(" "), rng.randint(2, 300)
     for i in range(len(words) - 1):
         w = words[i]
         if "\n" in w or not re.fullmatch(r"[a-z]+", w):
             continue
         if rng.random() < host["break_rate"] * 2:
-            words[i] = f"{w}\n\n{page}\n\n"
+            words[i] = f"{w}\n\n{line(page)}\n\n"
             page += 1
     return re.sub(r"\n\n ", "\n\n", " ".join(words))
+
+
+def para_break_pagenum(text, rng, host):
+    """gen.py's page breaks with the printed page's number left between the
+    halves ('some\\n\\n12\\n\\ncomrades')."""
+    return _breaks_with_page_lines(text, rng, host, str)
 
 
 def truncate_ellipsis(text, rng, host):
@@ -532,15 +538,7 @@ def para_break_header(text, rng, host):
     """gen.py's page breaks with the printed page's running head between the
     halves: the book's title and the page's number ('comrades\\n\\nREMINISCENCES 231\\n\\ntold')."""
     head = host.setdefault("running_head", rng.choice(["REMINISCENCES", "THE LONG MARCH", "Chapter Three"]))
-    words, page = text.split(" "), rng.randint(2, 300)
-    for i in range(len(words) - 1):
-        w = words[i]
-        if "\n" in w or not re.fullmatch(r"[a-z]+", w):
-            continue
-        if rng.random() < host["break_rate"] * 2:
-            words[i] = f"{w}\n\n{head} {page}\n\n" if page % 2 else f"{w}\n\n{page} {head}\n\n"
-            page += 1
-    return re.sub(r"\n\n ", "\n\n", " ".join(words))
+    return _breaks_with_page_lines(text, rng, host, lambda page: f"{head} {page}" if page % 2 else f"{page} {head}")
 
 
 def escape_nbsp(text, rng, host):
