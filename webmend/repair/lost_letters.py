@@ -952,6 +952,7 @@ def in_context(r: LostRule, text: str, m: re.Match, pairs, lex: Lexicon | None =
 
 # a sentence's end on the same line (a word of three letters or more before the dot: 'Mr.', 'vs.' abbreviate), then a word
 _SENTENCE_START = re.compile(r"(?:[^\W\d_]{3}\.|[!?])[\"'”’)\]]*[ \t]+[\"'“‘(\[]*([^\W\d_]+)")
+_SENTENCE_END_BEFORE = re.compile(r"(?:[^\W\d_]{3}\.|[!?])[\"'”’)\]]*[ \t]+[\"'“‘(\[]*$")  # ...right before a word
 MIN_SENTENCE_STARTS = 5     # sentence starts a page needs to show its habit of capitals
 CAPITALISED_STARTS = 0.9    # share of them capitalised, the damaged forms left out
 
@@ -981,10 +982,7 @@ def lower_at_sentence_start(text: str, m: re.Match) -> bool:
     """
     if not m.group(0)[:1].islower():
         return False
-    found = _SENTENCE_START.search(text, max(0, m.start() - 12), m.end())
-    while found is not None and found.end() < m.end():
-        found = _SENTENCE_START.search(text, found.end(1) - len(found.group(1)) + 1, m.end())
-    return found is not None and found.start(1) == m.start() and found.end(1) == m.end()
+    return _SENTENCE_END_BEFORE.search(text, max(0, m.start() - 16), m.start()) is not None
 
 
 def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) -> tuple[list[Change], list]:
