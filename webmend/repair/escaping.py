@@ -76,7 +76,6 @@ MIN_ANCHOR_CONTEXTS = 5  # or: a key glued in this many distinct contexts
 MIN_KNOWN = 0.7          # share of glued words the lexicon knows
 MAX_SITES = 200_000
 AFTER = "after"          # the mode of a rule whose symbol stands for the space after its words
-MAX_TRAIL_WORDS = 200    # words before a page's sites whose plain-space occurrences it counts
 
 
 @dataclass
