@@ -524,11 +524,13 @@ def _page_number_inside(text: str, before: str, after: str, end: int,
     numbers_run, heads = running
     if line[1] and line[1] not in heads:
         return None  # a number beside text that no other page line repeats: the author's
+    # a running head goes whatever follows it (no list's number stands beside a text repeated in sequence);
+    # a number alone, before a lower-case word, or before any after a line of prose where the numbers run
+    # (a heading's words may precede a list's number: 'Our top picks\\n\\n1')
     nxt = _FIRST_WORD.match(text, end + 2 + len(_OPENING.match(text, end + 2).group()))
-    if line[1]:
-        pass  # a running head: no list's number stands beside a text repeated in sequence, whatever follows
-    elif not nxt or not nxt.group().islower() and not (numbers_run and _words(before) >= PROSE_BEFORE_NUMBER):
-        return None  # (before a capital, a heading's words may precede a list's number: 'Our top picks\\n\\n1')
+    if not line[1] and (not nxt or not nxt.group().islower()
+                        and not (numbers_run and _words(before) >= PROSE_BEFORE_NUMBER)):
+        return None
     if before.endswith(","):
         return " "
     last = _last_word(before)
