@@ -808,17 +808,21 @@ def _host_rules(stats: HostStats, doc: Document) -> list[Rule]:
 _HOST_RULES = ev.HostCache()
 
 
-def group_viable(items: list[tuple[str, str, int]]) -> bool:
-    """`could_be_rule` for one group's (word, context, count) items, its keys
-    being the words (or their starts): enough hits in enough contexts.
+def group_viable(items: list[tuple[str, str, int]], whole: bool = False) -> bool:
+    """Cheap gate for one group's (word, context, count) items: do the words
+    a key could cover (sharing their first two letters, or with `whole` the
+    word itself) gather enough hits in enough contexts? A key has two hits
+    or more.
 
     >>> group_viable([("and", "x", 2), ("andes", "y", 1), ("and", "z", 1)]), group_viable([("and", "x", 3)])
     (True, False)
+    >>> group_viable([("and", "x", 2), ("andes", "y", 1), ("and", "z", 1)], whole=True)
+    False
     """
     buckets: dict = {}
     for word, left, n in items:
-        if len(word) >= 2:
-            b = buckets.setdefault(word[:2], [0, set()])
+        if whole or len(word) >= 2:
+            b = buckets.setdefault(word if whole else word[:2], [0, set()])
             b[0] += n
             b[1].add(left)
     hits, contexts = 0, set()
@@ -830,10 +834,9 @@ def group_viable(items: list[tuple[str, str, int]]) -> bool:
 
 
 def could_be_rule(sites: Counter) -> bool:
-    """Cheap gate: does some symbol have enough hits in enough contexts,
-    counting only the sites a key could cover (a key has two letters or more
-    and two hits or more, so its words share their first two letters with
-    another site's)?
+    """Cheap gate over a page's or host's sites (`group_viable` for each
+    symbol and position, and for the words before `replace` sites, whole,
+    as an `after` rule's keys).
 
     >>> s = lambda *words: Counter(("\\\\", "replace", w, f"x{i}") for i, w in enumerate(words))
     >>> could_be_rule(s("and", "and", "union")), could_be_rule(s("and", "and", "andes")), could_be_rule(s("s", "s", "t"))
@@ -841,23 +844,12 @@ def could_be_rule(sites: Counter) -> bool:
     >>> could_be_rule(Counter(("\\\\", "replace", w, "and") for w in ("peace", "war", "bread")))
     True
     """
-    buckets: dict = {}
+    groups: dict[tuple[str, str], list] = defaultdict(list)
     for (unit, mode, word, left), n in sites.items():
-        if len(word) >= 2:
-            b = buckets.setdefault((unit, mode, word[:2]), [0, set()])
-            b[0] += n
-            b[1].add(left)
-        if mode == "replace" and left.isalpha():  # an `after` rule's key: the word before, whole
-            b = buckets.setdefault((unit, AFTER, left), [0, set()])
-            b[0] += n
-            b[1].add(word)
-    hits: Counter = Counter()
-    contexts: dict = {}
-    for (unit, mode, _), (n, lefts) in buckets.items():
-        if n >= MIN_KEY_HITS:
-            hits[(unit, mode)] += n
-            contexts.setdefault((unit, mode), set()).update(lefts)
-    return any(n >= MIN_HITS and len(contexts[g]) >= MIN_CONTEXTS for g, n in hits.items())
+        groups[(unit, mode)].append((word, left, n))
+        if mode == "replace" and left.isalpha():
+            groups[(unit, AFTER)].append((left, word, n))
+    return any(group_viable(items, whole=mode == AFTER) for (_, mode), items in groups.items())
 
 
 def quote_symbol_runs(doc: Document, res: Resources | None) -> frozenset[int]:
