@@ -950,9 +950,11 @@ def in_context(r: LostRule, text: str, m: re.Match, pairs, lex: Lexicon | None =
     return (odds > 0 if decisive else context > 0 and odds >= MIN_UNSURE_ODDS), odds
 
 
-# a sentence's end on the same line (a word of three letters or more before the dot: 'Mr.', 'vs.' abbreviate), then a word
-_SENTENCE_START = re.compile(r"(?:[^\W\d_]{3}\.|[!?])[\"'”’)\]]*[ \t]+[\"'“‘(\[]*([^\W\d_]+)")
-_SENTENCE_END_BEFORE = re.compile(r"(?:[^\W\d_]{3}\.|[!?])[\"'”’)\]]*[ \t]+[\"'“‘(\[]*$")  # ...right before a word
+# a sentence's end on the same line (a word of three letters or more before the dot: 'Mr.', 'vs.' abbreviate),
+# then the spaces and opening marks before the next word
+_SENTENCE_END = r"(?:[^\W\d_]{3}\.|[!?])[\"'”’)\]]*[ \t]+[\"'“‘(\[]*"
+_SENTENCE_START = re.compile(_SENTENCE_END + r"([^\W\d_]+)")  # ...and the word that starts the next sentence
+_SENTENCE_END_BEFORE = re.compile(_SENTENCE_END + "$")  # ...right before a word
 MIN_SENTENCE_STARTS = 5     # sentence starts a page needs to show its habit of capitals
 CAPITALISED_STARTS = 0.9    # share of them capitalised, the damaged forms left out
 
