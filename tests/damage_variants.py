@@ -575,6 +575,22 @@ def escapes_stripped(text, rng, host):
                   else m.group(), text)
 
 
+def para_break_spaced(text, rng, host):
+    """gen.py's page breaks with a space on the blank line ('some\\n \\ncomrades'), as HTML to text leaves them."""
+    return gen.para_break(text, rng, host).replace("\n\n", "\n \n")
+
+
+def json_upper(text, rng, host):
+    """Text encoded as a JSON string once too often, its escapes in upper-case hexadecimal ('\\u201C')."""
+    return re.sub(r"\\u([0-9a-f]{4})", lambda m: "\\u" + m.group(1).upper(), json.dumps(text)[1:-1])
+
+
+def hard_wrap_trailing(text, rng, host):
+    """gen.py's hard wrap with a space left at the end of each wrapped line."""
+    return "\n".join(" \n".join(textwrap.wrap(line, host["width"])) if line.strip() else line
+                     for line in text.split("\n"))
+
+
 TRUNCATING.update({"truncate_ellipsis", "truncate_readmore"})
 _E, _L = escape_variant, eat_letter
 PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
@@ -645,6 +661,9 @@ PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
     11: ([_E("esc_entity92_twice", "&amp;#92;", ["and", "or", "union"]), para_break_formfeed, c1_quotes,
           entities_cp1252, escapes_stripped],
          [["para_break_formfeed", "hyphenate"], ["c1_quotes", "escape_keywords"]]),
+    12: ([_E("esc_after_upper", "\\", ["and", "or", "union"], mode="after", case=str.upper),
+          eat_inside("eat_second_from", ["from", "for"], 1), para_break_spaced, json_upper, hard_wrap_trailing],
+         [["esc_after_upper", "eat_second_from"], ["para_break_spaced", "hard_wrap_trailing"]]),
 }
 
 
