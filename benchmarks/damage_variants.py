@@ -18,8 +18,8 @@ given): other symbols for the escaped space ('|', '/', '^', '~', '#', '+',
 host of non-English pages; one host per variant, so each is a row of the report.
 
 With --probe N (1-12), probe set N of tests/damage_variants.py (PROBE_SETS:
-variants first run in the ninth to eleventh sessions (sets 9-11: the mechanical
-families), English pages only;
+variants first run in the ninth to eleventh sessions (sets 9-11 the mechanical
+families, 12 both), English pages only;
 seed 1 unless given, the docs give seeds 1 and 2).
 """
 from __future__ import annotations
