@@ -57,7 +57,15 @@ FAMILY = "escaping"
 # and a page about code made a rule of them. A backtick is a symbol,
 # but read as the quote or apostrophe it often stands for where it opens a
 # quotation or makes a word written with an apostrophe ('don`t').
-_SYMBOL_CHAR = r"[^\w\s\-'’‘.,:?\"“”„«»‹›()\[\]{}…–—‐‑]"
+# A space other than the plain one (a tab, a no-break space, a typographic
+# space) is a symbol too, but only alone, after a letter or a mark, and only
+# before a filter's words (no `after` rule: typography binds a word to the
+# next with a no-break space, 'by\u00a0Name', 'w\u00a0domu'); a rule of one needs
+# the strongest anchor: a word the language expects after spaces that is
+# missing there ('Soviet\tunion', 'workers\u00a0and'; HTML's no-break spaces
+# stand between words at random, a table's tabs after figures and in runs).
+ODD_SPACES = "\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
+_SYMBOL_CHAR = rf"(?:[^\w\s\-'’‘.,:?\"“”„«»‹›()\[\]{{}}…–—‐‑]|[{ODD_SPACES}])"
 SYMBOL = rf"(?:%[0-9A-Fa-f]{{2}}|_|{_SYMBOL_CHAR})"
 QUOTES = "'\""              # a quote may end a symbol run: '\\'' is one symbol of two characters
 QUOTE_LIKE = QUOTES + "`"   # marks written for a quote or an apostrophe ('don`t', ``quoted'')
@@ -299,6 +307,8 @@ def find_sites(text: str, limit: int = MAX_SITES, symbols: frozenset[str] | None
         start, sym_end = m.span("sym")
         before = text[start - 1] if start else "\n"
         mode = "insert" if before.isspace() else "replace"
+        if m.group("sym")[-1].isspace() and (sym_end - start > 1 or before.isspace() or before.isdecimal()):
+            continue  # odd spaces in a run, after a figure or a space, or at a line's start: a table's or indentation
         if m.group("sym") == "&" and text.startswith(";", m.end()):
             continue  # an HTML entity, not a space
         if m.group("sym")[-1] in QUOTE_LIKE and not (before.isalnum() or before in _CLOSING):
@@ -512,7 +522,8 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         if mode == "replace" and unit[-1] in QUOTE_LIKE and apostrophe_word(left, word, lexes):
             continue  # an escaped apostrophe ("it\\'s"), not a symbol for a space
         groups[(unit, mode)].append((word, left, n))
-        if mode == "replace" and left.isalpha():  # the word before as the key: a symbol after it
+        if mode == "replace" and left.isalpha() and not unit.isspace():  # the word before as the key: a symbol after it
+            # (not an odd space: typography keeps a word with the next by a no-break space, 'by\u00a0Name', 'w\u00a0domu')
             groups[(unit, AFTER)].append((left, word, n))
     if not groups:
         return [], []
@@ -577,11 +588,13 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         contexts = {left for w, left, _ in items if w in chosen}
         gain = sum(k.gain for k in used)
         counter = sum(k.counter for k in used)
+        spacing = unit.isspace()  # an odd space: anchored only by a missing word (ODD_SPACES)
         anchor = any((ev.poisson_deficit(k.counter, k.expected) >= MIN_ANCHOR_DEFICIT and len(k.contexts) >= MIN_CONTEXTS)
-                     or (len(k.contexts) >= MIN_ANCHOR_CONTEXTS and k.hits >= 2 * MIN_ANCHOR_CONTEXTS) for k in used)
+                     or (not spacing and len(k.contexts) >= MIN_ANCHOR_CONTEXTS and k.hits >= 2 * MIN_ANCHOR_CONTEXTS)
+                     for k in used)
         # (the words an `after` rule's symbol follows were lowercased by `find_sites`: a name's
         # capital, the word-list anchor's sign of a name, is not seen)
-        anchor = anchor or mode != AFTER and word_list_anchor(unit, mode, items, chosen, evid, lexes)
+        anchor = anchor or mode != AFTER and not spacing and word_list_anchor(unit, mode, items, chosen, evid, lexes)
         known = (sum(n for w, _, n in items if w in chosen and any(x.is_word(w, 1.5) for x in lexes)) / max(hits, 1)
                  if lexes else 1.0)
         ok = (hits >= MIN_HITS and len(contexts) >= MIN_CONTEXTS and gain >= MIN_RULE_GAIN
