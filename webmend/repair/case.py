@@ -10,7 +10,9 @@ In order of precedence:
 2. the word starts a sentence or a line -> capitalised ('. And', 'From');
 3. the page's own undamaged evidence: how the same word is written
    mid-sentence elsewhere (Capitalised at least twice as often as lower-case,
-   and at least twice, -> Capitalised; lower-case seen -> kept);
+   and at least twice, -> Capitalised; lower-case seen -> kept); then a
+   name in camel case whose start the filter lowered ('orbitBeyond' ->
+   'OrbitBeyond'; not 'iPhone', 'macOS': see `camel_case_name`);
 4. the language's spelling dictionary (`lexicon/spelling.py`: Hunspell's
    stems and how each is written) has the word only capitalised: a name ('andrew',
    'indiana', 'orion') or a German noun ('inhalte'); asked only where the
@@ -289,6 +291,8 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
         return capitalise(word), f"written capitalised {f['capital']}x mid-sentence on the page"
     if f["lower"]:
         return word, ""
+    if camel_case_name(word):
+        return capitalise(word), "a name in camel case: the damage lowered only its start"
     if (lex is not None and spelling.capitalised_only(word, lex.lang) and lex.zipf(word.lower()) < GLUE_ZIPF
             and spelling.writes_in(neighbours(text, start, end), lex.lang)):
         return capitalise(word), "the language's spelling dictionary has it only capitalised"
@@ -325,6 +329,19 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
     if lex is not None and starts_a_name(text, start, end, lex, skip, alone):
         return capitalise(word), f"name: the page writes {_next_word(text, end)!r} only after it"
     return word, ""
+
+
+def camel_case_name(word: str) -> bool:
+    """Whether a lower-case start goes on into a capitalised part ('orbitBeyond',
+    'youTube'): a name in camel case whose first capital a filter lowered
+    with its word ('or', 'you'). A start of one letter ('iPhone', 'eBay') or a
+    part in capitals after it ('macOS') is how such names are written.
+
+    >>> [camel_case_name(w) for w in ("orbitBeyond", "youTube", "iPhone", "macOS", "android", "unionPay")]
+    [True, True, False, False, False, True]
+    """
+    i = next((k for k, ch in enumerate(word) if ch.isupper()), 0)
+    return i >= 2 and i + 1 < len(word) and word[i + 1].islower() and word[:i].isalpha()
 
 
 def starts_a_name(text: str, start: int, end: int, lex, skip: set[int], cache: dict | None = None) -> bool:
