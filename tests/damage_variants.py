@@ -591,6 +591,22 @@ def hard_wrap_trailing(text, rng, host):
                      for line in text.split("\n"))
 
 
+def recase(name: str, words: list[str], case):
+    """A filter that only sets the case of its words, whole, wherever they
+    stand ('workers AND peasants'; no symbol).
+
+    >>> recase("x", ["and", "or"], str.upper)("And so, bread and butter or order.", None, {})
+    'AND so, bread AND butter OR order.'
+    """
+    pat = re.compile(r"\b(%s)\b" % "|".join(map(re.escape, words)), re.IGNORECASE)
+
+    def channel(text, rng, host):
+        return pat.sub(lambda m: case(m.group(1)), text)
+
+    channel.__name__ = name
+    return channel
+
+
 TRUNCATING.update({"truncate_ellipsis", "truncate_readmore"})
 _E, _L = escape_variant, eat_letter
 PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
@@ -664,6 +680,12 @@ PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
     12: ([_E("esc_after_upper", "\\", ["and", "or", "union"], mode="after", case=str.upper),
           eat_inside("eat_second_from", ["from", "for"], 1), para_break_spaced, json_upper, hard_wrap_trailing],
          [["esc_after_upper", "eat_second_from"], ["para_break_spaced", "hard_wrap_trailing"]]),
+    13: ([_E("esc_thin", "\u2009", ["and", "or", "where"]), _E("esc_nospace", "", ["and", "or", "union"]),
+          recase("case_upper_kw", ["and", "or", "where", "union"], str.upper),
+          recase("case_title_kw", ["and", "or", "not"], str.capitalize),
+          _L("eat_l_like", ["like", "last", "long"]), _L("eat_e_even", ["even", "every", "ever"]),
+          eat_inside("eat_mid_about", ["about", "would"], 1)],
+         [["esc_thin", "eat_l_like"], ["case_upper_kw", "hyphenate"]]),
 }
 
 
