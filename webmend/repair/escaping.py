@@ -334,6 +334,144 @@ def find_sites(text: str, limit: int = MAX_SITES, symbols: frozenset[str] | None
     return out
 
 
+# The empty symbol: the space before a filter's words deleted ('workersand',
+# 'Sovietunion': a second pass of unescaping that drops the backslashes a
+# filter wrote). A site is a token that is no word of the language yet splits
+# into two of its words, the second in lower case, or a word glued to a
+# closing mark or a figure; looked for only on a page that misses one of the
+# language's commonest words after its spaces. Its rules keep only keys that
+# are missing themselves, and need some of their words glued to a mark
+# (see `infer_rules`): a language's suffixes and compounds never are.
+GLUE = ""
+GLUE_MIN_ZIPF = 3.0      # both parts of a glued token are words this common
+GLUE_MIN_TOKEN = 5       # letters of a token looked at, at least
+GLUE_WORDS = 30          # the commonest words of the language a page is checked for
+GLUE_MIN_EXPECTED = 5.0  # a word counts as missing if expected this often after spaces...
+GLUE_MISSING_SHARE = 0.2  # ...and found there at most this share of it
+GLUE_NOWORD_ZIPF = 2.0   # a token rarer than this is no word (typos of glued words stand in wordfreq at 1)
+GLUE_COMMON_ZIPF = 5.0   # a name is split before so common a word only ('Paganiniand', not 'Canfora')
+_NAME_MARKS = "./@_\\-'’"  # a token beside one of these is part of a name, a path or a compound
+_GLUE_MARKS = ",.;:!?)]}”"  # closing marks a space follows (not an apostrophe, 'don’t', nor a straight quote)
+
+
+def misses_a_common_word(text: str, lex: Lexicon | None) -> bool:
+    """Whether one of the language's commonest words (GLUE_WORDS) hardly ever
+    follows a plain space on the page, where it is expected GLUE_MIN_EXPECTED
+    times or more, while its letters stand as often without a space before
+    them (what a filter leaves that glues it to the word before; a page that
+    never says 'you' has no 'you' at all); a few `str.count`s.
+
+    >>> t = "The workers and the peasants of the land went to a field in the north, and it is said that it was good. " * 20
+    >>> misses_a_common_word(t, lexicon("en")), misses_a_common_word(t.replace(" and", "and"), lexicon("en"))
+    (False, True)
+    """
+    if lex is None or not lex.alphabetic:
+        return False
+    tokens = text.count(" ") + 1
+    for word, f in _commonest(lex):
+        expected = tokens * f
+        if expected < GLUE_MIN_EXPECTED:
+            return False
+        spaced = text.count(" " + word)
+        if spaced <= GLUE_MISSING_SHARE * expected and text.count(word) - spaced >= (1 - GLUE_MISSING_SHARE) * expected:
+            return True  # ...while it stands as often elsewhere: glued to the words before
+    return False
+
+
+@per_lexicon()
+def _commonest(lex: Lexicon) -> tuple[tuple[str, float], ...]:
+    """The language's commonest words of three letters or more, with their
+    frequencies, most frequent first (shorter ones end too many words: 'this', 'his')."""
+    return tuple((w, lex.freq(w)) for w in lex.top(GLUE_WORDS) if w.isalpha() and len(w) >= 3)
+
+
+def glued_sites(text: str, lex: Lexicon | None, keys: list[Key] | None = None, limit: int = MAX_SITES) -> list[Site]:
+    """Sites of the empty symbol (GLUE): a word in lower case right after a
+    closing mark or a figure (',and', '1998and'), and each way a token that
+    is no word splits into two words of the language, the second in lower
+    case ('workersand': 'workers' + 'and', 'worker' + 'sand'). With a rule's
+    `keys`, the one split of each token whose second part a key covers, its
+    first part any word or a name ('Paganiniand').
+
+    >>> [(s.left, s.word, s.start) for s in glued_sites("the Sovietunion and workersand peasants,or", lexicon("en"))]
+    [('soviet', 'union', 10), ('worker', 'sand', 26), ('workers', 'and', 27), (',', 'or', 40)]
+    >>> key = Key(GLUE, "replace", "and", True)
+    >>> keys = [key, Key(GLUE, "replace", "or", False)]
+    >>> [(s.left, s.word) for s in glued_sites("Paganiniand workersand, Portland, Canfora, standor", lexicon("en"), keys)]
+    [('paganini', 'and'), ('workers', 'and'), ('stand', 'or')]
+    """
+    if lex is None or not lex.alphabetic:
+        return []
+    out: list[Site] = []
+    known = functools.partial(lex.is_word, min_zipf=GLUE_MIN_ZIPF)
+    for m in _LETTER_RUN.finditer(text):
+        token = m.group()
+        a, b = m.span()
+        before = text[a - 1] if a else " "
+        if before in _GLUE_MARKS or before.isdecimal():  # the whole word glued to a mark or a figure
+            if token.islower() and (any(k.covers(token) for k in keys) if keys is not None else known(token)):
+                if before == "." and (_in_address(text, a - 1, b) or not lex.is_word(token, GLUE_COMMON_ZIPF)):
+                    continue  # 'www.usef.org', 'Browserbench.org': after a stop, only a common word is a sentence's
+                out.append(Site(a, a, b, GLUE, "replace", token, before))
+            continue
+        after = text[b:b + 2]
+        if (len(token) < GLUE_MIN_TOKEN or before in _NAME_MARKS or after[:1].isdecimal()
+                or after and after[0] in _NAME_MARKS and not (after[0] == "." and not after[1:].isalpha())):
+            continue  # part of a name, an address, a path or a compound (a sentence's end is none)
+        low = token.lower()
+        if lex.is_word(low, GLUE_NOWORD_ZIPF):
+            continue
+        if keys is None:
+            for i in range(1, len(token) - 1):
+                right = token[i:]
+                if right.islower() and known(right) and known(low[:i]):
+                    out.append(Site(a + i, a + i, b, GLUE, "replace", right, low[:i]))
+            continue
+        for i in range(len(token) - 1, 1, -1):  # the shortest second part first: 'standor' is 'stand' + 'or'
+            right = token[i:]
+            if not (right.islower() and any(k.covers(right) for k in keys) and lex.is_word(right)):
+                continue
+            if (lex.is_word(low[:i]) if token[0].islower() else  # a word; capitalised, a common one or a name
+                    lex.is_word(low[:i], GLUE_MIN_ZIPF) or i >= 3 and lex.is_word(right, GLUE_COMMON_ZIPF)):
+                out.append(Site(a + i, a + i, b, GLUE, "replace", right, low[:i]))
+                break
+        if len(out) >= limit:
+            break
+    return out
+
+
+def glued_to_mark(left: str) -> bool:
+    """Whether a glued site's context is a closing mark or a figure (',and', '1998and').
+
+    >>> glued_to_mark(","), glued_to_mark("7"), glued_to_mark("workers")
+    (True, True, False)
+    """
+    return len(left) == 1 and (left in _GLUE_MARKS or left.isdecimal())
+
+
+def _in_address(text: str, start: int, end: int) -> bool:
+    """Whether the word after a '.' at [start, end) is part of a web or mail
+    address ('www.usef.org', 'x@y.com', 'usef.org/x'), not a sentence glued to the last.
+
+    >>> _in_address("see www.usef.org.", 12, 16), _in_address("the streets.and", 11, 15)
+    (True, False)
+    """
+    chunk = _chunk(text, start, end).lower()
+    return "://" in chunk or chunk.startswith("www.") or "@" in chunk or text[end:end + 1] == "/" or (
+        text[end:end + 1] == "." and text[end + 1:end + 2].isalpha())
+
+
+def page_sites(text: str, lex: Lexicon | None) -> list[Site]:
+    """A page's sites: its symbols' (`find_sites`) and, on a page missing a
+    common word after its spaces, the empty symbol's (`glued_sites`), in text order."""
+    sites = find_sites(text)
+    if misses_a_common_word(text, lex):
+        glued = glued_sites(text, lex)
+        if glued:
+            sites = sorted(sites + glued, key=lambda s: s.start)
+    return sites
+
+
 def space_words(text: str) -> tuple[Counter, int]:
     """Lowercased words that follow a plain space (as `space_leads` gives
     them), and how many tokens there are.
@@ -519,10 +657,10 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
     lexes = tuple(x for x in (lex, *known_by) if x is not None)
     groups: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
     for (unit, mode, word, left), n in evid.sites.items():
-        if mode == "replace" and unit[-1] in QUOTE_LIKE and apostrophe_word(left, word, lexes):
+        if mode == "replace" and unit[-1:] in tuple(QUOTE_LIKE) and apostrophe_word(left, word, lexes):
             continue  # an escaped apostrophe ("it\\'s"), not a symbol for a space
         groups[(unit, mode)].append((word, left, n))
-        if mode == "replace" and left.isalpha() and not unit.isspace():  # the word before as the key: a symbol after it
+        if mode == "replace" and left.isalpha() and unit.strip():  # the word before as the key: a symbol after it
             # (not an odd space: typography keeps a word with the next by a no-break space, 'by\u00a0Name', 'w\u00a0domu')
             groups[(unit, AFTER)].append((left, word, n))
     if not groups:
@@ -557,6 +695,8 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
             # an `after` key's word after a plain space is a counterexample unless its symbol follows it
             key.counter = (count_leads(key.prefix, key.whole) if mode != AFTER
                            else max(0, count_leads(key.prefix, True) - key.hits))
+            if unit == GLUE:  # its word glued to a symbol ('workers;and') is missing after spaces for that symbol's sake
+                key.counter += sum(n for (u, _, w, _), n in evid.sites.items() if u != GLUE and key.covers(w))
             if (explained is not None and mode != AFTER
                     and key.counter > MAX_COUNTER * key.hits >= MAX_COUNTER * MIN_KEY_HITS):
                 if callable(explained):
@@ -579,6 +719,8 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
                 if (key.hits < MIN_KEY_HITS or key.counter > MAX_COUNTER * key.hits or key.gain <= 0
                         or not key.known):  # a handle's start ('@NGRSenate'), not a filter's word
                     continue
+                if unit == GLUE and ev.poisson_deficit(key.counter, key.expected) < MIN_ANCHOR_DEFICIT:
+                    continue  # a glued token's split is a key only where its word is missing after spaces
                 if best is None or key.gain > best.gain:
                     best = key
             if best is not None:
@@ -588,7 +730,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         contexts = {left for w, left, _ in items if w in chosen}
         gain = sum(k.gain for k in used)
         counter = sum(k.counter for k in used)
-        spacing = unit.isspace()  # an odd space: anchored only by a missing word (ODD_SPACES)
+        spacing = not unit.strip()  # an odd space or none: anchored only by a missing word (ODD_SPACES, GLUE)
         anchor = any((ev.poisson_deficit(k.counter, k.expected) >= MIN_ANCHOR_DEFICIT and len(k.contexts) >= MIN_CONTEXTS)
                      or (not spacing and len(k.contexts) >= MIN_ANCHOR_CONTEXTS and k.hits >= 2 * MIN_ANCHOR_CONTEXTS)
                      for k in used)
@@ -597,6 +739,9 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         anchor = anchor or mode != AFTER and not spacing and word_list_anchor(unit, mode, items, chosen, evid, lexes)
         known = (sum(n for w, _, n in items if w in chosen and any(x.is_word(w, 1.5) for x in lexes)) / max(hits, 1)
                  if lexes else 1.0)
+        if unit == GLUE:  # the space deleted where a space must be too: after a comma, a stop, a figure
+            # (a language's suffixes and compounds, 'sekadarnya', 'Krankenhausinformationen', never stand so)
+            anchor = anchor and sum(n for w, left, n in items if w in chosen and glued_to_mark(left)) >= MIN_KEY_HITS
         ok = (hits >= MIN_HITS and len(contexts) >= MIN_CONTEXTS and gain >= MIN_RULE_GAIN
               and anchor and known >= MIN_KNOWN)
         entry = dict(symbol=unit, mode=mode, hits=hits, counterexamples=counter, gain=round(gain, 1),
@@ -725,7 +870,7 @@ def observe(doc: Document, stats: HostStats) -> None:
     """First pass: the page's glued sites and, if it has any, its space-words,
     in the text as the entities step will leave it (`entities.unescaped`)."""
     text = unescaped(doc.text)
-    sites = find_sites(text)
+    sites = page_sites(text, ev.page_lexicon(doc))
     stats.counter("escaping.tokens")["n"] += max(text.count(" "), 1)
     doc.notes[NOTE] = False  # for the second pass: whether the page may have rules of its own
     if not sites:
@@ -791,7 +936,7 @@ def learn(doc: Document, res: Resources | None, sites: list[Site] | None = None)
     if not doc.notes.get(NOTE, True):  # the first pass saw too few sites for a rule of the page's own
         return [], sites
     if sites is None:
-        sites = find_sites(doc.text)
+        sites = page_sites(doc.text, ev.page_lexicon(doc))
     if not could_be_rule(Counter((s.unit, s.mode, s.word.lower(), s.left) for s in sites)):
         return [], sites
     from webmend.repair.lost_letters import explained_on_page
@@ -860,7 +1005,7 @@ def could_be_rule(sites: Counter) -> bool:
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for (unit, mode, word, left), n in sites.items():
         groups[(unit, mode)].append((word, left, n))
-        if mode == "replace" and left.isalpha():
+        if mode == "replace" and left.isalpha() and unit.strip():
             groups[(unit, AFTER)].append((left, word, n))
     return any(group_viable(items, whole=mode == AFTER) for (_, mode), items in groups.items())
 
@@ -873,7 +1018,7 @@ def quote_symbol_runs(doc: Document, res: Resources | None) -> frozenset[int]:
     has a backslash before a quote."""
     if "\\'" not in doc.text and '\\"' not in doc.text:
         return frozenset()
-    rules = [r for r in learn(doc, res)[0] if r.unit[-1] in QUOTES]
+    rules = [r for r in learn(doc, res)[0] if r.unit[-1:] in tuple(QUOTES)]
     if not rules:
         return frozenset()
     changes, _, _ = repair_text(doc.text, rules, find_sites(doc.text, symbols=frozenset("\\")))
@@ -884,7 +1029,7 @@ def _tail_site(text: str, s: Site, unit: str) -> Site | None:
     """The site as `unit` alone when its run is other marks ending in `unit`
     ('@/the' where '/' stands for the space: '@' stays, glued to what precedes)."""
     run = text[s.start:s.sym_end]
-    if s.unit == unit or not run.endswith(unit):
+    if s.unit == unit or not unit or not run.endswith(unit):
         return None
     k = len(run)
     while k >= len(unit) and run[k - len(unit):k] == unit:
@@ -924,8 +1069,8 @@ def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -
                     s = s2
             if key is not None:
                 break
-        if key is None or key.mode == AFTER and s.start - len(s.left) < done < s.start:
-            left.append(s)
+        if key is None or s.start < done or key.mode == AFTER and s.start - len(s.left) < done < s.start:
+            left.append(s)  # (s.start < done: another split of a glued token that a change took)
             continue
         if key.mode == AFTER and done == s.start:  # the word before is the last change's: 'workers\\and\\peasants'
             start, after, span, where = s.start, " " + s.word, None, "after"
@@ -952,7 +1097,7 @@ def repair_escaping(doc: Document, res: Resources) -> None:
         return
     sites = None
     if NOTE not in doc.notes:  # no first pass: a page without sites is done
-        sites = find_sites(doc.text)
+        sites = page_sites(doc.text, ev.page_lexicon(doc))
         if not sites and not (doc.title and SITE_RE.search(doc.title)):
             return
     rules, sites = learn(doc, res, sites)
@@ -960,12 +1105,17 @@ def repair_escaping(doc: Document, res: Resources) -> None:
         return
     if sites is None:  # only the sites of the rules' symbols are looked for
         sites = find_sites(doc.text, symbols=frozenset("".join(r.unit for r in rules)))
-        if not sites and not (doc.title and SITE_RE.search(doc.title)):
-            return
+    glue = [k for r in rules if r.unit == GLUE for k in r.keys]
+    if glue:  # a glued token's one split that the rules' keys cover
+        sites = sorted([x for x in sites if x.unit != GLUE] + glued_sites(doc.text, ev.page_lexicon(doc), glue),
+                       key=lambda x: x.start)
+    if not sites and not (doc.title and SITE_RE.search(doc.title)):
+        return
     for r in rules:
         doc.rules.append(ev.rule_entry(
-            FAMILY, {"replace": f"{r.unit!r} in place of a space", AFTER: f"{r.unit!r} in place of the space after a word"
-                     }.get(r.mode, f"{r.unit!r} inserted after a space"),
+            FAMILY, "the space before certain words deleted" if r.unit == GLUE else
+            {"replace": f"{r.unit!r} in place of a space", AFTER: f"{r.unit!r} in place of the space after a word"
+             }.get(r.mode, f"{r.unit!r} inserted after a space"),
             r.scope, keys=[k.name for k in r.keys][:20], hits=r.hits, counterexamples=r.counter,
             contexts=r.contexts, gain=r.gain))
     changes, spans, left = repair_text(doc.text, rules, sites)
