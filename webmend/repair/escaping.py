@@ -344,7 +344,8 @@ def find_sites(text: str, limit: int = MAX_SITES, symbols: frozenset[str] | None
 # (see `infer_rules`): a language's suffixes and compounds never are.
 GLUE = ""
 GLUE_MIN_ZIPF = 3.0      # both parts of a glued token are words this common
-GLUE_MIN_TOKEN = 5       # letters of a token looked at, at least
+GLUE_MIN_TOKEN = 5       # letters of a token looked at, at least...
+GLUE_MAX_TOKEN = 40      # ...and at most
 GLUE_WORDS = 30          # the commonest words of the language a page is checked for
 GLUE_MIN_EXPECTED = 5.0  # a word counts as missing if expected this often after spaces...
 GLUE_MISSING_SHARE = 0.2  # ...and found there at most this share of it
@@ -354,82 +355,108 @@ _NAME_MARKS = "./@_\\-'’"  # a token beside one of these is part of a name, a 
 _GLUE_MARKS = ",.;:!?)]}”"  # closing marks a space follows (not an apostrophe, 'don’t', nor a straight quote)
 
 
-def misses_a_common_word(text: str, lex: Lexicon | None) -> bool:
-    """Whether one of the language's commonest words (GLUE_WORDS) hardly ever
-    follows a plain space on the page, where it is expected GLUE_MIN_EXPECTED
-    times or more, while its letters stand as often without a space before
-    them (what a filter leaves that glues it to the word before; a page that
-    never says 'you' has no 'you' at all); a few `str.count`s.
+def missing_common_words(text: str, lex: Lexicon | None, sites: list[Site] = ()) -> frozenset[str]:
+    """The language's commonest words (GLUE_WORDS) that hardly ever follow a
+    plain space on the page (nor one of its `sites`' symbols), where each is
+    expected GLUE_MIN_EXPECTED times or more: none unless one of three
+    letters or more among them stands as often elsewhere (glued to the words
+    before it, as a filter that deletes the space leaves it; a page that
+    never says 'you' has no 'you' at all, and two letters end too many words:
+    'this', 'his'). A few `str.count`s.
 
     >>> t = "The workers and the peasants of the land went to a field in the north, and it is said that it was good. " * 20
-    >>> misses_a_common_word(t, lexicon("en")), misses_a_common_word(t.replace(" and", "and"), lexicon("en"))
-    (False, True)
+    >>> missing_common_words(t, lexicon("en")), sorted(missing_common_words(t.replace(" and", "and"), lexicon("en")))
+    (frozenset(), ['and'])
     """
     if lex is None or not lex.alphabetic:
-        return False
+        return frozenset()
     tokens = text.count(" ") + 1
-    for word, f in _commonest(lex):
-        expected = tokens * f
-        if expected < GLUE_MIN_EXPECTED:
-            return False
-        spaced = text.count(" " + word)
-        if spaced <= GLUE_MISSING_SHARE * expected and text.count(word) - spaced >= (1 - GLUE_MISSING_SHARE) * expected:
-            return True  # ...while it stands as often elsewhere: glued to the words before
-    return False
+    glued = Counter(s.word.lower() for s in sites)
+
+    def missing(word: str, f: float) -> bool:
+        return text.count(" " + word) + glued.get(word, 0) <= GLUE_MISSING_SHARE * tokens * f
+
+    def shown(word: str, f: float) -> bool:  # ...its letters standing as often elsewhere
+        return text.count(word) - text.count(" " + word) - glued.get(word, 0) >= (1 - GLUE_MISSING_SHARE) * tokens * f
+
+    common = [(w, f) for w, f in _commonest(lex) if tokens * f >= GLUE_MIN_EXPECTED]
+    if not any(len(w) >= 3 and missing(w, f) and shown(w, f) for w, f in common):
+        return frozenset()  # (most pages: a few counts of the longer words)
+    return frozenset(w for w, f in common if missing(w, f))
 
 
 @per_lexicon()
 def _commonest(lex: Lexicon) -> tuple[tuple[str, float], ...]:
-    """The language's commonest words of three letters or more, with their
-    frequencies, most frequent first (shorter ones end too many words: 'this', 'his')."""
-    return tuple((w, lex.freq(w)) for w in lex.top(GLUE_WORDS) if w.isalpha() and len(w) >= 3)
+    """The language's commonest words of two letters or more, with their frequencies, most frequent first."""
+    return tuple((w, lex.freq(w)) for w in lex.top(GLUE_WORDS) if w.isalpha() and len(w) >= 2)
 
 
-def glued_sites(text: str, lex: Lexicon | None, keys: list[Key] | None = None, limit: int = MAX_SITES) -> list[Site]:
-    """Sites of the empty symbol (GLUE): a word in lower case right after a
-    closing mark or a figure (',and', '1998and'), and each way a token that
-    is no word splits into two words of the language, the second in lower
-    case ('workersand': 'workers' + 'and', 'worker' + 'sand'). With a rule's
-    `keys`, the one split of each token whose second part a key covers, its
-    first part any word or a name ('Paganiniand').
+@functools.lru_cache(maxsize=256)
+def _starts_within(begins: tuple[str, ...]) -> re.Pattern:
+    """One of the starts after a letter, a closing mark or a figure (where a glued word may begin)."""
+    alts = "|".join(re.escape(w) for w in sorted(begins, key=len, reverse=True))
+    return re.compile(r"(?<=[^\W_]|[%s])(?:%s)" % (re.escape(_GLUE_MARKS), alts))
 
-    >>> [(s.left, s.word, s.start) for s in glued_sites("the Sovietunion and workersand peasants,or", lexicon("en"))]
-    [('soviet', 'union', 10), ('worker', 'sand', 26), ('workers', 'and', 27), (',', 'or', 40)]
-    >>> key = Key(GLUE, "replace", "and", True)
-    >>> keys = [key, Key(GLUE, "replace", "or", False)]
-    >>> [(s.left, s.word) for s in glued_sites("Paganiniand workersand, Portland, Canfora, standor", lexicon("en"), keys)]
+
+def glued_sites(text: str, lex: Lexicon | None, starts: frozenset[str], keys: list[Key] | None = None,
+                limit: int = MAX_SITES) -> list[Site]:
+    """Sites of the empty symbol (GLUE) whose word begins with one of
+    `starts`: a word in lower case right after a closing mark or a figure
+    (',and', '1998and'), and each way a token that is no word splits into
+    two words of the language, the second in lower case ('workersand':
+    'workers' + 'and'). With a rule's `keys` (`starts` their prefixes), the
+    one split of each token whose second part a key covers, its first part
+    any word or a name ('Paganiniand'). In text order.
+
+    >>> [(s.left, s.word, s.start) for s in glued_sites("the Sovietunion and workersand peasants,or", lexicon("en"),
+    ...                                                  frozenset({"and", "or", "un"}))]
+    [('soviet', 'union', 10), ('workers', 'and', 27), (',', 'or', 40)]
+    >>> keys = [Key(GLUE, "replace", "and", True), Key(GLUE, "replace", "or", False)]
+    >>> text = "Paganiniand workersand, Portland, Canfora, standor"
+    >>> [(s.left, s.word) for s in glued_sites(text, lexicon("en"), frozenset({"and", "or"}), keys)]
     [('paganini', 'and'), ('workers', 'and'), ('stand', 'or')]
     """
-    if lex is None or not lex.alphabetic:
+    if lex is None or not lex.alphabetic or not starts:
         return []
     out: list[Site] = []
+    begins = tuple(sorted(starts))
     known = functools.partial(lex.is_word, min_zipf=GLUE_MIN_ZIPF)
-    for m in _LETTER_RUN.finditer(text):
+    done = -1
+    for occurrence in _starts_within(begins).finditer(text):  # a start glued to a letter, a mark or a figure
+        a = occurrence.start()
+        if a < done:
+            continue  # in a token already looked at
+        while a > done and text[a - 1].isalpha():
+            a -= 1
+        m = _LETTER_RUN.match(text, a)
+        if m is None:
+            continue
         token = m.group()
-        a, b = m.span()
+        b = done = m.end()
         before = text[a - 1] if a else " "
         if before in _GLUE_MARKS or before.isdecimal():  # the whole word glued to a mark or a figure
-            if token.islower() and (any(k.covers(token) for k in keys) if keys is not None else known(token)):
+            if token.islower() and token.startswith(begins) and (
+                    any(k.covers(token) for k in keys) if keys is not None else known(token)):
                 if before == "." and (_in_address(text, a - 1, b) or not lex.is_word(token, GLUE_COMMON_ZIPF)):
                     continue  # 'www.usef.org', 'Browserbench.org': after a stop, only a common word is a sentence's
                 out.append(Site(a, a, b, GLUE, "replace", token, before))
             continue
         after = text[b:b + 2]
-        if (len(token) < GLUE_MIN_TOKEN or before in _NAME_MARKS or after[:1].isdecimal()
+        if (not GLUE_MIN_TOKEN <= len(token) <= GLUE_MAX_TOKEN or before in _NAME_MARKS or after[:1].isdecimal()
                 or after and after[0] in _NAME_MARKS and not (after[0] == "." and not after[1:].isalpha())):
             continue  # part of a name, an address, a path or a compound (a sentence's end is none)
+        if not any(w in token for w in begins) or lex.is_word(token.lower(), GLUE_NOWORD_ZIPF):
+            continue
         low = token.lower()
-        if lex.is_word(low, GLUE_NOWORD_ZIPF):
-            continue
-        if keys is None:
-            for i in range(1, len(token) - 1):
-                right = token[i:]
-                if right.islower() and known(right) and known(low[:i]):
-                    out.append(Site(a + i, a + i, b, GLUE, "replace", right, low[:i]))
-            continue
-        for i in range(len(token) - 1, 1, -1):  # the shortest second part first: 'standor' is 'stand' + 'or'
+        for i in range(len(token) - 1, 1, -1):  # shortest second part first: stand|or
             right = token[i:]
-            if not (right.islower() and any(k.covers(right) for k in keys) and lex.is_word(right)):
+            if not (right.startswith(begins) and right.islower()):
+                continue
+            if keys is None:
+                if known(right) and known(low[:i]):
+                    out.append(Site(a + i, a + i, b, GLUE, "replace", right, low[:i]))
+                continue
+            if not (any(k.covers(right) for k in keys) and lex.is_word(right)):
                 continue
             if (lex.is_word(low[:i]) if token[0].islower() else  # a word; capitalised, a common one or a name
                     lex.is_word(low[:i], GLUE_MIN_ZIPF) or i >= 3 and lex.is_word(right, GLUE_COMMON_ZIPF)):
@@ -437,6 +464,7 @@ def glued_sites(text: str, lex: Lexicon | None, keys: list[Key] | None = None, l
                 break
         if len(out) >= limit:
             break
+    out.sort(key=lambda x: x.start)
     return out
 
 
@@ -465,8 +493,9 @@ def page_sites(text: str, lex: Lexicon | None) -> list[Site]:
     """A page's sites: its symbols' (`find_sites`) and, on a page missing a
     common word after its spaces, the empty symbol's (`glued_sites`), in text order."""
     sites = find_sites(text)
-    if misses_a_common_word(text, lex):
-        glued = glued_sites(text, lex)
+    missing = missing_common_words(text, lex, sites)
+    if missing:
+        glued = glued_sites(text, lex, missing)
         if glued:
             sites = sorted(sites + glued, key=lambda s: s.start)
     return sites
@@ -1107,8 +1136,8 @@ def repair_escaping(doc: Document, res: Resources) -> None:
         sites = find_sites(doc.text, symbols=frozenset("".join(r.unit for r in rules)))
     glue = [k for r in rules if r.unit == GLUE for k in r.keys]
     if glue:  # a glued token's one split that the rules' keys cover
-        sites = sorted([x for x in sites if x.unit != GLUE] + glued_sites(doc.text, ev.page_lexicon(doc), glue),
-                       key=lambda x: x.start)
+        glued = glued_sites(doc.text, ev.page_lexicon(doc), frozenset(k.prefix for k in glue), glue)
+        sites = sorted([x for x in sites if x.unit != GLUE] + glued, key=lambda x: x.start)
     if not sites and not (doc.title and SITE_RE.search(doc.title)):
         return
     for r in rules:
