@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from webmend.document import Document
 from webmend.lexicon.words import lexicon
 from webmend.pipeline import HostStats, Options, Resources, mend, run_steps
-from webmend.repair import case, escaping, lost_letters
+from webmend.repair import case, cased_words, escaping, lost_letters
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -29,7 +29,7 @@ HAND = ROOT / "tests" / "data" / "kancc-hand-repair.txt"
 TRUTH = SHARED / "bench" / "article-extraction" / "ground-truth.json"
 WET = SHARED / "bench" / "article-extraction" / "wet.jsonl.gz"
 GEN = SHARED / "bench" / "damage" / "gen.py"
-STEPS = [escaping.STEP, lost_letters.STEP, case.STEP]
+STEPS = [escaping.STEP, lost_letters.STEP, cased_words.STEP, case.STEP]
 KINDS = {"escape", "lost_letter", "case"}
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -1451,3 +1451,23 @@ def test_a_space_deleted_before_a_filters_words_is_learned():
     long_page = max(pool, key=len)
     alone = mend_page(damaged[pool.index(long_page)])
     assert token_errors(alone.text, long_page) <= 0.2 * token_errors(damaged[pool.index(long_page)], long_page)
+
+
+@pytest.mark.parametrize("form", ["upper", "title"])
+def test_words_a_filter_cased_wherever_they_stand_are_lowered(form):
+    """A filter that only sets the case of its words ('workers AND
+    peasants', 'bread And butter'; no symbol). Common words the host writes
+    mid-sentence only so, and never in lower case, on two words or more, are
+    lowered, and capitalised where a sentence starts (before, all stayed).
+    Names made of rarer words ('United States', 'South Carolina': never in
+    lower case on their pages either) and acronyms on one page ('US') stay:
+    the clean-pages tests above hold them."""
+    case_of = str.upper if form == "upper" else str.capitalize
+    pool = [t for t in articles() if _count("and", t) >= 6 and _count("not", t) >= 2][:8]
+    damaged = [re.sub(r"\b(and|not|where)\b", lambda m: case_of(m.group(1)), t, flags=re.I) for t in pool]
+    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
+    out = mend_host(damaged)
+    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    assert before >= 100 and after <= 0.05 * before, (before, after)
+    assert any(r["rule"] == f"a filter writes certain words in {form} case" for r in out[0].rules)
+    assert all(e.before.lower() == e.after.lower() for o in out for e in o.edits if e.kind == "case")

@@ -188,10 +188,10 @@ FIRST_PASS_NOTES = Step("first_pass_notes", restore_notes,
 
 
 def _learned_repairs() -> list[Step]:
-    """The learned repair steps (family "repair"): escaping, lost letters, case."""
-    from webmend.repair import case, escaping, lost_letters
+    """The learned repair steps (family "repair"): escaping, lost letters, words a filter cased, case."""
+    from webmend.repair import case, cased_words, escaping, lost_letters
 
-    return [escaping.STEP, lost_letters.STEP, case.STEP]
+    return [escaping.STEP, lost_letters.STEP, cased_words.STEP, case.STEP]
 
 
 def _encoding_repairs() -> list[Step]:

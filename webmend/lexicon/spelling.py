@@ -260,6 +260,29 @@ def capitalised_only(word: str, lang: str | None) -> bool:
     return word.islower() and _kind(word, lang) in (CAPITAL, CAPITAL | OTHER)
 
 
+def written_in_capitals(word: str, lang: str | None) -> bool:
+    """Whether the language's dictionary has a stem of `word` written in
+    capitals or mixed case (an acronym or an abbreviation: 'US', 'OR', 'WHO').
+
+    >>> written_in_capitals("us", "en"), written_in_capitals("and", "en"), written_in_capitals("or", "xx")
+    (True, False, False)
+    """
+    t = table(lang) if word.isalpha() else None
+    return t is not None and bool(t.stems.get(word.lower(), 0) & OTHER)
+
+
+def lower_case_only(word: str, lang: str | None) -> bool:
+    """Whether the language's dictionary has `word` only in lower case (no
+    name nor noun written capitalised: 'and', 'not'; not 'may', 'will',
+    'Anda'). False without a dictionary.
+
+    >>> lower_case_only("and", "en"), lower_case_only("may", "en"), lower_case_only("and", "xx")
+    (True, False, False)
+    """
+    t = table(lang) if word.isalpha() else None
+    return t is not None and t.stems.get(word.lower(), 0) & (LOWER | CAPITAL) == LOWER
+
+
 def unknown(word: str, lang: str | None) -> bool:
     """Whether the language's dictionary has no reading at all of a
     lower-case word (False without a dictionary).
