@@ -29,8 +29,6 @@ MIN_ZIPF = 6.0        # the words are function words of the language (names are 
 FORMS = ("upper", "title")
 TITLE_TOP = 12        # the commonest words, one of which a capitalising filter's words must include
 ACRONYM_PAGES = 3     # pages of a host a word that may be an acronym must stand in capitals on (see filter_words)
-# A word in capitals or capitalised after a lower-case word or a comma, before a space or a mark (ASCII: the gate)
-_MID_CASED = re.compile(rb"(?<=[a-z,;] )([A-Z][A-Za-z]+)(?=[ ,.;:!?])")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -57,13 +55,20 @@ def _commonest(lex: Lexicon) -> frozenset[str]:
 
 
 @per_lexicon()
-def _common(lex: Lexicon) -> frozenset[str]:
-    return frozenset(w for w in lex.top(400) if lex.zipf(w) >= MIN_ZIPF and w.isalpha() and len(w) >= 2)
+def _filterable(lex: Lexicon) -> frozenset[str]:
+    """The words that may be a filter's: common (zipf >= MIN_ZIPF) and written only in lower case by the dictionary."""
+    return frozenset(w for w in lex.top(400) if lex.zipf(w) >= MIN_ZIPF and w.isalpha() and len(w) >= 2
+                     and spelling.lower_case_only(w, lex.lang))
+
+
+# A word in capitals or capitalised after a lower-case letter or a comma and a space (ASCII: the gate)
+_MID_CASED = re.compile(r"[a-z,;] ([A-Z][A-Za-z]+)(?=[ ,.;:!?])")
 
 
 def candidates(text: str, lex: Lexicon | None) -> set[str]:
-    """The common words the page writes in capitals or capitalised right
-    after a lower-case word or a comma (the gate: one bytes regex).
+    """The words that may be a filter's (`_filterable`) that the page
+    writes in capitals or capitalised right after a lower-case word or a
+    comma, twice or more in all (the gate: one regex).
 
     >>> from webmend.lexicon.words import lexicon
     >>> sorted(candidates("the workers AND peasants, Or the poor And the rich", lexicon("en")))
@@ -71,9 +76,9 @@ def candidates(text: str, lex: Lexicon | None) -> set[str]:
     """
     if lex is None or not lex.alphabetic:
         return set()
-    common = _common(lex)
-    found = {w.decode().lower() for w in _MID_CASED.findall(text.encode("utf-8", "surrogatepass"))}
-    return {w for w in found if w in common}
+    common = _filterable(lex)
+    found = [w for w in map(str.lower, _MID_CASED.findall(text)) if w in common]
+    return set(found) if len(found) >= 2 else set()
 
 
 def mid_sentence(text: str, start: int) -> bool:
@@ -85,12 +90,17 @@ def mid_sentence(text: str, start: int) -> bool:
 
 
 def word_forms(text: str, words: set[str]) -> Counter:
-    """(word, form) -> mid-sentence occurrences of each word, by its case form.
+    """(word, form) -> mid-sentence occurrences of each word, by its case
+    form; a word the text writes in lower case after a space is counted
+    once in lower case, and no further.
 
-    >>> sorted(word_forms("a AND b, AND c and d. And e", {"and"}).items())
-    [(('and', 'lower'), 1), (('and', 'upper'), 2)]
+    >>> sorted(word_forms("a AND b, AND c and d. And e", {"and"}).items()), sorted(word_forms("a AND b, AND c", {"and"}).items())
+    ([(('and', 'lower'), 1)], [(('and', 'upper'), 2)])
     """
     out: Counter = Counter()
+    written = {w for w in words if f" {w} " in text}  # in lower case after a space: no filter's word here
+    out.update({(w, "lower"): 1 for w in written})  # (one is enough to say so; the host's sum keeps it)
+    words = set(words) - written
     if not words:
         return out
     pattern = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(words))), re.IGNORECASE)
