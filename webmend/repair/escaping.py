@@ -748,8 +748,10 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
                 if (key.hits < MIN_KEY_HITS or key.counter > MAX_COUNTER * key.hits or key.gain <= 0
                         or not key.known):  # a handle's start ('@NGRSenate'), not a filter's word
                     continue
-                if unit == GLUE and ev.poisson_deficit(key.counter, key.expected) < MIN_ANCHOR_DEFICIT:
-                    continue  # a glued token's split is a key only where its word is missing after spaces
+                if not unit.strip() and (ev.poisson_deficit(key.counter, key.expected) < MIN_ANCHOR_DEFICIT
+                                         or unit != GLUE and not key.whole):
+                    continue  # an odd space's or a glued token's key only where its word is missing after spaces
+                    # (an odd space's, a whole word: no-break spaces stand before any word's start)
                 if best is None or key.gain > best.gain:
                     best = key
             if best is not None:
