@@ -260,6 +260,12 @@ def capitalised_only(word: str, lang: str | None) -> bool:
     return word.islower() and _kind(word, lang) in (CAPITAL, CAPITAL | OTHER)
 
 
+def _stem_bits(word: str, lang: str | None) -> int:
+    """How the language's dictionary writes `word` as a stem of its own (0: not a stem, or no dictionary)."""
+    t = table(lang) if word.isalpha() else None
+    return 0 if t is None else t.stems.get(word.lower(), 0)
+
+
 def written_in_capitals(word: str, lang: str | None) -> bool:
     """Whether the language's dictionary has a stem of `word` written in
     capitals or mixed case (an acronym or an abbreviation: 'US', 'OR', 'WHO').
@@ -267,8 +273,7 @@ def written_in_capitals(word: str, lang: str | None) -> bool:
     >>> written_in_capitals("us", "en"), written_in_capitals("and", "en"), written_in_capitals("or", "xx")
     (True, False, False)
     """
-    t = table(lang) if word.isalpha() else None
-    return t is not None and bool(t.stems.get(word.lower(), 0) & OTHER)
+    return bool(_stem_bits(word, lang) & OTHER)
 
 
 def lower_case_only(word: str, lang: str | None) -> bool:
@@ -279,8 +284,7 @@ def lower_case_only(word: str, lang: str | None) -> bool:
     >>> lower_case_only("and", "en"), lower_case_only("may", "en"), lower_case_only("and", "xx")
     (True, False, False)
     """
-    t = table(lang) if word.isalpha() else None
-    return t is not None and t.stems.get(word.lower(), 0) & (LOWER | CAPITAL) == LOWER
+    return _stem_bits(word, lang) & (LOWER | CAPITAL) == LOWER
 
 
 def unknown(word: str, lang: str | None) -> bool:

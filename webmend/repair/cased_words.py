@@ -7,17 +7,18 @@ one word alone may be an acronym the page never writes otherwise: 'US').
 Each occurrence of such a word is lowered, or capitalised where it starts a
 sentence; one inside a run of capitals ('TERMS AND CONDITIONS') stays.
 
-A page is looked at only when one regex over its bytes finds a common word
+A page is looked at only when one regex over it finds such a word, twice,
 in capitals or capitalised right after a lower-case word or a comma.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
 from webmend.document import Change, Document
 from webmend.lexicon import spelling
-from webmend.lexicon.words import Lexicon, per_lexicon
+from webmend.lexicon.words import Lexicon, commonest, per_lexicon
 from webmend.pipeline import HostStats, Resources, Step
 from webmend.repair import evidence as ev
 from webmend.repair.case import sentence_initial
@@ -30,6 +31,8 @@ FORMS = ("upper", "title")
 TITLE_TOP = 12        # the commonest words, one of which a capitalising filter's words must include
 ACRONYM_PAGES = 3     # pages of a host a word that may be an acronym must stand in capitals on (see filter_words)
 _WORD = re.compile(r"[^\W\d_]+")
+COUNTS_CAP = 5000     # (word, case) pairs and words a host counts (a few hundred words may be a filter's)
+HostStats.caps["cased_words.*"] = COUNTS_CAP  # every language's counts, and their pages'
 
 
 def form_of(word: str) -> str:
@@ -57,7 +60,7 @@ def _commonest(lex: Lexicon) -> frozenset[str]:
 @per_lexicon()
 def _filterable(lex: Lexicon) -> frozenset[str]:
     """The words that may be a filter's: common (zipf >= MIN_ZIPF) and written only in lower case by the dictionary."""
-    return frozenset(w for w in lex.top(400) if lex.zipf(w) >= MIN_ZIPF and w.isalpha() and len(w) >= 2
+    return frozenset(w for w in commonest(lex.lang, MIN_ZIPF) if w.isalpha() and len(w) >= 2
                      and spelling.lower_case_only(w, lex.lang))
 
 
@@ -89,6 +92,12 @@ def mid_sentence(text: str, start: int) -> bool:
     return i >= 0 and i < start - 1 and (text[i].islower() or text[i] in ",;")
 
 
+@functools.lru_cache(maxsize=256)
+def _any_of(words: tuple[str, ...]) -> re.Pattern:
+    """One of these words, whole, in any case."""
+    return re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, words)), re.IGNORECASE)
+
+
 def word_forms(text: str, words: set[str]) -> Counter:
     """(word, form) -> mid-sentence occurrences of each word, by its case
     form; a word the text writes in lower case after a space is counted
@@ -103,8 +112,7 @@ def word_forms(text: str, words: set[str]) -> Counter:
     words = set(words) - written
     if not words:
         return out
-    pattern = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, sorted(words))), re.IGNORECASE)
-    for m in pattern.finditer(text):
+    for m in _any_of(tuple(sorted(words))).finditer(text):
         if mid_sentence(text, m.start()):
             out[(m.group().lower(), form_of(m.group()))] += 1
     return out
@@ -161,9 +169,8 @@ def in_capitals(text: str, start: int, end: int) -> bool:
 
 def repair_changes(text: str, form: str, words: list[str], lex) -> list[Change]:
     """The changes lowering the filter's words (capitalised where a sentence starts)."""
-    pattern = re.compile(r"\b(?:%s)\b" % "|".join(map(re.escape, words)), re.IGNORECASE)
     out = []
-    for m in pattern.finditer(text):
+    for m in _any_of(tuple(words)).finditer(text):
         w = m.group()
         if form_of(w) != form or (form == "upper" and in_capitals(text, m.start(), m.end())):
             continue
@@ -180,8 +187,10 @@ def observe(doc: Document, stats: HostStats) -> None:
     words = candidates(doc.text, lex)
     if words:
         forms = word_forms(doc.text, words)
-        ev.add_capped(stats, f"cased_words.{lex.lang}", Counter({f"{w}\x1f{f}": n for (w, f), n in forms.items()}), 5000)
-        ev.add_capped(stats, f"cased_words.pages.{lex.lang}", Counter({w for (w, f) in forms if f == "upper"}), 5000)
+        ev.add_capped(stats, f"cased_words.{lex.lang}", Counter({f"{w}\x1f{f}": n for (w, f), n in forms.items()}),
+                      COUNTS_CAP)
+        ev.add_capped(stats, f"cased_words.pages.{lex.lang}", Counter({w for (w, f) in forms if f == "upper"}),
+                      COUNTS_CAP)
 
 
 def learn(doc: Document, res: Resources | None, lex) -> tuple[str, list[str], str]:

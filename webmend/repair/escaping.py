@@ -445,9 +445,9 @@ def glued_sites(text: str, lex: Lexicon | None, starts: frozenset[str], keys: li
         if (not GLUE_MIN_TOKEN <= len(token) <= GLUE_MAX_TOKEN or before in _NAME_MARKS or after[:1].isdecimal()
                 or after and after[0] in _NAME_MARKS and not (after[0] == "." and not after[1:].isalpha())):
             continue  # part of a name, an address, a path or a compound (a sentence's end is none)
-        if not any(w in token for w in begins) or lex.is_word(token.lower(), GLUE_NOWORD_ZIPF):
-            continue
         low = token.lower()
+        if not any(w in token for w in begins) or lex.is_word(low, GLUE_NOWORD_ZIPF):
+            continue
         for i in range(len(token) - 1, 1, -1):  # shortest second part first: stand|or
             right = token[i:]
             if not (right.startswith(begins) and right.islower()):
@@ -708,6 +708,12 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
     letters = key_letters(lex) if lex is not None else ""
     for (unit, mode), items in viable.items():
         shapes = key_shapes if mode != AFTER else whole_shape
+        spacing = not unit.strip()  # an odd space or none: anchored only by a missing word (ODD_SPACES, GLUE)
+        if unit == GLUE:  # the words glued to the page's symbols ('workers;and'), once
+            elsewhere = Counter()
+            for (u, _, w, _), n in evid.sites.items():
+                if u != GLUE:
+                    elsewhere[w] += n
         total = sum(n for _, _, n in items)
         g = min(max(total / evid.tokens, 1e-4), 0.5)
         keys: dict[tuple[str, bool], Key] = {}
@@ -725,7 +731,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
             key.counter = (count_leads(key.prefix, key.whole) if mode != AFTER
                            else max(0, count_leads(key.prefix, True) - key.hits))
             if unit == GLUE:  # its word glued to a symbol ('workers;and') is missing after spaces for that symbol's sake
-                key.counter += sum(n for (u, _, w, _), n in evid.sites.items() if u != GLUE and key.covers(w))
+                key.counter += sum(n for w, n in elsewhere.items() if key.covers(w))
             if (explained is not None and mode != AFTER
                     and key.counter > MAX_COUNTER * key.hits >= MAX_COUNTER * MIN_KEY_HITS):
                 if callable(explained):
@@ -748,8 +754,8 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
                 if (key.hits < MIN_KEY_HITS or key.counter > MAX_COUNTER * key.hits or key.gain <= 0
                         or not key.known):  # a handle's start ('@NGRSenate'), not a filter's word
                     continue
-                if not unit.strip() and (ev.poisson_deficit(key.counter, key.expected) < MIN_ANCHOR_DEFICIT
-                                         or unit != GLUE and not key.whole):
+                if spacing and (ev.poisson_deficit(key.counter, key.expected) < MIN_ANCHOR_DEFICIT
+                                or unit != GLUE and not key.whole):
                     continue  # an odd space's or a glued token's key only where its word is missing after spaces
                     # (an odd space's, a whole word: no-break spaces stand before any word's start)
                 if best is None or key.gain > best.gain:
@@ -761,7 +767,6 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         contexts = {left for w, left, _ in items if w in chosen}
         gain = sum(k.gain for k in used)
         counter = sum(k.counter for k in used)
-        spacing = not unit.strip()  # an odd space or none: anchored only by a missing word (ODD_SPACES, GLUE)
         anchor = any((ev.poisson_deficit(k.counter, k.expected) >= MIN_ANCHOR_DEFICIT and len(k.contexts) >= MIN_CONTEXTS)
                      or (not spacing and len(k.contexts) >= MIN_ANCHOR_CONTEXTS and k.hits >= 2 * MIN_ANCHOR_CONTEXTS)
                      for k in used)
