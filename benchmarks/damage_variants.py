@@ -17,9 +17,9 @@ given): other symbols for the escaped space ('|', '/', '^', '~', '#', '+',
 ('that', 'to', 'the', 'not', 'new', 'but', 'by', 'really', 'right'), and a
 host of non-English pages; one host per variant, so each is a row of the report.
 
-With --probe N (1-13), probe set N of tests/damage_variants.py (PROBE_SETS:
-variants first run in the ninth to twelfth sessions (sets 9-11 the mechanical
-families, 12 both, 13 the learned ones again), English pages only;
+With --probe N (1-14), probe set N of tests/damage_variants.py (PROBE_SETS:
+variants first run in the ninth to thirteenth sessions (sets 9-11 the mechanical
+families, 12 and 14 both, 13 the learned ones again), English pages only;
 seed 1 unless given, the docs give seeds 1 and 2).
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ SHARED = ROOT.parent / "shared"
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--learned", action="store_true", help="the learned families' variants (escaping, lost letters, case)")
-    ap.add_argument("--probe", type=int, choices=range(1, 14), default=None,
+    ap.add_argument("--probe", type=int, choices=range(1, 15), default=None,
                     help="a probe set of the learned families (tests/damage_variants.py PROBE_SETS)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--seed", type=int, default=None)

@@ -420,10 +420,10 @@ def write_corpus(truth: dict, out: Path, seed: int = 11, learned: bool = False) 
 
 
 # ---------------------------------------------------------------- probe sets
-# Variants first run in the ninth to twelfth sessions, to find what
+# Variants first run in the ninth to thirteenth sessions, to find what
 # generality still missed (each was fixed by a general rule, not tuned for):
-# thirteen sets, a host each, on the English pages only; sets 1-8 and 13
-# vary the learned families, 9-11 the mechanical ones, 12 both. Their
+# fourteen sets, a host each, on the English pages only; sets 1-8 and 13
+# vary the learned families, 9-11 the mechanical ones, 12 and 14 both. Their
 # figures in docs/benchmarks.md come from `write_probe_corpus(truth, out,
 # set, seed)` with seeds 1 and 2 (benchmarks/damage_variants.py --probe N).
 def eat_inside(name: str, words: list[str], index: int):
@@ -607,7 +607,51 @@ def recase(name: str, words: list[str], case):
     return channel
 
 
-TRUNCATING.update({"truncate_ellipsis", "truncate_readmore"})
+def lossy_bytes(text, rng, host):
+    """Each UTF-8 byte of a non-ASCII character as '?' ('caf??', 'don???t')."""
+    return re.sub(r"[^\x00-\x7f]", lambda m: "?" * len(m.group().encode("utf-8")), text)
+
+
+def lossy_quotes(text, rng, host):
+    """Only the typographic quotes, dashes and ellipses lost to '?' ('don?t')."""
+    return re.sub(r"[‘’“”–—…]", "?", text)
+
+
+def truncate_newline(text, rng, host):
+    """gen.py's cut mid-word, a line end after it."""
+    return gen.truncate(text, rng, host) + "\n"
+
+
+def entities_hex_upper(text, rng, host):
+    """Every non-ASCII character as an upper-case hexadecimal entity ('&#X2019;'), & as &amp;."""
+    return re.sub(r"[^\x00-\x7f]", lambda m: f"&#X{ord(m.group()):X};", text.replace("&", "&amp;"))
+
+
+def mojibake_entities(text, rng, host):
+    """gen.py's mojibake, then its entities: the mojibake's characters escaped ('&Atilde;&copy;')."""
+    return gen.html_entities(gen.mojibake(text, rng, host), rng, host)
+
+
+def para_break_triple(text, rng, host):
+    """gen.py's page breaks as two blank lines."""
+    return gen.para_break(text, rng, host).replace("\n\n", "\n\n\n")
+
+
+def cr(text, rng, host):
+    """Old Mac line ends: a carriage return alone."""
+    return text.replace("\n", "\r")
+
+
+def sql_quotes(text, rng, host):
+    """Straight apostrophes doubled, as an SQL string literal escapes them ('it''s')."""
+    return text.replace("'", "''")
+
+
+hyphenate_notsign = _hyphenate_with(" ", "\u00ac", "hyphenate_notsign")  # the not sign OCR writes for a line-end hyphen
+
+
+TRUNCATING.update({"truncate_ellipsis", "truncate_readmore", "truncate_newline"})
+LOSSY.update({"lossy_bytes", "lossy_quotes"})
 _E, _L = escape_variant, eat_letter
 PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
     1: ([_E("esc_star", "*", ["and", "or", "not"]),
@@ -686,6 +730,12 @@ PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
           _L("eat_l_like", ["like", "last", "long"]), _L("eat_e_even", ["even", "every", "ever"]),
           eat_inside("eat_mid_about", ["about", "would"], 1)],
          [["esc_thin", "eat_l_like"], ["case_upper_kw", "hyphenate"]]),
+    14: ([hyphenate_notsign, sql_quotes, lossy_bytes, lossy_quotes, both("hard_wrap_cr", gen.hard_wrap, cr), truncate_newline,
+          entities_hex_upper, mojibake_entities, para_break_triple,
+          _E("esc_hex_entity", "&#x5c;", ["and", "or", "union"]), _E("esc_pipes_insert", "||", ["and", "or", "not"], mode="insert"),
+          _L("eat_h_here", ["here", "how", "his"]), _L("eat_u", ["us", "up", "under", "until"]),
+          eat_inside("eat_last_of", ["of", "into"], -1)],
+         [["esc_hex_entity", "eat_u"]]),
 }
 
 

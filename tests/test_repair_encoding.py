@@ -279,3 +279,22 @@ def test_json_escapes_without_their_backslash_are_decoded(articles):
     assert before >= 50 and after <= 0.1 * before, (before, after)
     codes = articles[0] + "\n\nBuild ids: u2019ab9f, a1u2019, x_u2019e, uffff and u0041 in the log."
     assert mend_pages([codes], ENCODING_STEPS)[0].text == codes
+
+
+def test_apostrophes_doubled_for_sql_are_halved_on_a_host(articles):
+    """A site that stored its text escaped for an SQL string ('it''s',
+    'O''Brien', 'Edmunds'' view'): every doubled quote is undone on its
+    pages, those with one doubled apostrophe inside a word or none (only
+    at a word's edge) by the host's evidence; a wiki's ''italics'' and a
+    closing '' on a clean page stay."""
+    from damage_variants import sql_quotes
+    from webmend.repair import doubled_quotes
+
+    clean = [t for t in articles if "'" in t][:12]
+    pages = [sql_quotes(t, None, {}) for t in clean]
+    assert sum(p.count("''") for p in pages) >= 30
+    docs = mend_pages(pages, [doubled_quotes.STEP])
+    assert [d.text for d in docs] == clean
+    assert all(e.before == "''" and e.after == "'" for d in docs for e in d.edits)
+    wiki = articles[0] + "\n\nThe ''Herald'' wrote of ``hope'' and it's not over."
+    assert mend_pages([wiki], [doubled_quotes.STEP], host=None)[0].text == wiki

@@ -1471,3 +1471,27 @@ def test_words_a_filter_cased_wherever_they_stand_are_lowered(form):
     assert before >= 100 and after <= 0.05 * before, (before, after)
     assert any(r["rule"] == f"a filter writes certain words in {form} case" for r in out[0].rules)
     assert all(e.before.lower() == e.after.lower() for o in out for e in o.edits if e.kind == "case")
+
+
+@needs_bench
+@pytest.mark.parametrize("mark", ["\u00ac", "=", "~"])
+def test_a_mark_that_breaks_words_is_no_space(mark):
+    """A host whose print export left a break mark inside long words
+    ('cir¬cumstances', 'cir=cumstances'): the mark glues word halves in many
+    contexts, yet its two sides join into a word, so no escaping rule puts a
+    space there. The not sign is the hyphenation step's to join."""
+    rng = random.Random(7)
+
+    def split(m: re.Match) -> str:
+        w = m.group()
+        if rng.random() > 0.1:
+            return w
+        k = rng.randint(2, len(w) - 2)
+        return w[:k] + mark + w[k:]
+
+    clean = articles()[60:75]
+    damaged = [re.sub(r"(?<![\w-])[A-Za-z]{7,}(?![\w-])", split, t) for t in clean]
+    assert sum(t.count(mark) - c.count(mark) for t, c in zip(damaged, clean)) >= 100
+    out = mend_host(damaged)
+    assert not [r for d in out for r in d.rules if r["family"] == "escaping"]
+    assert [d.text for d in out] == damaged

@@ -275,3 +275,20 @@ def test_a_word_split_at_an_en_dash_is_joined(articles):
     names = "They flew the New York–London route on the Electoral College–subver-sion theory, in 1990–1995."
     out = mend_pages([articles[1].rstrip() + "\n\n" + names], LINE_STEPS, host=None)[0].text
     assert "New York–London" in out and "College–subversion" in out and "1990–1995" in out
+
+
+def test_a_word_split_at_a_not_sign_is_joined(articles):
+    """Print hyphenation written with the not sign OCR and print exports put
+    at a line end ('cir¬ cumstances', 'Wester¬mann'): always joined, a name's
+    too; it is never a compound's hyphen."""
+    from damage_variants import hyphenate_notsign
+
+    import random
+
+    rng = random.Random(5)
+    pages = [(hyphenate_notsign(t, rng, {"hyphen_rate": 0.1}), t) for t in articles[40:52]]
+    docs, before, after = _mend_pairs(pages)
+    assert before >= 200 and after == 0, (before, after)
+    out = mend_pages([articles[1].rstrip() + "\n\nProfessor Wester\u00acmann met the well-known author."],
+                     LINE_STEPS, host=None)[0].text
+    assert out.endswith("Professor Westermann met the well-known author.")

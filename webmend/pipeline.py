@@ -196,9 +196,9 @@ def _learned_repairs() -> list[Step]:
 
 def _encoding_repairs() -> list[Step]:
     """The mechanical encoding repairs (family "repair"), before page structure is read."""
-    from webmend.repair import backslashes, encoding, entities
+    from webmend.repair import backslashes, doubled_quotes, encoding, entities
 
-    return [backslashes.LITERAL_ESCAPES, backslashes.SLASH_QUOTES, entities.STEP,
+    return [backslashes.LITERAL_ESCAPES, backslashes.SLASH_QUOTES, entities.STEP, doubled_quotes.STEP,
             encoding.MOJIBAKE, encoding.INVISIBLE, encoding.LOSSY]
 
 

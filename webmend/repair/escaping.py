@@ -782,6 +782,10 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
               and anchor and known >= MIN_KNOWN)
         entry = dict(symbol=unit, mode=mode, hits=hits, counterexamples=counter, gain=round(gain, 1),
                      contexts=len(contexts), keys=sorted(k.name for k in used))
+        if ok and lexes:
+            inside = inside_word_share([(w, left, n) for w, left, n in items if w in chosen], mode, lexes)
+            if inside > MAX_INSIDE_SHARE:  # a mark that breaks words ('cir¬cumstances'), no space
+                ok, entry["inside_words"] = False, round(inside, 2)
         if ok:
             singles = single_keys(unit, mode, items, chosen, count_leads, lexes, evid, g) if mode != AFTER else []
             rules.append(Rule(unit, mode, sorted(used, key=lambda k: -k.gain) + singles, gain, hits, counter,
@@ -789,6 +793,37 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         elif total >= MIN_HITS:
             rejected.append(entry)
     return rules, rejected
+
+
+INSIDE_WORD_ZIPF = 2.5   # a joined form this usual is a word...
+MAX_INSIDE_SHARE = 0.3   # ...and a symbol with more of its hits inside such words breaks words: no space
+
+
+def inside_word_share(items: list[tuple[str, str, int]], mode: str, lexes: tuple[Lexicon, ...]) -> float:
+    """The share of a group's hits (word, word before, count) where the symbol
+    stands inside a word: the two sides join into a word of the language
+    (INSIDE_WORD_ZIPF) as usual as its rarer side or more ('cir¬cumstances',
+    'ma^chine': a line-end hyphen or a site's break mark). A filter's symbol
+    stands between words, which seldom join into one ('workers\\and';
+    'with\\in' is rarer than 'with').
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> en = (lexicon("en"),)
+    >>> inside_word_share([("cumstances", "cir", 2), ("chine", "ma", 1), ("and", "workers", 3)], "replace", en)
+    0.5
+    >>> inside_word_share([("in", "with", 4), ("and", "bread", 2)], "replace", en)
+    0.0
+    """
+    inside = total = 0
+    for word, other, n in items:
+        joined = other + word if mode != AFTER else word + other
+        total += n
+        for lex in lexes:
+            zj = lex.zipf(joined)
+            if zj >= INSIDE_WORD_ZIPF and zj >= min(lex.zipf(word), lex.zipf(other)):
+                inside += n
+                break
+    return inside / total if total else 0.0
 
 
 @per_lexicon()

@@ -28,15 +28,18 @@ from webmend.pipeline import HostStats, Resources, Step, observed
 from webmend.repair.page_words import page_lexicon
 
 # The marks a split word may carry: the hyphen-minus, Unicode's hyphen and
-# non-breaking hyphen, the en dash (print exports use them like '-'), and the
-# soft hyphen, which marks where a word may break and nothing else: one before
-# a space or a line break is always joined.
-HYPHENS = "-\u2010\u2011\u2013\u00ad"
+# non-breaking hyphen, the en dash (print exports use them like '-'), the
+# soft hyphen, which marks where a word may break and nothing else (one before
+# a space or a line break is always joined), and the not sign, which OCR and
+# print exports of German and older typesetting write for the hyphen at a line
+# end ('Um¬ stände'), never inside a compound: always joined.
+HYPHENS = "-\u2010\u2011\u2013\u00ad\u00ac"
 SOFT_HYPHEN = "\u00ad"
+LINE_END_HYPHEN = "\u00ac"
 OTHER_HYPHENS = HYPHENS[1:]
 # The marks that chain words into one compound ('life-and-death' is never a split). The en dash
 # links names and ranges ('Electoral College–subversion'), not a compound's words: a split beside it is one.
-CHAIN = HYPHENS.replace("\u2013", "")
+CHAIN = HYPHENS.replace("\u2013", "").replace(LINE_END_HYPHEN, "")
 # Found from the hyphen, the left part read backwards.
 _RIGHT_ANY = re.compile(rf"[{HYPHENS}](?<=[^\W\d_]{{2}}[{HYPHENS}])( ?|\n)([^\W\d_]{{2,}})(?![{CHAIN}\w]|['’]\w\w)")
 # The same from '-' alone: a literal the regex engine scans for fast (most pages have no other mark).
@@ -303,6 +306,8 @@ def find_hyphenation(text: str, lex: Lexicon, host_hyphenates: bool = False) -> 
     >>> t = "A health emerg-ency, the e-book and e-book, “emerg-ency” levels."  # repeated: a spelling, unless a part is no word
     >>> [c.after for c in find_hyphenation(t, lexicon("en"))[0]]
     ['emergency', 'emergency']
+    >>> [c.after for c in find_hyphenation("Under the cir\u00ac cumstances, Wester\u00acmann said.", lexicon("en"))[0]]
+    ['circumstances', 'Westermann']
     """
     if not has_hyphen(text):
         return [], 0
@@ -333,6 +338,10 @@ def find_hyphenation(text: str, lex: Lexicon, host_hyphenates: bool = False) -> 
             if sp.gap:
                 changes.append(Change(sp.start, sp.end, joined, kind="hyphenation",
                                       evidence="a soft hyphen before a break: where the word may break, no hyphen of its own"))
+            continue
+        if sp.mark == LINE_END_HYPHEN:
+            changes.append(Change(sp.start, sp.end, joined, kind="hyphenation",
+                                  evidence="the not sign print exports write for a hyphen at a line end, never a compound's"))
             continue
         why = split_verdict(lex, sp.a, sp.gap, sp.b, is_sure=is_sure, seen=lambda: seen(key),
                             page_hyphenates=page_hyphenates)
