@@ -26,7 +26,6 @@ from __future__ import annotations
 import operator
 import re
 from itertools import compress, repeat
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np

@@ -224,7 +224,6 @@ def _next_word(text: str, end: int) -> str:
 
 
 NEIGHBOURS = 2            # lower-case words each side of a word that tell its language
-_LOWER_WORD = re.compile(r"[^\W\d_]+")
 
 
 def neighbours(text: str, start: int, end: int, span: int = 60) -> list[str]:
@@ -236,10 +235,10 @@ def neighbours(text: str, start: int, end: int, span: int = 60) -> list[str]:
     ['points', 'steals']
     """
     lo, hi = max(0, start - span), min(len(text), end + span)
-    before = list(_LOWER_WORD.finditer(text, lo, start))
+    before = list(ev.LETTER_RUN.finditer(text, lo, start))
     if before and before[0].start() == lo > 0 and text[lo - 1].isalpha():
         before.pop(0)  # a word the window cuts
-    after = list(_LOWER_WORD.finditer(text, end, hi))
+    after = list(ev.LETTER_RUN.finditer(text, end, hi))
     if after and after[-1].end() == hi < len(text) and text[hi].isalpha():
         after.pop()
     return ([m.group() for m in before if m.group().islower()][-NEIGHBOURS:]

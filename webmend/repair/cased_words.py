@@ -30,7 +30,6 @@ MIN_ZIPF = 6.0        # the words are function words of the language (names are 
 FORMS = ("upper", "title")
 TITLE_TOP = 12        # the commonest words, one of which a capitalising filter's words must include
 ACRONYM_PAGES = 3     # pages of a host a word that may be an acronym must stand in capitals on (see filter_words)
-_WORD = re.compile(r"[^\W\d_]+")
 COUNTS_CAP = 5000     # (word, case) pairs and words a host counts (a few hundred words may be a filter's)
 HostStats.caps["cased_words.*"] = COUNTS_CAP  # every language's counts, and their pages'
 
@@ -162,8 +161,8 @@ def in_capitals(text: str, start: int, end: int) -> bool:
     >>> in_capitals(t, 6, 9), in_capitals(t, 27, 30)
     (True, False)
     """
-    before = _WORD.findall(text[max(0, start - 40):start])
-    after = _WORD.match(text, end + 1) if text[end:end + 1] == " " else None
+    before = ev.LETTER_RUN.findall(text[max(0, start - 40):start])
+    after = ev.LETTER_RUN.match(text, end + 1) if text[end:end + 1] == " " else None
     return bool(before and after) and all(len(w) >= 2 and w.isupper() for w in (before[-1], after.group()))
 
 

@@ -6,10 +6,10 @@ Learned from the page's own apostrophes, as magic quotes are (backslashes.py):
 an apostrophe between two letters is the evidence, since no author doubles
 one inside a word, while a quotation mark (`''` closing a double quote, a
 wiki's `''italics''`) stands at a word's edge. A page whose apostrophes
-inside words are doubled, hardly any single, is undone: as many rounds of
+inside words are doubled (one is enough), hardly any single, is undone: as many rounds of
 doubling as its shortest run inside a word shows, each halving every run of
-straight quotes. A page with fewer such words (one, or a doubled quote at a
-word's edge only: `Edmunds''`) is undone when its host shows the damage (the
+straight quotes. A page with a doubled quote at a word's edge only
+(`Edmunds'' view`) is undone when its host shows the damage (the
 first pass counts the doubled and single apostrophes inside words of each
 page with a doubled quote).
 """
@@ -20,9 +20,9 @@ import re
 from webmend.document import Change, Document
 from webmend.pipeline import HostStats, Resources, Step
 
-MIN_DOUBLED = 2       # doubled apostrophes inside words a page needs on its own...
+MIN_DOUBLED = 1       # doubled apostrophes inside words a page needs on its own (no author doubles one)...
 SINGLE_SHARE = 0.25   # ...with at most this many single ones per doubled one
-MIN_HOST_DOUBLED = 3  # a host's pages together, for a page with fewer
+MIN_HOST_DOUBLED = 3  # a host's pages together, for a page with none inside a word
 
 _INSIDE = re.compile(r"(?<=[^\W\d_])'+(?=[^\W\d_])")  # straight apostrophes between two letters
 _RUN = re.compile(r"'{2,}")
@@ -50,7 +50,7 @@ def consistent(doubled: int, single: int, least: int) -> bool:
 def find_doubled_quotes(text: str, host: tuple[int, int] = (0, 0)) -> tuple[list[Change], dict | None]:
     """Changes undoing the doubling of straight quotes, when the page's
     apostrophes inside words are doubled consistently (or, for a page with
-    fewer, its `host`'s (doubled, single) counts show it): as many rounds
+    none inside a word, its `host`'s (doubled, single) counts show it): as many rounds
     as the shortest run inside a word shows (a run of four is two rounds),
     every run of quotes whose length they divide cut down accordingly.
 
@@ -61,8 +61,10 @@ def find_doubled_quotes(text: str, host: tuple[int, int] = (0, 0)) -> tuple[list
     ["'", "'", "'", "'"]
     >>> find_doubled_quotes("the ``Times'' and the ''Herald'' said it's so")[0]
     []
-    >>> len(find_doubled_quotes("It''s late.", host=(9, 0))[0]), len(find_doubled_quotes("Edmunds'' view", host=(9, 0))[0])
-    (1, 1)
+    >>> len(find_doubled_quotes("It''s late.")[0]), len(find_doubled_quotes("It''s late, it's said.")[0])
+    (1, 0)
+    >>> len(find_doubled_quotes("Edmunds'' view")[0]), len(find_doubled_quotes("Edmunds'' view", host=(9, 0))[0])
+    (0, 1)
     """
     if "''" not in text:
         return [], None

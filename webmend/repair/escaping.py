@@ -428,7 +428,7 @@ def glued_sites(text: str, lex: Lexicon | None, starts: frozenset[str], keys: li
             continue  # in a token already looked at
         while a > done and text[a - 1].isalpha():
             a -= 1
-        m = _LETTER_RUN.match(text, a)
+        m = ev.LETTER_RUN.match(text, a)
         if m is None:
             continue
         token = m.group()
@@ -537,7 +537,6 @@ def _leads_starting(starts: frozenset[str]) -> re.Pattern:
 
 
 _SPACE_LEAD = re.compile(rb" ([a-z\x80-\xff]+)")  # a word right after a plain space (lowercased UTF-8)
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
 # ------------------------------------------------------------ evidence
@@ -609,7 +608,7 @@ def _prefix_counter(space: Counter, starts: set[str] | None = None):
         keys = [w for w in space if w.startswith(lead)]
     counts: Counter = Counter()
     for w in keys:
-        m = _LETTER_RUN.match(w.decode("utf-8", "replace"))
+        m = ev.LETTER_RUN.match(w.decode("utf-8", "replace"))
         if m:
             counts[m.group()] += space[w]
     words = sorted(counts)

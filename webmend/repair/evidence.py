@@ -19,6 +19,7 @@ from webmend.lexicon.words import Lexicon, lexicon
 # Punctuation that may stick to a word's edges in a whitespace-split token.
 EDGE_PUNCT = "\"'`.,;:!?()[]{}<>«»‹›“”„‘’‚…–—-*_/\\|+#%&@=~^$"
 HOST_CAP = 20000        # distinct keys one host counter may hold
+LETTER_RUN = re.compile(r"[^\W\d_]+")  # a run of letters: no digit, no underscore
 
 
 def words_of(text: str, caps: bool = True) -> Counter:
