@@ -136,6 +136,15 @@ OTHER_MIN_SPANS = 3
 OTHER_SAMPLE = 2000  # non-ASCII characters the cheap bound is counted over
 
 
+def _non_ascii(text: str) -> int:
+    """How many characters of the text are not ASCII (counted at C speed).
+
+    >>> _non_ascii("café – ok")
+    2
+    """
+    return len(text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+
+
 def _foreign_left(text: str, changes: list[Change]) -> bool:
     """Whether the text, outside the Windows-1252 mojibake spans `changes`
     decodes, has a character neither Windows-1252 nor Latin-1 has: the page
@@ -267,7 +276,9 @@ def repair_mojibake(doc: Document, res: Resources) -> None:
     changes, charset = find_mojibake(doc.text), "cp1252/latin-1"
     if not doc.text.isascii():
         cover = sum(c.end - c.start for c in changes)
-        if not changes or _foreign_left(doc.text, changes):  # else Windows-1252 explains the page
+        # Windows-1252 explains the page when its spans cover much of it and leave no character it lacks
+        # (a span or two of it in a page of Mac Roman's '‚Äô' is a chance: 'Ä¶' of '‚Ä¶')
+        if not changes or _foreign_left(doc.text, changes) or cover < OTHER_SHARE * _non_ascii(doc.text):
             other, name = find_other_mojibake(doc.text)
             if other and sum(c.end - c.start for c in other) > cover:
                 changes, charset = other, name
