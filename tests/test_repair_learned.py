@@ -1275,6 +1275,7 @@ _LEGIT_SYMBOLS = [
     "The #MeToo and #BlackLivesMatter tags, per @jack and @elonmusk.",
     "Languages like C# and F# and a::b::c namespaces.",
     "Perl's Foo::Bar::Baz and Ruby's ActiveRecord::Base modules.",
+    "Rust's Option::or and Result::and_then, or Iterator::map and Vec::new.",
     "See the file at src/a/b and the A/B test, 24/7 support, and/or both.",
     "He said ``yes'' and `no' in the old typewriter style.",
     "Rock'n'roll, ma'am, o'clock, y'all and d'Artagnan.",
@@ -1288,7 +1289,9 @@ def test_symbols_that_belong_to_the_text_are_kept_on_pages_alone_and_pooled():
     hashtags, handles, 24/7, and/or, LaTeX quotes, elisions): no edit, on
     a page alone or on a host of forty such pages. ('::' was taken for a
     filter's symbol for a while: a page alone made a rule of 'Foo::Bar',
-    'Foo::Baz', 'ActiveRecord::Base'.)"""
+    'Foo::Baz', 'ActiveRecord::Base'. Since the thirteenth session it is one
+    only where its words are missing after spaces: Rust's 'Option::or' and
+    'Result::and_then' stay.)"""
     rng = random.Random(3)
     pages = []
     for t in articles()[:40]:
@@ -1495,3 +1498,19 @@ def test_a_mark_that_breaks_words_is_no_space(mark):
     out = mend_host(damaged)
     assert not [r for d in out for r in d.rules if r["family"] == "escaping"]
     assert [d.text for d in out] == damaged
+
+
+def test_a_doubled_colon_for_the_space_is_learned_where_its_words_are_missing():
+    """A filter that writes '::' for the space before 'and', 'or', 'where'
+    ('workers::and peasants'): a doubled colon is a symbol that needs the
+    strongest anchor, each key a word the language expects after spaces and
+    that is missing there. A host of eight pages and a long page alone are
+    repaired (before, the doubled colon was no symbol at all)."""
+    pool = [t for t in articles() if "::" not in t and len(re.findall(r" (?:and|or|where)\b", t, re.I)) >= 12][:8]
+    damaged = [variant_damage(t, "::", ["and", "or", "where"]) for t in pool]
+    out = mend_host(damaged)
+    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
+    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    assert before >= 200 and after <= 0.05 * before, (before, after)
+    alone = mend_page(damaged[0])
+    assert token_errors(alone.text, pool[0]) <= 0.05 * token_errors(damaged[0], pool[0])

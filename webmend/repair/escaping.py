@@ -53,8 +53,11 @@ FAMILY = "escaping"
 # dashes, apostrophes, quotes, brackets, '.', ',', ':' and '?'). ';' and '!'
 # are symbols: prose puts a space after them, so one glued to a word is rare
 # outside code, entities and URLs (which the sites leave out). A colon is no
-# symbol, nor a doubled one: 'std::vector' and 'Foo::Bar' name things in code,
-# and a page about code made a rule of them. A backtick is a symbol,
+# symbol. A doubled one is (`DOUBLE_COLON`), with the strongest anchor only,
+# as an odd space: 'std::vector' and 'Foo::Bar' name things in code, and a
+# page about code made a rule of them when any anchor would do; a filter's
+# '::' stands before words the language expects after spaces and that are
+# missing there ('workers::and', where ' and' never stands). A backtick is a symbol,
 # but read as the quote or apostrophe it often stands for where it opens a
 # quotation or makes a word written with an apostrophe ('don`t').
 # A space other than the plain one (a tab, a no-break space, a typographic
@@ -66,7 +69,8 @@ FAMILY = "escaping"
 # stand between words at random, a table's tabs after figures and in runs).
 ODD_SPACES = "\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
 _SYMBOL_CHAR = rf"(?:[^\w\s\-'’‘.,:?\"“”„«»‹›()\[\]{{}}…–—‐‑]|[{ODD_SPACES}])"
-SYMBOL = rf"(?:%[0-9A-Fa-f]{{2}}|_|{_SYMBOL_CHAR})"
+DOUBLE_COLON = "::"
+SYMBOL = rf"(?:%[0-9A-Fa-f]{{2}}|_|::|{_SYMBOL_CHAR})"
 QUOTES = "'\""              # a quote may end a symbol run: '\\'' is one symbol of two characters
 QUOTE_LIKE = QUOTES + "`"   # marks written for a quote or an apostrophe ('don`t', ``quoted'')
 _CLOSING = ".,;:!?)]}”’»—–"  # marks a space may follow: a quote symbol may stand for that space
@@ -151,10 +155,12 @@ class Rule:
 def symbol_unit(run: str) -> str:
     """The symbol of a run, repeats collapsed.
 
-    >>> symbol_unit("\\\\\\\\"), symbol_unit("%20"), symbol_unit("%20%20"), symbol_unit("/+")
-    ('\\\\', '%20', '%20', '/+')
+    >>> symbol_unit("\\\\\\\\"), symbol_unit("%20"), symbol_unit("%20%20"), symbol_unit("/+"), symbol_unit("::::")
+    ('\\\\', '%20', '%20', '/+', '::')
     """
     n = len(run)
+    if run == ":" * n:
+        return DOUBLE_COLON  # (a colon is a symbol only doubled)
     for size in range(1, n // 2 + 1):
         if n % size == 0 and run[:size] * (n // size) == run:
             return run[:size]
@@ -190,12 +196,12 @@ def glue_points(text: str, only: frozenset[str] | None = None) -> list[int]:
     """Where a letter follows a symbol unit, in text order: the word starts
     every site must have. The page's symbol characters are found first (at
     C speed: its UTF-8 bytes less the ASCII that is no symbol), then only
-    those are searched for before a letter; '_' and '%XX' are searched only
-    when the text has them. A page without any has no sites at all.
+    those are searched for before a letter; '_', '%XX' and '::' are searched
+    only when the text has them. A page without any has no sites at all.
 
     >>> t = "workers\\\\and the%20union, A_b, see 3/4, as follows:or::not"
     >>> [t[i] for i in glue_points(t)]
-    ['a', 'u', 'b']
+    ['a', 'u', 'b', 'n']
     """
     symbols = symbol_chars(text)
     if only is not None:  # only these symbols' glue points
@@ -206,6 +212,8 @@ def glue_points(text: str, only: frozenset[str] | None = None) -> list[int]:
         extra += [m.end() for m in _GLUE_UNDERSCORE.finditer(text)]
     if "%" in text and (only is None or "%" in only):
         extra += [m.end() for m in _GLUE_PERCENT.finditer(text)]
+    if DOUBLE_COLON in text and (only is None or ":" in only):
+        extra += [m.end() for m in _GLUE_COLONS.finditer(text)]
     if extra:
         points = sorted(set(points).union(extra))
     return points
@@ -217,6 +225,7 @@ _NO_SYMBOL_ASCII = bytes(c for c in range(128) if not _SYMBOL.match(chr(c)))
 _LETTER_AHEAD = r"(?=[^\W\d_])"
 _GLUE_UNDERSCORE = re.compile("_" + _LETTER_AHEAD)
 _GLUE_PERCENT = re.compile("%[0-9A-Fa-f]{2}" + _LETTER_AHEAD)
+_GLUE_COLONS = re.compile("::+['\"]?" + _LETTER_AHEAD)
 
 
 def symbol_chars(text: str) -> frozenset[str]:
@@ -688,7 +697,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
         if mode == "replace" and unit[-1:] in tuple(QUOTE_LIKE) and apostrophe_word(left, word, lexes):
             continue  # an escaped apostrophe ("it\\'s"), not a symbol for a space
         groups[(unit, mode)].append((word, left, n))
-        if mode == "replace" and left.isalpha() and unit.strip():  # the word before as the key: a symbol after it
+        if mode == "replace" and left.isalpha() and not strict_symbol(unit):  # the word before as the key: a symbol after it
             # (not an odd space: typography keeps a word with the next by a no-break space, 'by\u00a0Name', 'w\u00a0domu')
             groups[(unit, AFTER)].append((left, word, n))
     if not groups:
@@ -707,7 +716,7 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
     letters = key_letters(lex) if lex is not None else ""
     for (unit, mode), items in viable.items():
         shapes = key_shapes if mode != AFTER else whole_shape
-        spacing = not unit.strip()  # an odd space or none: anchored only by a missing word (ODD_SPACES, GLUE)
+        spacing = strict_symbol(unit)  # anchored only by a missing word (ODD_SPACES, GLUE, DOUBLE_COLON)
         if unit == GLUE:  # the words glued to the page's symbols ('workers;and'), once
             elsewhere = Counter()
             for (u, _, w, _), n in evid.sites.items():
@@ -1036,6 +1045,17 @@ def _host_rules(stats: HostStats, doc: Document) -> list[Rule]:
 _HOST_RULES = ev.HostCache()
 
 
+def strict_symbol(unit: str) -> bool:
+    """Whether a symbol makes a rule only where each key is a whole word
+    missing after spaces, and no `after` rule: an odd space, none (a deleted
+    space), a doubled colon ('by\u00a0Name', 'Foo::Bar' are typography and code).
+
+    >>> [strict_symbol(u) for u in ("\\\\", "|", "\\t", "\\u00a0", "", "::")]
+    [False, False, True, True, True, True]
+    """
+    return not unit.strip() or unit == DOUBLE_COLON
+
+
 def group_viable(items: list[tuple[str, str, int]], whole: bool = False) -> bool:
     """Cheap gate for one group's (word, context, count) items: do the words
     a key could cover (sharing their first two letters, or with `whole` the
@@ -1075,7 +1095,7 @@ def could_be_rule(sites: Counter) -> bool:
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for (unit, mode, word, left), n in sites.items():
         groups[(unit, mode)].append((word, left, n))
-        if mode == "replace" and left.isalpha() and unit.strip():
+        if mode == "replace" and left.isalpha() and not strict_symbol(unit):
             groups[(unit, AFTER)].append((left, word, n))
     return any(group_viable(items, whole=mode == AFTER) for (_, mode), items in groups.items())
 
