@@ -292,3 +292,20 @@ def test_a_word_split_at_a_not_sign_is_joined(articles):
     out = mend_pages([articles[1].rstrip() + "\n\nProfessor Wester\u00acmann met the well-known author."],
                      LINE_STEPS, host=None)[0].text
     assert out.endswith("Professor Westermann met the well-known author.")
+
+
+def test_a_repaired_word_at_a_wrapped_line_start_keeps_its_lower_case(articles):
+    """A site's filter, then a hard wrap (gen.py's escape_keywords, then its
+    hard_wrap): 'rom' at the start of a wrapped line is 'from' mid-sentence,
+    not 'From' (a line start was read as a sentence start, though the line
+    before ran on into it)."""
+    from webmend.pipeline import STEPS
+
+    steps = [s for s in STEPS if s.family == "repair"]
+    pages = [damage_one(t, ["escape_keywords", "hard_wrap"], seed=i)[:2] for i, t in enumerate(articles[30:42])]
+    at_line_start = sum(len(re.findall(r"\nrom\b", bad)) for bad, _ in pages)
+    assert at_line_start >= 2
+    docs = mend_pages([bad for bad, _ in pages], steps)
+    wrong = [m.group() for d, (_, gold) in zip(docs, pages) for m in re.finditer(r"\w+ From \w+", d.text)
+             if m.group() not in gold]
+    assert wrong == []

@@ -66,9 +66,10 @@ from collections import Counter
 from webmend.document import Change, Document
 from webmend.lexicon import spelling
 from webmend.lexicon.words import lexicon
-from webmend.pipeline import Resources, Step
+from webmend.pipeline import Resources, Step, observed
 from webmend.repair import evidence as ev
 from webmend.repair.evidence import find_word
+from webmend.repair.lines import LONG_SHARE, WRAP_NOTE, host_wrap_width, line_indents, page_wrap_width
 
 FAMILY = "case"
 FUNCTION_WORD_ZIPF = 5.5
@@ -99,6 +100,24 @@ PAIR_SURE = 3             # a repaired pair this frequent is a name whatever els
 
 def capitalise(word: str) -> str:
     return word[:1].upper() + word[1:]
+
+
+def continues_wrapped_line(text: str, start: int, width: int | None) -> bool:
+    """Whether the word at `start` opens a line that a hard wrap at `width`
+    broke off mid-sentence: the line before (no blank line between) is as
+    long as the page's wrapped lines are (`lines.LONG_SHARE` of the width or
+    more, and no longer) and ends on a lower-case letter or a comma.
+
+    >>> t = "It came, as the workers said, from the town\\nrom the north.\\nChapter two\\nFrom here."
+    >>> [continues_wrapped_line(t, t.index(w) + 1, 44) for w in ("\\nrom", "\\nChapter", "\\nFrom")]
+    [True, False, False]
+    >>> continues_wrapped_line(t, t.index("\\nrom") + 1, None)
+    False
+    """
+    if not width or start < 2 or text[start - 1] != "\n" or not (text[start - 2].islower() or text[start - 2] == ","):
+        return False
+    n = start - 1 - (text.rfind("\n", 0, start - 1) + 1)
+    return LONG_SHARE * width <= n <= width
 
 
 def sentence_initial(text: str, start: int, lex=None) -> bool:
@@ -265,11 +284,13 @@ def page_forms(text: str, words: set[str], skip: set[int]) -> dict[str, Counter]
 
 def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Counter, lex,
            suffixes: dict[str, Counter] | None = None, skip: set[int] = frozenset(),
-           alone: dict | None = None, slots: dict | None = None) -> tuple[str, str]:
+           alone: dict | None = None, slots: dict | None = None, wrap: int | None = None) -> tuple[str, str]:
     """(new form, reason) for the repaired word at [start, end); `skip` holds
     the starts of the other repaired words, `alone` caches `stands_alone`,
     `starts_a_name` and `after_abbreviation`, `slots` caches `noun_slot`
-    counts (none asked without it)."""
+    counts (none asked without it); `wrap` is the width the page's lines were
+    hard-wrapped at, if they were (a word opening a wrapped line mid-sentence
+    starts no sentence)."""
     word = text[start:end]
     if not word or not word[:1].isalpha():
         return word, ""
@@ -278,7 +299,8 @@ def decide(text: str, start: int, end: int, forms: dict[str, Counter], pairs: Co
         return word.upper(), "capitals kept past the damaged start"
     if word[:1].isupper():
         return word, ""
-    if sentence_initial(text, start, lex) and not after_abbreviation(text, start, alone):
+    if (sentence_initial(text, start, lex) and not after_abbreviation(text, start, alone)
+            and not continues_wrapped_line(text, start, wrap)):
         return capitalise(word), "starts a sentence"
     if after_colon(text, start) and colon_starts_sentences(text, skip, lex, alone):
         return capitalise(word), "follows a colon, after which the page writes capitals"
@@ -758,6 +780,15 @@ def undo_filter_case(text: str, spans, modes: dict[str, str]) -> list[Change]:
     return out
 
 
+def page_wrap(doc: Document, res: Resources | None) -> int | None:
+    """The width the page's lines were hard-wrapped at, or None: its own (as
+    the hard-wraps step's first pass noted it, or found now), else its host's
+    where its lines fit it (`lines.page_wrap_width`)."""
+    width, _ = page_wrap_width(doc.text.split("\n"), host_wrap_width(doc, res), observed(doc, WRAP_NOTE),
+                               line_indents(doc))
+    return width
+
+
 def restore_case(doc: Document, res: Resources) -> None:
     spans = doc.meta.get(ev.TRACK) or []
     text = doc.text
@@ -783,10 +814,11 @@ def restore_case(doc: Document, res: Resources) -> None:
         alone: dict[str, int] = {}
         slots: dict = {}
         changes, named, nouns = [], set(), set()
+        wrap = page_wrap(doc, res) if any(0 < s and text[s - 1] == "\n" for s, *_ in spans) else None
         for s, e, *_ in spans:
             if not (0 <= s < e <= len(text)):
                 continue
-            new, why = decide(text, s, e, forms, pairs, lex, suffixes, skip, alone, slots)
+            new, why = decide(text, s, e, forms, pairs, lex, suffixes, skip, alone, slots, wrap)
             if new != text[s:e]:
                 changes.append(Change(s, e, new, kind="case", evidence=why))
                 if why.startswith("name: follows"):
