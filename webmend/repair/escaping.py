@@ -692,14 +692,9 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
     counterexamples of a key that covers them. Given as a function, it is
     asked only for a key that its counterexamples alone make inconsistent."""
     lexes = tuple(x for x in (lex, *known_by) if x is not None)
-    groups: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
-    for (unit, mode, word, left), n in evid.sites.items():
-        if mode == "replace" and unit[-1:] in tuple(QUOTE_LIKE) and apostrophe_word(left, word, lexes):
-            continue  # an escaped apostrophe ("it\\'s"), not a symbol for a space
-        groups[(unit, mode)].append((word, left, n))
-        if mode == "replace" and left.isalpha() and not strict_symbol(unit):  # the word before as the key: a symbol after it
-            # (not an odd space: typography keeps a word with the next by a no-break space, 'by\u00a0Name', 'w\u00a0domu')
-            groups[(unit, AFTER)].append((left, word, n))
+    # an escaped apostrophe ("it\\'s") is no symbol for a space
+    groups = symbol_groups(evid.sites, lambda unit, mode, word, left: mode == "replace" and unit[-1:] in tuple(QUOTE_LIKE)
+                           and apostrophe_word(left, word, lexes))
     if not groups:
         return [], []
     rules, rejected = [], []
@@ -1045,6 +1040,28 @@ def _host_rules(stats: HostStats, doc: Document) -> list[Rule]:
 _HOST_RULES = ev.HostCache()
 
 
+def symbol_groups(sites: Counter, drop: Callable[[str, str, str, str], bool] | None = None
+                  ) -> dict[tuple[str, str], list[tuple[str, str, int]]]:
+    """The sites ((symbol, mode, word, word before) -> count) as (word, word
+    before, count) items by symbol and mode; a `replace` site after a word of
+    letters also as an `after` item (that word the key, a symbol after it),
+    but for a strict symbol (typography keeps a word with the next by a
+    no-break space, 'by\\u00a0Name', 'w\\u00a0domu'). `drop(symbol, mode,
+    word, word before)`: the sites left out.
+
+    >>> symbol_groups(Counter({("|", "replace", "and", "bread"): 2, ("\\t", "replace", "or", "x"): 1}))
+    {('|', 'replace'): [('and', 'bread', 2)], ('|', 'after'): [('bread', 'and', 2)], ('\\t', 'replace'): [('or', 'x', 1)]}
+    """
+    groups: dict[tuple[str, str], list[tuple[str, str, int]]] = defaultdict(list)
+    for (unit, mode, word, left), n in sites.items():
+        if drop is not None and drop(unit, mode, word, left):
+            continue
+        groups[(unit, mode)].append((word, left, n))
+        if mode == "replace" and left.isalpha() and not strict_symbol(unit):
+            groups[(unit, AFTER)].append((left, word, n))
+    return dict(groups)
+
+
 def strict_symbol(unit: str) -> bool:
     """Whether a symbol makes a rule only where each key is a whole word
     missing after spaces, and no `after` rule: an odd space, none (a deleted
@@ -1092,12 +1109,7 @@ def could_be_rule(sites: Counter) -> bool:
     >>> could_be_rule(Counter(("\\\\", "replace", w, "and") for w in ("peace", "war", "bread")))
     True
     """
-    groups: dict[tuple[str, str], list] = defaultdict(list)
-    for (unit, mode, word, left), n in sites.items():
-        groups[(unit, mode)].append((word, left, n))
-        if mode == "replace" and left.isalpha() and not strict_symbol(unit):
-            groups[(unit, AFTER)].append((left, word, n))
-    return any(group_viable(items, whole=mode == AFTER) for (_, mode), items in groups.items())
+    return any(group_viable(items, whole=mode == AFTER) for (_, mode), items in symbol_groups(sites).items())
 
 
 def quote_symbol_runs(doc: Document, res: Resources | None) -> frozenset[int]:
