@@ -36,17 +36,17 @@ SHARED = ROOT.parent / "shared"
 
 
 def main() -> None:
+    spec = importlib.util.spec_from_file_location("damage_variants", ROOT / "tests" / "damage_variants.py")
+    variants = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(variants)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--learned", action="store_true", help="the learned families' variants (escaping, lost letters, case)")
-    ap.add_argument("--probe", type=int, choices=range(1, 15), default=None,
+    ap.add_argument("--probe", type=int, choices=sorted(variants.PROBE_SETS), default=None,
                     help="a probe set of the learned families (tests/damage_variants.py PROBE_SETS)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
-    spec = importlib.util.spec_from_file_location("damage_variants", ROOT / "tests" / "damage_variants.py")
-    variants = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(variants)
     if args.seed is None:
         args.seed = 1 if args.probe else variants.LEARNED_SEED if args.learned else 11
     if args.out is None:

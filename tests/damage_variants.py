@@ -200,7 +200,8 @@ def escape_variant(name: str, symbol: str, keywords: list[str], mode: str = "rep
     match word starts, as gen.py's do ('or' hits 'organization'). With
     `after`, the symbol takes the place of the space after a whole keyword
     ('workers and|peasants'); with `both`, of the spaces before and after it
-    ('workers|and|peasants').
+    ('workers|and|peasants'); with `wrap`, the symbol takes the place of the
+    space before a whole keyword and closes it too ('workers|and| peasants').
 
     >>> escape_variant("x", "|", ["select", "or"])("Select the order, or else.", None, {})
     'Select the|order,|or else.'
@@ -212,19 +213,23 @@ def escape_variant(name: str, symbol: str, keywords: list[str], mode: str = "rep
     'Tom and|Jerry and|me, bread and.'
     >>> escape_variant("x", "|", ["and"], mode="both")("Tom And Jerry and me, bread and.", None, {})
     'Tom|and|Jerry|and|me, bread and.'
+    >>> escape_variant("x", "|", ["and"], mode="wrap", case=str.upper)("Tom And Jerry, bread and.", None, {})
+    'Tom|AND| Jerry, bread|AND|.'
     """
     if mode == "after":  # the space after a whole keyword: 'workers and|peasants'
         pat = re.compile(r"\b(%s) (?=\w)" % "|".join(map(re.escape, keywords)), re.IGNORECASE)
     elif mode == "both":  # the spaces before and after a whole keyword: 'workers|and|peasants'
         pat = re.compile(r" (%s) (?=\w)" % "|".join(map(re.escape, keywords)), re.IGNORECASE)
+    elif mode == "wrap":  # a whole keyword wrapped in the symbol: 'workers|and| peasants'
+        pat = re.compile(r" (%s)\b" % "|".join(map(re.escape, keywords)), re.IGNORECASE)
     else:
         pat = re.compile(r" (%s)" % "|".join(map(re.escape, keywords)), re.IGNORECASE)
 
     def channel(text, rng, host):
         def sub(m):
             word = case(m.group(1)) if case else m.group(1).lower() if lower else m.group(1)
-            if mode in ("after", "both"):
-                return (symbol if mode == "both" else "") + word + symbol
+            if mode in ("after", "both", "wrap"):
+                return ("" if mode == "after" else symbol) + word + symbol
             return symbol + word if mode == "replace" else " " + symbol + word
         return pat.sub(sub, text)
 
@@ -647,6 +652,27 @@ def sql_quotes(text, rng, host):
     return text.replace("'", "''")
 
 
+C_ESCAPES = {"a": "\x07", "b": "\x08", "f": "\x0c", "n": "\n", "r": "\r", "t": "\t", "v": "\x0b"}
+
+
+def escapes_read(name: str, keywords: list[str]):
+    """gen.py's escape_keywords, then its backslashes read as C escapes where
+    they make one: '\\n' a line break, '\\t' a tab, '\\f' a form feed, '\\a' a
+    bell; the space and the letter are gone ('could\\not' -> 'could' + a
+    line break + 'ot', 'and\\from' -> 'and' + a form feed + 'rom').
+
+    >>> escapes_read("x", ["not", "and", "or"])("We did not go And he or she", None, {})
+    'We did\\not go\\x07nd he\\\\or she'
+    """
+    filtered = escape_variant(name, "\\", keywords)
+
+    def channel(text, rng, host):
+        return re.sub(r"\\([abfnrtv])", lambda m: C_ESCAPES[m.group(1)], filtered(text, rng, host))
+
+    channel.__name__ = name
+    return channel
+
+
 hyphenate_notsign = _hyphenate_with(" ", "\u00ac", "hyphenate_notsign")  # the not sign OCR writes for a line-end hyphen
 
 
@@ -736,6 +762,8 @@ PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
           _L("eat_h_here", ["here", "how", "his"]), _L("eat_u", ["us", "up", "under", "until"]),
           eat_inside("eat_last_of", ["of", "into"], -1)],
          [["esc_hex_entity", "eat_u"]]),
+    15: ([escapes_read("esc_read_c", ["and", "or", "union", "where", "order", "from", "not", "table"])],
+         [["esc_read_c", "hyphenate"]]),
 }
 
 

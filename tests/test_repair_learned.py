@@ -1514,3 +1514,44 @@ def test_a_doubled_colon_for_the_space_is_learned_where_its_words_are_missing():
     assert before >= 200 and after <= 0.05 * before, (before, after)
     alone = mend_page(damaged[0])
     assert token_errors(alone.text, pool[0]) <= 0.05 * token_errors(damaged[0], pool[0])
+
+
+def test_escapes_read_as_control_characters_take_the_space_with_the_letter():
+    """gen.py's filter, then its backslashes read as C escapes ('\\n', '\\f',
+    '\\a', '\\t'): 'could\\not' becomes 'could' + a line break + 'ot', and
+    'and\\from' 'and' + a form feed + 'rom'. The line break before a form no
+    plain space precedes stands for the space the damage took with the
+    letter: 'could not', not a new line starting 'Not' (before, the case
+    step capitalised it as a line's first word, and a word two steps
+    rewrote, 'nd' -> ' nd' -> ' and', failed the case step on the page)."""
+    from damage_variants import PROBE_SETS
+
+    channel = next(c for c in PROBE_SETS[15][0] if c.__name__ == "esc_read_c")
+    pool = [t for t in articles() if _count("not", t) >= 3 and _count("and", t) >= 5][:10]
+    damaged = [channel(t, None, {}) for t in pool]
+    assert sum(d.count("\not ") for d in damaged) >= 20 and all("\x07nd " in d for d in damaged)
+    out = mend_host(damaged)
+    assert all(o.error is None for o in out), [o.error for o in out if o.error]
+    assert not any(re.search(r"\bNot\b", o.text) for o, t in zip(out, pool) if not re.search(r"\bNot\b", t))
+    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
+    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    assert after <= 0.05 * before, (before, after)
+    edit = next(e for o in out for e in o.edits if e.kind == "lost_letter" and e.before.startswith("\n"))
+    assert edit.after == " not" and "in place of the space" in edit.evidence
+
+
+def test_a_line_break_before_a_form_the_site_also_writes_after_spaces_is_kept():
+    """A site that loses the f of 'from' and keeps the space ('came rom')
+    loses it at a line's start too: after a heading that runs on without a
+    mark ('Light as a medium, and remarkable stories about Amsterdam' + a
+    line break + 'rom hundreds'), the line break is the page's, and stays."""
+    gen = load_gen()
+    host = {"keywords": ["and", "or", "union", "where", "order"], "eat_f": True}
+    pool = [t for t in articles() if _count("from", t) >= 3][:6]
+    heading = "Remarkable stories about the festival and the people of the old city"
+    pages = [t.replace("\n", f"\n{heading}\nFrom the start, ", 1) for t in pool]
+    damaged = [gen.escape_keywords(p, None, host) for p in pages]
+    assert all(f"city\nrom the start" in d for d in damaged)
+    out = mend_host(damaged)
+    assert all(f"city\nFrom the start" in o.text for o in out), [o.text[:300] for o in out]
+

@@ -240,14 +240,41 @@ def replace_tracked(doc: Document, changes: list[Change], word_at: list[tuple[in
 
     moved = [[shift(s), shift(e), *rest] for s, e, *rest in old]
     n = doc.replace(changes)
-    acc = 0
+    acc, added = 0, []
     for c, w in zip(changes, word_at):
         new_start = c.start + acc
         if w is not None:
-            moved.append([new_start + w[0], new_start + w[1], c.kind, *w[2:]])
+            added.append([new_start + w[0], new_start + w[1], c.kind, *w[2:]])
         acc += len(c.after) - (c.end - c.start)
-    doc.meta[TRACK] = sorted(moved)
+    doc.meta[TRACK] = sorted(_one_per_word(moved, added))
     return n
+
+
+def _one_per_word(old: list[list], new: list[list]) -> list[list]:
+    """The tracked spans, a word rewritten by two steps once: an earlier
+    step's span that a new one overlaps takes the new bounds and keeps what
+    the earlier step told of it (escaping's symbol: '\\x07nd' -> ' nd' by
+    escaping, then 'nd' -> 'and' by lost letters is one word, 'and').
+
+    >>> _one_per_word([[3, 6, "escape", "|"], [9, 11, "escape", "|"]], [[3, 6, "lost_letter"], [20, 23, "lost_letter"]])
+    [[3, 6, 'escape', '|'], [9, 11, 'escape', '|'], [20, 23, 'lost_letter']]
+    """
+    if not old or not new:
+        return old + new
+    starts = sorted((s, e, i) for i, (s, e, *_) in enumerate(old))
+    keys = [s for s, _, _ in starts]
+    out, merged = [], set()
+    for span in new:
+        s, e = span[0], span[1]
+        k = bisect.bisect_left(keys, s)
+        hit = next((i for j in (k - 1, k) if 0 <= j < len(starts)
+                    for a, b, i in [starts[j]] if a < e and s < b and i not in merged), None)
+        if hit is None:
+            out.append(span)
+        else:
+            merged.add(hit)
+            old[hit] = [s, e, *old[hit][2:]]
+    return old + out
 
 
 def rule_entry(family: str, rule: str, scope: str, **evidence) -> dict:

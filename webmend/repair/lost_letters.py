@@ -663,6 +663,7 @@ def observe(doc: Document, stats: HostStats) -> None:
         capitalised = {d: words.count(_utf8_forms(d)[1]) for d in forms if not index[d][1] and len(d) > 1}
         ev.add_capped(stats, f"lost_letters.capitalised.{lex.lang}", {d: n for d, n in capitalised.items() if n},
                       FORMS_CAP)
+        ev.add_capped(stats, f"lost_letters.spaced.{lex.lang}", spaced_forms(doc.text, forms), FORMS_CAP)
     # the page's own rules, for the second pass (only a page with a candidate can have one)
     doc.notes[NOTE] = infer_rules(counts, tokens, lex, "page") if forms else []
 
@@ -987,7 +988,8 @@ def lower_at_sentence_start(text: str, m: re.Match) -> bool:
     return _SENTENCE_END_BEFORE.search(text, max(0, m.start() - 16), m.start()) is not None
 
 
-def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) -> tuple[list[Change], list]:
+def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None,
+                spaced: dict[str, int] | None = None) -> tuple[list[Change], list]:
     """The changes that read each damaged form as its word.
 
     A rare damaged form ('rom') is damage wherever it stands (upper-case
@@ -1002,7 +1004,10 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
     that the page shows after the real, capitalised one ('He was' -> 'he was'
     is real), and never for a rule only suspected. A form before a
     contraction's apostrophe is damage only where the word takes that
-    contraction in `lex` ('hat’s' -> 'that’s'; 'he’s' is no 'the’s')."""
+    contraction in `lex` ('hat’s' -> 'that’s'; 'he’s' is no 'the’s'). A
+    control character or line break before a form may stand for the space
+    the damage took with the letter (`break_for_space`; `spaced`: how often
+    the host's other pages show each form after a plain space)."""
     changes, spans = [], []
     pairs = bigrams(lex.lang) if lex is not None and any(r.common for r in rules) else None
     capitalised: list[bool] = []  # whether the page capitalises its sentences (asked once, when needed)
@@ -1013,6 +1018,7 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
         # a first letter lost leaves the word in lower case ('The' -> 'he'); one
         # lost inside keeps its capital ('The' -> 'Te'), so a capital is no sign of the real word
         capital_kept = r.capital_kept or lost_at(r.word, r.damaged)[0] > 0
+        broken = break_for_space(text, matches, (spaced or {}).get(r.damaged, 0))
         real_next: Counter = Counter()
         if r.common and pairs is not None:
             if not r.editable and not r.proven:
@@ -1048,12 +1054,80 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None) ->
                     continue
                 context = f"; its neighbours: log-odds {odds:.1f}"
             after = _cased_like(tok, r.word)
-            changes.append(Change(m.start(), m.end(), after, kind="lost_letter",
+            start = m.start()
+            if start in broken:  # the line break or control character the escape left for the space
+                start, after = start - 1, " " + after
+                context += f"; {text[start]!r} in place of the space before it"
+            changes.append(Change(start, m.end(), after, kind="lost_letter",
                                   evidence=f"{r.damaged!r} for {r.word!r}: {r.word!r} {r.counter} times where "
                                            f"{r.expected:.0f} expected, {r.damaged!r} {r.hits} times; gain "
                                            f"{r.gain:.0f} nats ({r.scope}){context}"))
-            spans.append((0, len(after)))
+            spans.append((len(after) - len(_cased_like(tok, r.word)), len(after)))
     return changes, spans
+
+
+NEWLINE_MIN = 2       # forms after a line break (none after a space) that show the break is damage
+FRAGMENT_WORDS = 8    # words of a line that ends mid-sentence: a sentence's start, not a heading
+CONTROL_SPACES = "\x0b\x0c"  # vertical tab, form feed ('\\v', '\\f' read as escapes): never between words
+
+
+def break_for_space(text: str, matches, spaced: int = 0) -> set[int]:
+    """Starts of the damaged forms whose line break or control character
+    before them stands for a space: an escape that ate the letter left a
+    control character in the space's place ('could\\not' -> 'could' + a
+    line break + 'ot', 'says\\from' -> 'says' + a form feed + 'rom').
+
+    A form feed or vertical tab after a word always does. A line break does
+    where the damage takes the space with the letter: the form stands after
+    no plain space, on the page or (`spaced`) on its host's other pages; a
+    site that keeps the space ('came rom') loses the letter at a line's start
+    too ('Amsterdam' + a line break + 'rom hundreds' is a heading, then a
+    paragraph). Then two or more forms after single line breaks do, and one alone
+    where the line before breaks off mid-sentence (FRAGMENT_WORDS or more,
+    ending on a letter or a comma: a heading is shorter, a paragraph ends on a mark).
+
+    >>> t = "they could\\not go, did\\not stay.\\nNot now.\\n\\not here"
+    >>> sorted(break_for_space(t, [m for m in re.finditer(r"\\bot\\b", t)]))
+    [11, 22]
+    >>> t = "Part two\\not yet. Right!\\fot"
+    >>> sorted(break_for_space(t, [m for m in re.finditer(r"\\bot\\b", t)]))
+    [24]
+    >>> t = "The house they had built over the years could\\not stand."
+    >>> sorted(break_for_space(t, [m for m in re.finditer(r"\\bot\\b", t)]))
+    [46]
+    >>> t = "they could\\not go, did\\not stay, and ot yet"
+    >>> sorted(break_for_space(t, [m for m in re.finditer(r"\\bot\\b", t)]))
+    []
+    """
+    feeds = {m.start() for m in matches if m.start() >= 2 and text[m.start() - 1] in CONTROL_SPACES
+             and not text[m.start() - 2].isspace()}
+    if spaced or any(m.start() and text[m.start() - 1] in " \t" for m in matches):
+        return feeds
+    at = {m.start() for m in matches if m.start() >= 2 and text[m.start() - 1] == "\n"
+          and not text[m.start() - 2].isspace()}
+    if len(at) >= NEWLINE_MIN:
+        return feeds | at
+    return feeds | {s for s in at if _breaks_off(text, s - 1)}
+
+
+def spaced_forms(text: str, forms) -> Counter:
+    """How often each of `forms` stands as a word after a plain space.
+
+    >>> spaced_forms("came rom the town,\\nrom there; romance", ["rom", "ot"])
+    Counter({'rom': 1})
+    """
+    pattern = r"(?<= )(%s)(?![^\W\d_])" % "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
+    return Counter(m.group(1).lower() for m in re.finditer(pattern, text, re.IGNORECASE))
+
+
+def _breaks_off(text: str, newline: int) -> bool:
+    """Whether the line ending at `newline` breaks off mid-sentence: it ends on
+    a letter or a comma and has FRAGMENT_WORDS words or more."""
+    last = text[newline - 1]
+    if not (last.isalpha() or last == ","):
+        return False
+    start = text.rfind("\n", 0, newline) + 1
+    return text.count(" ", start, newline) >= FRAGMENT_WORDS - 1
 
 
 def repair_lost_letters(doc: Document, res: Resources) -> None:
@@ -1063,7 +1137,9 @@ def repair_lost_letters(doc: Document, res: Resources) -> None:
     if not rules:
         return
     lex = ev.page_lexicon(doc)
-    changes, spans = repair_text(doc.text, rules, lex)
+    stats = res.host_stats(doc) if res is not None else None
+    spaced = stats.counters.get(f"lost_letters.spaced.{lex.lang}") if stats is not None and lex is not None else None
+    changes, spans = repair_text(doc.text, rules, lex, spaced)
     edited = Counter(doc.text[c.start:c.end].lower() for c in changes)
     by_context = lex is not None and any(r.common for r in rules) and bigrams(lex.lang) is not None
     for r in rules:
