@@ -762,8 +762,10 @@ PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
           _L("eat_h_here", ["here", "how", "his"]), _L("eat_u", ["us", "up", "under", "until"]),
           eat_inside("eat_last_of", ["of", "into"], -1)],
          [["esc_hex_entity", "eat_u"]]),
-    15: ([escapes_read("esc_read_c", ["and", "or", "union", "where", "order", "from", "not", "table"])],
-         [["esc_read_c", "hyphenate"]]),
+    15: ([escapes_read("esc_read_c", ["and", "or", "union", "where", "order", "from", "not", "table"]),
+          _E("esc_wrap_upper", "\\", ["and", "or", "union"], mode="wrap", case=str.upper),
+          _E("esc_wrap_pipe", "|", ["and", "or", "where"], mode="wrap")],
+         [["esc_read_c", "hyphenate"], ["esc_wrap_pipe", "eat_t"]]),
 }
 
 

@@ -1555,3 +1555,20 @@ def test_a_line_break_before_a_form_the_site_also_writes_after_spaces_is_kept():
     out = mend_host(damaged)
     assert all(f"city\nFrom the start" in o.text for o in out), [o.text[:300] for o in out]
 
+
+def test_a_filter_that_closes_its_words_with_its_symbol_too():
+    """A filter that wraps each of its words in its symbol, upper-casing
+    them ('workers\\AND\\ peasants', 'Tom\\OR\\, then'): the closing symbol
+    goes with the opening one (before, 'and\\ peasants' kept it: a third of
+    the damage left)."""
+    from damage_variants import PROBE_SETS
+
+    channel = next(c for c in PROBE_SETS[15][0] if c.__name__ == "esc_wrap_upper")
+    pool = [t for t in articles() if _count("and", t) >= 5][:8]
+    damaged = [channel(t, None, {}) for t in pool]
+    assert sum(d.count("\\AND\\ ") for d in damaged) >= 30
+    out = mend_host(damaged)
+    assert not any(re.search(r"\w\\[ ,.]", o.text) for o in out)
+    assert sum(token_errors(o.text, t) for o, t in zip(out, pool)) <= 2
+    edit = next(e for e in out[0].edits if e.kind == "escape")
+    assert edit.before == "\\AND\\" and edit.after == " AND" and "closed the word" in edit.evidence

@@ -1160,6 +1160,7 @@ def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -
     """
     sites = find_sites(text) if sites is None else sites
     changes, spans, left = [], [], []
+    ends: list[tuple[int, str]] = []  # (change, symbol) of the changes before a word, for `closing_symbols`
     done = 0  # where the last change ended: an `after` change reaches back over the word before
     for s in sites:
         key = None
@@ -1190,8 +1191,44 @@ def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -
                               evidence=f"{s.unit!r} stands for a space {where} {key.name}: {key.hits} hits, "
                                        f"{key.counter} counterexamples, gain {key.gain:.0f} nats ({r.scope})"))
         spans.append(span)
+        if where == "before":
+            ends.append((len(changes) - 1, s.unit))
         done = s.end
+    for i, unit in closing_symbols(text, changes, ends):
+        c = changes[i]
+        changes[i] = Change(c.start, c.end + len(unit), c.after, kind=c.kind,
+                            evidence=f"{c.evidence}; the filter closed the word with {unit!r} too")
     return changes, spans, left
+
+
+CLOSING_MIN = 2       # repaired words a symbol closes on a page, at least...
+CLOSING_SHARE = 0.8   # ...and this share of its repaired words
+
+
+def closing_symbols(text: str, changes: list[Change], ends: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """(change, symbol) of the repaired words that the filter's symbol closes
+    too, before a space or a mark ('workers\\AND\\ peasants'): a filter that
+    wraps its words. Only where it closes nearly all the words it opens
+    (CLOSING_SHARE, CLOSING_MIN at least); a symbol glued to a word's end
+    before a space is no prose.
+
+    >>> t = "bread\\\\and\\\\ butter\\\\or\\\\ jam\\\\and\\\\, tea\\\\and\\\\ milk\\\\and coffee"
+    >>> ch = [Change(m.start(), m.end(), " " + m.group(1)) for m in re.finditer(r"\\\\(and|or)\\b", t)]
+    >>> closing_symbols(t, ch, [(i, "\\\\") for i in range(len(ch))])
+    [(0, '\\\\'), (1, '\\\\'), (2, '\\\\'), (3, '\\\\')]
+    """
+    by_unit: dict[str, list[int]] = defaultdict(list)
+    closed: dict[str, list[int]] = defaultdict(list)
+    for i, unit in ends:
+        if not unit or unit.isspace():
+            continue
+        by_unit[unit].append(i)
+        e = changes[i].end
+        after = e + len(unit)
+        if text.startswith(unit, e) and (after == len(text) or text[after].isspace() or text[after] in _CLOSING):
+            closed[unit].append(i)
+    return [(i, unit) for unit, idx in closed.items()
+            if len(idx) >= CLOSING_MIN and len(idx) >= CLOSING_SHARE * len(by_unit[unit]) for i in idx]
 
 
 def repair_escaping(doc: Document, res: Resources) -> None:
