@@ -72,6 +72,9 @@ class LostRule:
     # the site passes a word's capital on to the form when it takes the first letter ('This' -> 'His'),
     # as its rare forms show ('Hese'): a capitalised common form may be damage too
     capital_kept: bool = False
+    # taken on its form's overwhelming surplus, its word's deficit short of proof (`overwhelming`):
+    # read only where the neighbours lean to the word ('ill be'; 'the rally' stays)
+    by_neighbours: bool = False
 
     @property
     def editable(self) -> bool:
@@ -217,13 +220,15 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
                 continue
             if common and extra > 3 * missing + 3:
                 continue  # a common word's surplus may be the page's topic or voice ('our')
-            weak = common and deficit < MIN_DEFICIT_COMMON  # ...so its word must be missing beyond doubt, unless proven
+            # ...so its word must be missing beyond doubt, unless proven, or gone while its form overwhelms
+            weak = common and deficit < MIN_DEFICIT_COMMON
             if foreign_text(d, lex.lang, get, extra):
                 continue
             gain = extra * (math.log(f_w) - math.log(max(f_d, 1e-9)))
             rule = LostRule(d, w, k, k_w, round(e_w, 1), round(gain, 1), extra / k, scope)
             rule.evidence = round(deficit + excess, 1)
             rule.common = common
+            rule.by_neighbours = weak and overwhelming(k, e_d, k_w, lex)  # if no other rule proves its letter
             # a form that is no word, on pages of a host that never writes its word, needs to stand
             # on fewer of them: no page's topic explains it ('peple' on 4 of 14 pages, 'people' on none)
             share = NONWORD_SPREAD if k_w == 0 and f_d < 10 ** (NONWORD_ZIPF - 9) else MIN_SPREAD
@@ -249,6 +254,9 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
     proven = mechanisms(rules.values(), common=True) | joint_mechanisms([*rules.values(), *unproven, *suspects, *kin])
     for rule in sorted(unproven + kin, key=lambda r: -r.evidence) + sorted(suspects, key=lambda r: -r.evidence):
         if lost_at(rule.word, rule.damaged) in proven:
+            rules.setdefault(rule.word, dataclasses.replace(rule, by_neighbours=False))
+    for rule in unproven:  # unproven, but its form overwhelms where its word is gone: read by its neighbours
+        if rule.by_neighbours:
             rules.setdefault(rule.word, rule)
     for rule in same_mechanism(mechanisms(rules.values()), rules, counts, tokens, lex, scope, spread):
         rules.setdefault(rule.word, rule)
@@ -259,6 +267,29 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
         if r.damaged not in by_form or r.gain > by_form[r.damaged].gain:
             by_form[r.damaged] = r
     return sorted(by_form.values(), key=lambda r: -r.gain)
+
+
+OVERWHELMING_HITS = 8      # a common form standing this often...
+OVERWHELMING_RATIO = 50.0  # ...this many times as often as the language uses it, its word gone altogether
+
+
+def overwhelming(k: int, e_d: float, k_w: int, lex: Lexicon) -> bool:
+    """Whether a form that is a word of its own overwhelms where its word is
+    gone: OVERWHELMING_HITS or more, OVERWHELMING_RATIO times what the
+    language expects, and not one occurrence of the word left ('ill' 25 times
+    on a host that never writes 'will', where 0.1 'ill' and 9 'will' are
+    expected). A page's topic makes a word abound too ('rally' 8 times on a
+    host of rallies that never says 'really'), so the rule is taken in a
+    language with word pairs only, and reads an occurrence only where its
+    neighbours lean to the word (`LostRule.by_neighbours`: 'ill be' -> 'will
+    be'; 'ill patients', 'the rally' stay).
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> overwhelming(25, 0.08, 0, lexicon("en")), overwhelming(25, 0.08, 1, lexicon("en")), overwhelming(20, 4.0, 0, lexicon("en"))
+    (True, False, False)
+    """
+    return (k_w == 0 and k >= OVERWHELMING_HITS and k >= OVERWHELMING_RATIO * e_d
+            and bigrams(lex.lang) is not None)
 
 
 RELAXED_MIN_EXPECTED = 0.2  # a rarer word the same mechanism took need only be expected this often...
@@ -701,8 +732,10 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
         # the host's evidence outweighs a page's own too weak to edit with (a common form, part surplus),
         # or one reading the form as another word ('ould' as 'would' on a page whose 'would' is missing,
         # where the host proves 'could' lost its c)
+        # (and a page's rule read by its neighbours only gives way to its host's for the same form)
         firm = {r.damaged: r.word for r in pooled if r.editable}
-        rules = [r for r in rules if r.damaged not in firm or r.editable and firm[r.damaged] == r.word]
+        rules = [r for r in rules
+                 if r.damaged not in firm or r.editable and not r.by_neighbours and firm[r.damaged] == r.word]
         # the host proves the letter lost where the page alone cannot
         proven = {(r.damaged, r.word) for r in pooled if r.proven}
         rules = [dataclasses.replace(r, proven=True) if (r.damaged, r.word) in proven else r for r in rules]
@@ -931,6 +964,30 @@ ABSENT_SHARE = 0.05  # a proven rule's word left this share of its expected coun
 MIN_UNSURE_ODDS = 1.0  # nats: the log-odds a rule the counts do not make editable needs to read a form
 
 
+def neighbours_lean(r: LostRule, text: str, matches, pairs) -> bool:
+    """Whether the neighbours of the form's occurrences on the page lean to
+    the word at least as often as against it, once at least (pairs that
+    say nothing left out; a lean is NEIGHBOUR_ODDS at least): the test a rule
+    taken on its form's surplus alone (`LostRule.by_neighbours`) must pass on
+    a page. 'ill be', 'ill take' lean to 'will'; 'the rally in' against 'really'.
+
+    >>> from webmend.lexicon.bigrams import bigrams
+    >>> r = LostRule("ill", "will", 3, 0, 9.0, 30.0, 1.0, "host", common=True, by_neighbours=True)
+    >>> t = "It ill be fine. They ill take it. The mentally ill people."
+    >>> neighbours_lean(r, t, list(re.finditer(r"\\bill\\b", t)), bigrams("en"))
+    True
+    """
+    lean = against = 0
+    for m in matches:
+        odds = pairs.context_log_odds(_prev_word(text, m.start()), _next_word(text, m.end()), r.word, r.damaged)
+        lean += odds >= NEIGHBOUR_ODDS
+        against += odds < 0
+    return lean >= 1 and lean > against
+
+
+NEIGHBOUR_ODDS = 2.0  # nats the neighbours alone give the word where they lean to it clearly
+
+
 def in_context(r: LostRule, text: str, m: re.Match, pairs, lex: Lexicon | None = None) -> tuple[bool, float]:
     """Whether the common form at `m` is read as the damaged word, and the
     log-odds of that reading: the rule's prior (the share of the form's
@@ -941,11 +998,16 @@ def in_context(r: LostRule, text: str, m: re.Match, pairs, lex: Lexicon | None =
     another rule proves the letter lost ('for' never written, 'or' a fifth
     real, beside 'rom'), reads it wherever the odds favour the word (its
     neighbours may veto); any other only where the neighbours lean to the
-    word and the odds reach MIN_UNSURE_ODDS (when unsure, leave it)."""
+    word and the odds reach MIN_UNSURE_ODDS (when unsure, leave it); one taken
+    on its form's surplus alone (`LostRule.by_neighbours`) only where the
+    neighbours alone lean to the word (on a page where they lean clearly:
+    `neighbours_lean`)."""
     share = min(max(r.surplus_share, 0.01), 0.99)
     context = pairs.context_log_odds(_prev_word(text, m.start()), _next_word(text, m.end()), r.word, r.damaged)
     context += contraction_log_odds(text, m.end(), r.word, r.damaged, lex)
     odds = math.log(share / (1 - share)) + context
+    if r.by_neighbours:
+        return context > 0, odds
     decisive = r.editable or (r.proven and r.counter <= ABSENT_SHARE * r.expected
                               and (not r.suspected or r.surplus_share >= MIN_SURPLUS_SHARE))
     return (odds > 0 if decisive else context > 0 and odds >= MIN_UNSURE_ODDS), odds
@@ -1023,6 +1085,8 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None,
         if r.common and pairs is not None:
             if not r.editable and not r.proven:
                 continue  # flagged only: the form's surplus may be the site's voice ('our' beside no 'your')
+            if r.by_neighbours and not neighbours_lean(r, text, matches, pairs):
+                continue  # the page's topic, not damage ('the rally', 'a rally in')
         elif r.common:
             real_next = Counter(_next_word(text, m.end()) for m in matches
                                 if m.group(0)[:1].isupper() and not m.group(0).isupper() and not capital_kept)
