@@ -1595,3 +1595,24 @@ def test_a_form_of_its_own_that_overwhelms_where_its_word_is_gone_is_read_by_its
     rules = [r for o in out for r in o.rules if r.get("rule") == "'ill' -> 'will'"]
     assert rules and all(r["counterexamples"] == 0 for r in rules) and sum(r["applied"] for r in rules) >= 3
 
+
+def test_a_filter_that_capitalises_its_words_is_known_by_its_host_where_a_page_shows_too_few():
+    """A filter that capitalises the words it glues ('payment/Or timing',
+    'relationship/Between the'): a page with three common words among them
+    shows it alone; pages with one or two are read by their host's pooled
+    sites, where the filter's common words are capitalised every time
+    (before, such a page kept 'Or' and 'Between' mid-sentence)."""
+    from damage_variants import escape_variant
+
+    channel = escape_variant("x", "/", ["select", "union", "between", "or"], case=str.capitalize)
+    pool = [t for t in articles() if 1 <= _count("or", t) <= 2 and _count("between", t) >= 1][:8]
+    damaged = [channel(t, None, {}) for t in pool]
+    assert sum(len(re.findall(r"/Or\b", d)) for d in damaged) >= 6
+    assert all(len(re.findall(r"/Or\b", d)) <= 2 for d in damaged)
+    out = mend_host(damaged)
+    left = [m.group() for o, t in zip(out, pool) for m in re.finditer(r"[a-z,] (?:Or|Between)\b", o.text)
+            if m.group() not in t]
+    assert not left, left
+    assert any(r.get("rule") == "the filter wrote its words in title case" and r["scope"] == "host"
+               for o in out for r in o.rules)
+    assert sum(token_errors(o.text, t) for o, t in zip(out, pool)) <= 2

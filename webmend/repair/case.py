@@ -753,6 +753,60 @@ def filter_case(text: str, spans, lex) -> dict[str, str]:
 
 
 COMMON_MID_ZIPF = 6.0
+HOST_CASE_WORDS = 6       # the host's glued common words that show its filter's case where a page's are too few
+
+
+def host_filter_case(doc: Document, res: Resources | None, lex) -> dict[str, bool]:
+    """For each escaping filter (its symbol) of the page's host: whether it
+    capitalised the words it glued, on the host's pooled sites (the escaping
+    step's first pass): HOST_CASE_WORDS or more of them common words
+    (COMMON_MID_ZIPF), FILTER_CASE_SHARE of those capitalised. A filter that
+    lower-cases its words leaves none so; one that keeps the author's case,
+    a sentence's first words only."""
+    stats = res.host_stats(doc) if res is not None else None
+    if stats is None or stats.pages < 2 or lex is None or "escaping.capitalised" not in stats.counters:
+        return {}
+    return _HOST_CASE.get(stats, lambda: _host_filter_case(stats, lex), lex.lang)
+
+
+def _host_filter_case(stats, lex) -> dict[str, bool]:
+    glued, capital = Counter(), Counter()
+    for key, n in stats.counter("escaping.sites").items():
+        unit, _, word, _ = key.split("\x1f")
+        if _zipf(word, lex) >= COMMON_MID_ZIPF:
+            glued[unit] += n
+    for key, n in stats.counter("escaping.capitalised").items():
+        unit, _, word = key.split("\x1f")
+        if _zipf(word, lex) >= COMMON_MID_ZIPF:
+            capital[unit] += n
+    return {u: glued[u] >= HOST_CASE_WORDS and capital[u] >= FILTER_CASE_SHARE * glued[u] for u in glued}
+
+
+_HOST_CASE = ev.HostCache()
+_MIXED_CASE = re.compile(r"[a-zß-ÿ][A-ZÀ-Þ]")  # a capital right after a small letter
+
+
+def page_filter_case(text: str, spans, host: dict[str, bool]) -> dict[str, str]:
+    """The case each filter its host shows capitalising (`host_filter_case`)
+    set on the page: 'upper' or 'title', as FILTER_CASE_SHARE of the page's
+    words it glued are written ('Or', 'Between': 'title').
+
+    >>> t = "a|Or b, c|Between d"
+    >>> sp = [[m.start() + 1, m.end(), "escape", "|"] for m in re.finditer(r"[|]\\w+", t)]
+    >>> page_filter_case(t, sp, {"|": True}), page_filter_case(t, sp, {"|": False})
+    ({'|': 'title'}, {})
+    """
+    groups: dict[str, list[str]] = {}
+    for _, _, w, unit in _glued_words(text, spans):
+        if len(w) >= 2 and host.get(unit) and not _MIXED_CASE.search(w):  # 'kWh', 'iPhone': written so
+            groups.setdefault(unit, []).append(w)
+    out = {}
+    for unit, words in groups.items():
+        for mode, test in (("upper", lambda w: w[:2].isupper()), ("title", lambda w: w[0].isupper() and w[1].islower())):
+            if sum(map(test, words)) >= FILTER_CASE_SHARE * len(words):
+                out[unit] = mode
+                break
+    return out
 
 
 def _glued_words(text: str, spans):
@@ -795,11 +849,15 @@ def restore_case(doc: Document, res: Resources) -> None:
     if spans:
         lex = ev.page_lexicon(doc)
         undo = []
-        for unit, mode in filter_case(text, spans, lex).items():
+        modes = {u: (m, "page") for u, m in filter_case(text, spans, lex).items()}
+        host = host_filter_case(doc, res, lex)
+        if any(host.values()):  # the host's evidence where the page's own is too thin
+            modes.update({u: (m, "host") for u, m in page_filter_case(text, spans, host).items() if u not in modes})
+        for unit, (mode, scope) in modes.items():
             mine = undo_filter_case(text, spans, {unit: mode})
             if mine:
                 undo += mine
-                doc.rules.append(ev.rule_entry(FAMILY, f"the filter wrote its words in {mode} case", "page",
+                doc.rules.append(ev.rule_entry(FAMILY, f"the filter wrote its words in {mode} case", scope,
                                                symbol=unit, hits=len(mine), words=len(spans)))
         if undo:
             doc.replace(undo)  # same lengths: the spans still point at their words

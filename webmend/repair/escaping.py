@@ -757,6 +757,8 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
                 if (key.hits < MIN_KEY_HITS or key.counter > MAX_COUNTER * key.hits or key.gain <= 0
                         or not key.known):  # a handle's start ('@NGRSenate'), not a filter's word
                     continue
+                if all(any(ch.isdigit() for ch in left) for left in key.contexts):
+                    continue  # glued only after figures: a unit ('0.03/kWh', '60/mph'), not a filter's word
                 if spacing and (ev.poisson_deficit(key.counter, key.expected) < MIN_ANCHOR_DEFICIT
                                 or unit != GLUE and not key.whole):
                     continue  # an odd space's or a glued token's key only where its word is missing after spaces
