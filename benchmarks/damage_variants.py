@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Held-out style damage: variants of gen.py's mechanical channels, scored like the public corpus.
 
-    .venv/bin/python benchmarks/damage_variants.py [--learned | --probe N] [--out DIR] [--seed N] [--workers N]
+    .venv/bin/python benchmarks/damage_variants.py [--learned | --probe N | --random] [--out DIR] [--seed N] [--workers N]
 
 Builds a corpus from the article-extraction gold texts with the variant
 channels of tests/damage_variants.py (double mojibake, Latin-1, entities
@@ -17,10 +17,14 @@ given): other symbols for the escaped space ('|', '/', '^', '~', '#', '+',
 ('that', 'to', 'the', 'not', 'new', 'but', 'by', 'really', 'right'), and a
 host of non-English pages; one host per variant, so each is a row of the report.
 
-With --probe N (1-14), probe set N of tests/damage_variants.py (PROBE_SETS:
-variants first run in the ninth to thirteenth sessions (sets 9-11 the mechanical
-families, 12 and 14 both, 13 the learned ones again), English pages only;
+With --probe N (1-15), probe set N of tests/damage_variants.py (PROBE_SETS:
+variants first run in the ninth to fourteenth sessions (sets 9-11 the mechanical
+families, 12 and 14 both, 13 and 15 the learned ones again), English pages only;
 seed 1 unless given, the docs give seeds 1 and 2).
+
+With --random, a probe set of the learned families drawn by --seed from pools
+of filter words, symbols, modes, cases and eaten words (random_probe_set):
+no variant picked by hand.
 """
 from __future__ import annotations
 
@@ -43,18 +47,22 @@ def main() -> None:
     ap.add_argument("--learned", action="store_true", help="the learned families' variants (escaping, lost letters, case)")
     ap.add_argument("--probe", type=int, choices=sorted(variants.PROBE_SETS), default=None,
                     help="a probe set of the learned families (tests/damage_variants.py PROBE_SETS)")
+    ap.add_argument("--random", action="store_true",
+                    help="a probe set of the learned families drawn at random by --seed (random_probe_set)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
+    if args.random:
+        args.probe = 0
     if args.seed is None:
-        args.seed = 1 if args.probe else variants.LEARNED_SEED if args.learned else 11
+        args.seed = 1 if args.probe is not None else variants.LEARNED_SEED if args.learned else 11
     if args.out is None:
-        name = (f"damage-probe{args.probe}-seed{args.seed}" if args.probe
-                else "damage-variants-learned" if args.learned else "damage-variants")
+        name = (f"damage-random-seed{args.seed}" if args.random else f"damage-probe{args.probe}-seed{args.seed}"
+                if args.probe else "damage-variants-learned" if args.learned else "damage-variants")
         args.out = ROOT / "out" / name
     truth = json.loads((SHARED / "bench" / "article-extraction" / "ground-truth.json").read_text(encoding="utf-8"))
-    if args.probe:
+    if args.probe is not None:
         n = variants.write_probe_corpus(truth, args.out, args.probe, seed=args.seed)
     else:
         n = variants.write_corpus(truth, args.out, seed=args.seed, learned=args.learned)

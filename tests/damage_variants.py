@@ -769,10 +769,55 @@ PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
 }
 
 
+# Pools a randomised probe set draws from (`random_probe_set`): a filter's
+# words (SQL's and the commonest English words it catches by their starts),
+# its symbols and entities, and the words a site may lose the first or last
+# letter of. No variant is chosen by hand: a seed picks them all.
+RANDOM_KEYWORDS = ["and", "or", "union", "where", "order", "select", "from", "insert", "update", "delete", "drop",
+                   "like", "not", "in", "is", "into", "values", "table", "join", "by", "group", "having", "limit",
+                   "set", "as", "on", "between", "exec", "null", "with", "then", "case", "when"]
+RANDOM_SYMBOLS = ["\\", "/", "|", "#", "^", "~", "%", "$", "@", "+", "*", "\\\\", "%5C", "&#92;", ";", "!", "`",
+                  "_", "<", ">", "{", "¦", "§"]
+RANDOM_EATEN = ["the", "that", "this", "to", "with", "for", "from", "have", "not", "but", "they", "what", "when",
+                "which", "their", "there", "will", "would", "about", "more", "been", "were", "said", "also", "after",
+                "into", "other", "some", "could", "than", "only", "over", "just"]
+
+
+def random_probe_set(seed: int) -> tuple[list, list[list[str]]]:
+    """A probe set drawn at random: ten escaping filters (two to six words of
+    RANDOM_KEYWORDS, a symbol of RANDOM_SYMBOLS, in place of the space before
+    the words mostly, else inserted, after or on both sides; lower-cased
+    mostly, else upper-cased, capitalised or kept) and eight sites losing a
+    letter (one to three words of RANDOM_EATEN, the first letter, the last,
+    or the first with its capital passed on), and five hosts combining them
+    with gen.py's channels. Names tell each variant's draw."""
+    r = random.Random(seed * 7919)
+    variants = []
+    for i in range(10):
+        words = r.sample(RANDOM_KEYWORDS, r.randint(2, 6))
+        symbol = r.choice(RANDOM_SYMBOLS)
+        mode = r.choices(["replace", "insert", "after", "both"], [70, 15, 10, 5])[0]
+        case = r.choices(["lower", "upper", "capitalize", "keep"], [70, 12, 6, 12])[0]
+        name = f"esc{i}_{mode}_{case}_{'+'.join(words)}_{symbol}"
+        variants.append(escape_variant(name, symbol, words, mode=mode, lower=case != "keep",
+                                       case={"upper": str.upper, "capitalize": str.capitalize}.get(case)))
+    for i in range(8):
+        words = r.sample(RANDOM_EATEN, r.randint(1, 3))
+        kind = r.choice(["first", "first", "last", "cased"])
+        name = f"eat{i}_{kind}_{'+'.join(words)}"
+        variants.append(eat_letter(name, words) if kind == "first" else eat_inside(name, words, -1)
+                        if kind == "last" else eat_first_cased(name, words))
+    n = [f.__name__ for f in variants]
+    combined = [[n[0], n[10]], [n[1], "chrome"], [n[2], n[11], "hyphenate", "para_break", "truncate"],
+                [n[3], "mojibake"], [n[4], n[12], "hard_wrap"]]
+    return variants, combined
+
+
 def write_probe_corpus(truth: dict, out: Path, probe: int, seed: int = 1) -> int:
-    """Probe set `probe` (PROBE_SETS) as a corpus and its gold: two clean
-    hosts, a host per variant, and the set's combined hosts."""
-    variants, combined = PROBE_SETS[probe]
+    """Probe set `probe` (PROBE_SETS; 0: `random_probe_set(seed)`) as a
+    corpus and its gold: two clean hosts, a host per variant, and the set's
+    combined hosts."""
+    variants, combined = PROBE_SETS[probe] if probe > 0 else random_probe_set(seed)
     CHANNELS.update({f.__name__: f for f in variants})
     profiles = [[], []] + [[f.__name__] for f in variants] + combined
     rng = random.Random(seed)
