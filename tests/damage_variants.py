@@ -642,6 +642,19 @@ def para_break_triple(text, rng, host):
     return gen.para_break(text, rng, host).replace("\n\n", "\n\n\n")
 
 
+def para_break_line(text, rng, host):
+    """gen.py's page breaks as a single line break ('some\\ncomrades'), in text
+    whose paragraphs stand between blank lines (a PDF's page end, a <br>)."""
+    words = text.split(" ")
+    for i in range(len(words) - 1):
+        if "\n" not in words[i] and re.fullmatch(r"[a-z]+", words[i]) and rng.random() < host["break_rate"]:
+            words[i] += "\n"
+    return re.sub(r"\n ", "\n", " ".join(words))
+
+
+CHANNELS[para_break_line.__name__] = para_break_line  # (damage_one's tests use it by name)
+
+
 def cr(text, rng, host):
     """Old Mac line ends: a carriage return alone."""
     return text.replace("\n", "\r")
@@ -764,8 +777,8 @@ PROBE_SETS: dict[int, tuple[list, list[list[str]]]] = {
          [["esc_hex_entity", "eat_u"]]),
     15: ([escapes_read("esc_read_c", ["and", "or", "union", "where", "order", "from", "not", "table"]),
           _E("esc_wrap_upper", "\\", ["and", "or", "union"], mode="wrap", case=str.upper),
-          _E("esc_wrap_pipe", "|", ["and", "or", "where"], mode="wrap")],
-         [["esc_read_c", "hyphenate"], ["esc_wrap_pipe", "eat_t"]]),
+          _E("esc_wrap_pipe", "|", ["and", "or", "where"], mode="wrap"), para_break_line],
+         [["esc_read_c", "hyphenate"], ["esc_wrap_pipe", "eat_t"], ["para_break_line", "hyphenate", "truncate"]]),
 }
 
 

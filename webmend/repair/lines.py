@@ -17,6 +17,7 @@ sentence ('at', 'the').
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from itertools import repeat
@@ -560,8 +561,87 @@ def _lone_word_inside(text: str, before: str, after: str, end: int) -> bool:
                 and _words(next_line) >= 3)
 
 
+_BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)+")  # lines between blank lines, two or more
+LIST_LINE_WORDS = 8  # a block of three lines or more is one split paragraph only if its lines average this many words
+
+
+def find_line_break_joins(text: str, lex) -> list[Change]:
+    """Changes rejoining a paragraph that page breaks split with single line
+    breaks, on a page whose paragraphs stand between blank lines: a block
+    whose every line break stands mid-sentence by `page_break_join`, of two
+    lines, or of more whose lines are prose (LIST_LINE_WORDS words on
+    average) and whose last ends a sentence; a list, an address, a verse stay.
+    A break after a hyphen is the hyphenation step's (`cir-` + `cumstances`).
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> t = ("We met at dawn and talked at length at the camp. He came at noon and the\\nday went on slowly. It ended.\\n\\n"
+    ...      "salt and pepper to taste\\nolive oil for the pan\\nfresh herbs\\n\\nHe said: the end of it all\\nwas near.")
+    >>> [t[c.start - 4:c.end + 4] for c in find_line_break_joins(t, lexicon("en"))]
+    [' the\\nday ', ' all\\nwas ']
+    """
+    changes, cache = [], {}
+    for block in _BLOCK.finditer(text):
+        lines = block.group().split("\n")
+        joins, pos = [], block.start()
+        for before, after in zip(lines, lines[1:]):
+            pos += len(before)
+            last, first = before[-1:], after[:1]
+            if last == "-" and first.isalpha():  # a word broken at the line's end: the hyphenation step's
+                pos += 1
+                continue
+            sep = None
+            if (last.isalpha() or last == ",") and first.isalpha():
+                sep = page_break_join(before, after, text, lex, cache, at_end=block.end() == len(text))
+            if sep is None:
+                break
+            joins.append(Change(pos, pos + 1, sep, kind="paragraph_join", evidence=(
+                "a line break mid-sentence between blank-line paragraphs: " + repr(before[-20:]) + " | "
+                + repr(after[:20]))))
+            pos += 1
+        else:
+            if len(lines) == 2 or (sum(len(x.split()) for x in lines) >= LIST_LINE_WORDS * len(lines)
+                                   and _SENTENCE_CLOSE.search(lines[-1])):
+                changes += joins
+    return changes
+
+
+_SENTENCE_CLOSE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+LONE_PAGE_MIN = 3       # a page's own line breaks mid-sentence that show its site splitting paragraphs so...
+LONE_HOST_PAGES = 3     # ...or its host's pages with one or more, at least this many
+LONE_HOST_SHARE = 0.5   # ...and this share of the host's pages (an author's odd line break is one page's)
+
+
+def observe_line_breaks(doc: Document, stats: HostStats) -> None:
+    """Per host: the pages with a line break mid-sentence between blank-line
+    paragraphs (`find_line_break_joins`): a site's page breaks split its
+    paragraphs on page after page; an author's line break in a quotation or
+    a citation is one page's."""
+    if "\n\n" in doc.text and find_line_break_joins(doc.text, functools.partial(page_lexicon, doc)):
+        stats.counter("lines.line_breaks")["pages"] += 1
+
+
+def splits_with_line_breaks(doc: Document, res: Resources | None, found: int) -> bool:
+    """Whether the page's `found` line breaks mid-sentence are its site's
+    page breaks: LONE_PAGE_MIN on the page, or its host's pages show them
+    (LONE_HOST_PAGES, LONE_HOST_SHARE of the pages)."""
+    if found >= LONE_PAGE_MIN:
+        return True
+    stats = res.host_stats(doc) if res is not None else None
+    if stats is None:
+        return False
+    pages = stats.counters.get("lines.line_breaks", {}).get("pages", 0)
+    return pages >= LONE_HOST_PAGES and pages >= LONE_HOST_SHARE * stats.pages
+
+
 def join_page_breaks(doc: Document, res: Resources) -> None:
-    changes = find_page_break_joins(doc.text, lambda: page_lexicon(doc))
+    lex = functools.partial(page_lexicon, doc)
+    changes = find_page_break_joins(doc.text, lex)
+    if "\n\n" in doc.text:  # (a single line break between two words is never inside a blank line)
+        lone = find_line_break_joins(doc.text, lex)
+        if lone and splits_with_line_breaks(doc, res, len(lone)):
+            changes = sorted(changes + lone, key=lambda c: c.start)
     if changes:
         doc.replace(changes)
         doc.rules.append({"family": "lines", "rule": "paragraph split mid-sentence by a page break",
@@ -572,4 +652,4 @@ HARD_WRAPS = Step("hard_wraps", join_hard_wraps,
                   "rejoin lines hard-wrapped at a fixed width (page's or host's width); an indented line starts a paragraph",
                   family="repair", observe=observe_wraps)
 PAGE_BREAKS = Step("page_breaks", join_page_breaks, "rejoin paragraphs split mid-sentence by a page break",
-                   family="repair")
+                   family="repair", observe=observe_line_breaks)
