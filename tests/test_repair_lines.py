@@ -319,7 +319,7 @@ def test_an_authors_line_break_mid_sentence_stays_where_the_host_shows_no_site_s
     a quotation, two clauses set as a list); pooled on hosts of ten pages,
     none is joined, while a host whose page breaks left line breaks (above)
     has them joined (para_break_line)."""
-    found = [t for t in articles if "\n\n" in t and lines.find_line_break_joins(t, lambda: None)]
+    found = [t for t in articles if "\n\n" in t and lines.find_line_break_joins(t)]
     assert found
     hosts = [articles[i:i + 10] for i in range(0, len(articles), 10)]
     for pages in hosts:

@@ -561,24 +561,27 @@ def _lone_word_inside(text: str, before: str, after: str, end: int) -> bool:
                 and _words(next_line) >= 3)
 
 
-_BLOCK = re.compile(r"[^\n]+(?:\n[^\n]+)+")  # lines between blank lines, two or more
+_BLOCK = re.compile(r"(?m)^[^\n]++(?:\n[^\n]++)+")  # lines between blank lines, two or more
 LIST_LINE_WORDS = 8  # a block of three lines or more is one split paragraph only if its lines average this many words
 
 
-def find_line_break_joins(text: str, lex) -> list[Change]:
+def find_line_break_joins(text: str, lex=None) -> list[Change]:
     """Changes rejoining a paragraph that page breaks split with single line
     breaks, on a page whose paragraphs stand between blank lines: a block
     whose every line break stands mid-sentence by `page_break_join`, of two
     lines, or of more whose lines are prose (LIST_LINE_WORDS words on
     average) and whose last ends a sentence; a list, an address, a verse stay.
     A break after a hyphen is the hyphenation step's (`cir-` + `cumstances`).
+    Without `lex` (a Lexicon or a function giving one), the second part must
+    begin in lower case or the first end on a comma.
 
-    >>> from webmend.lexicon.words import lexicon
     >>> t = ("We met at dawn and talked at length at the camp. He came at noon and the\\nday went on slowly. It ended.\\n\\n"
     ...      "salt and pepper to taste\\nolive oil for the pan\\nfresh herbs\\n\\nHe said: the end of it all\\nwas near.")
-    >>> [t[c.start - 4:c.end + 4] for c in find_line_break_joins(t, lexicon("en"))]
+    >>> [t[c.start - 4:c.end + 4] for c in find_line_break_joins(t)]
     [' the\\nday ', ' all\\nwas ']
     """
+    if not _LONE_BREAK.search(text):  # (one C-speed scan: most pages have no line break between words)
+        return []
     changes, cache = [], {}
     for block in _BLOCK.finditer(text):
         lines = block.group().split("\n")
@@ -605,6 +608,8 @@ def find_line_break_joins(text: str, lex) -> list[Change]:
     return changes
 
 
+# a line break between a word (or a comma) and a word (the line break first: a fast literal scan)
+_LONE_BREAK = re.compile(r"\n(?=[^\W\d_])(?<=[^\W\d_\n]\n|,\n)")
 _SENTENCE_CLOSE = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
 
 
