@@ -325,3 +325,21 @@ def test_an_authors_line_break_mid_sentence_stays_where_the_host_shows_no_site_s
     for pages in hosts:
         docs = mend_pages(pages, [lines.PAGE_BREAKS])
         assert not [e for d in docs for e in d.edits if e.before == "\n"]
+
+
+def test_long_paragraphs_and_many_short_blocks_take_linear_time(articles):
+    """A page of one 2 MB paragraph and a short one, and a page of 60,000
+    two-line blocks, pass the line steps in seconds (CPU time, generous: a
+    quadratic scan takes hours). The first scan for blocks backtracked over
+    every position of a one-line paragraph: a 2 MB one would never end."""
+    import time
+
+    long_line = " ".join(articles).replace("\n", " ")
+    long_line = (long_line * (2_000_000 // len(long_line) + 1))[:2_000_000]
+    blocks = "\n\n".join("the men came to the camp at\nnight and left at dawn." for _ in range(60_000))
+    for text in (long_line + "\n\nThe end came\nat last.", blocks):
+        t = time.process_time()
+        docs = mend_pages([text], LINE_STEPS, host=None)
+        assert docs[0].error is None
+        assert time.process_time() - t < 10.0
+    assert "\n" not in docs[0].text.split("\n\n")[0]  # the blocks' line breaks joined (60,000 on the page)
