@@ -719,6 +719,10 @@ FILTER_CASE_SHARE = 0.8   # of the glued words, the share in the filter's case t
 FILTER_CASE_WORDS = 3     # ... among them, common words (zipf >= 6) that no author writes so mid-sentence
 
 
+# the cases a filter may write its words in, and how a word (two letters or more) shows each
+FILTER_CASES = (("upper", lambda w: w[:2].isupper()), ("title", lambda w: w[0].isupper() and w[1].islower()))
+
+
 def filter_case(text: str, spans, lex) -> dict[str, str]:
     """For each escaping filter (its symbol) that set the case of the words
     it glued ('workers\\AND peasants', 'Soviet\\Union and\\Or'), as gen.py's
@@ -741,7 +745,7 @@ def filter_case(text: str, spans, lex) -> dict[str, str]:
     for unit, words in groups.items():
         if len(words) < FILTER_CASE_WORDS:
             continue
-        for mode, test in (("upper", lambda w: w[:2].isupper()), ("title", lambda w: w[0].isupper() and w[1].islower())):
+        for mode, test in FILTER_CASES:
             hits = [(s, w) for s, w in words if test(w)]
             if len(hits) < FILTER_CASE_SHARE * len(words):
                 continue
@@ -802,7 +806,7 @@ def page_filter_case(text: str, spans, host: dict[str, bool]) -> dict[str, str]:
             groups.setdefault(unit, []).append(w)
     out = {}
     for unit, words in groups.items():
-        for mode, test in (("upper", lambda w: w[:2].isupper()), ("title", lambda w: w[0].isupper() and w[1].islower())):
+        for mode, test in FILTER_CASES:
             if sum(map(test, words)) >= FILTER_CASE_SHARE * len(words):
                 out[unit] = mode
                 break

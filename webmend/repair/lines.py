@@ -646,8 +646,8 @@ def splits_with_line_breaks(doc: Document, res: Resources | None, found: int) ->
 def join_page_breaks(doc: Document, res: Resources) -> None:
     lex = functools.partial(page_lexicon, doc)
     changes = find_page_break_joins(doc.text, lex)
-    if "\n\n" in doc.text:  # (a single line break between two words is never inside a blank line)
-        lone = find_line_break_joins(doc.text, lex)
+    if "\n\n" in doc.text:  # paragraphs between blank lines: a lone line break may be a page break's
+        lone = find_line_break_joins(doc.text, lex)  # (between two words: never one of the changes above)
         if lone and splits_with_line_breaks(doc, res, len(lone)):
             changes = sorted(changes + lone, key=lambda c: c.start)
     if changes:
@@ -659,5 +659,6 @@ def join_page_breaks(doc: Document, res: Resources) -> None:
 HARD_WRAPS = Step("hard_wraps", join_hard_wraps,
                   "rejoin lines hard-wrapped at a fixed width (page's or host's width); an indented line starts a paragraph",
                   family="repair", observe=observe_wraps)
-PAGE_BREAKS = Step("page_breaks", join_page_breaks, "rejoin paragraphs split mid-sentence by a page break",
-                   family="repair", observe=observe_line_breaks)
+PAGE_BREAKS = Step("page_breaks", join_page_breaks,
+                   "rejoin paragraphs split mid-sentence by a page break (a blank line; a single line break where "
+                   "the site splits so)", family="repair", observe=observe_line_breaks)

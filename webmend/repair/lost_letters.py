@@ -966,8 +966,8 @@ MIN_UNSURE_ODDS = 1.0  # nats: the log-odds a rule the counts do not make editab
 
 def neighbours_lean(r: LostRule, text: str, matches, pairs) -> bool:
     """Whether the neighbours of the form's occurrences on the page lean to
-    the word at least as often as against it, once at least (pairs that
-    say nothing left out; a lean is NEIGHBOUR_ODDS at least): the test a rule
+    the word more often than against it (pairs that say nothing left out; a
+    lean is NEIGHBOUR_ODDS at least): the test a rule
     taken on its form's surplus alone (`LostRule.by_neighbours`) must pass on
     a page. 'ill be', 'ill take' lean to 'will'; 'the rally in' against 'really'.
 
@@ -1117,16 +1117,16 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None,
                 if not read:
                     continue
                 context = f"; its neighbours: log-odds {odds:.1f}"
-            after = _cased_like(tok, r.word)
-            start = m.start()
+            start, word = m.start(), _cased_like(tok, r.word)
+            after = word
             if start in broken:  # the line break or control character the escape left for the space
-                start, after = start - 1, " " + after
+                start, after = start - 1, " " + word
                 context += f"; {text[start]!r} in place of the space before it"
             changes.append(Change(start, m.end(), after, kind="lost_letter",
                                   evidence=f"{r.damaged!r} for {r.word!r}: {r.word!r} {r.counter} times where "
                                            f"{r.expected:.0f} expected, {r.damaged!r} {r.hits} times; gain "
                                            f"{r.gain:.0f} nats ({r.scope}){context}"))
-            spans.append((len(after) - len(_cased_like(tok, r.word)), len(after)))
+            spans.append((len(after) - len(word), len(after)))
     return changes, spans
 
 
@@ -1204,7 +1204,7 @@ def repair_lost_letters(doc: Document, res: Resources) -> None:
     stats = res.host_stats(doc) if res is not None else None
     spaced = stats.counters.get(f"lost_letters.spaced.{lex.lang}") if stats is not None and lex is not None else None
     changes, spans = repair_text(doc.text, rules, lex, spaced)
-    edited = Counter(doc.text[c.start:c.end].lower() for c in changes)
+    edited = Counter(doc.text[c.start:c.end].lstrip().lower() for c in changes)  # (a change may take the break before)
     by_context = lex is not None and any(r.common for r in rules) and bigrams(lex.lang) is not None
     for r in rules:
         doc.rules.append(ev.rule_entry(FAMILY, f"{r.damaged!r} -> {r.word!r}", r.scope, hits=r.hits,
