@@ -1616,3 +1616,26 @@ def test_a_filter_that_capitalises_its_words_is_known_by_its_host_where_a_page_s
     assert any(r.get("rule") == "the filter wrote its words in title case" and r["scope"] == "host"
                for o in out for r in o.rules)
     assert sum(token_errors(o.text, t) for o, t in zip(out, pool)) <= 2
+
+
+@pytest.mark.parametrize("symbol, case", [("`", None), ("{", str.upper)])
+def test_a_filter_that_inserts_a_quote_or_brace_nothing_closes_is_learned(symbol, case):
+    """A filter that inserts a backtick or an opening brace before its words,
+    after the space (' `in', ' {WHERE'): a backtick after a space opens a
+    quotation and a brace a template or code, but a quotation is closed after
+    its words (' `in time'') and a brace too (' {name}'); the filter's marks
+    never are. Before, a backtick after a space was never a site and a brace
+    no symbol: such hosts kept all their damage (a randomised probe's: 272
+    and 156 token errors, none repaired)."""
+    from damage_variants import escape_variant
+
+    channel = escape_variant("x", symbol, ["or", "in", "table", "where", "as"], mode="insert", case=case)
+    pool = [t for t in articles() if _count("in", t) >= 5][:8]
+    pool[0] = pool[0].replace(". ", ". Hello {name} and {{ page.title }}, he said `in good time' and left. ", 1)
+    damaged = [channel(t, None, {}) for t in pool]
+    assert sum(d.count(" " + symbol) for d in damaged) >= 40
+    out = mend_host(damaged)
+    assert "Hello {name} and {{ page.title }}" in out[0].text
+    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
+    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    assert after <= 0.1 * before, (before, after)

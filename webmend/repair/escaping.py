@@ -50,8 +50,8 @@ from webmend.repair.entities import unescaped
 FAMILY = "escaping"
 # A symbol: a percent-encoded byte, '_', or any mark that is not a letter,
 # digit, space, or the punctuation that ordinarily touches words (hyphens,
-# dashes, apostrophes, quotes, brackets, '.', ',', ':' and '?'). ';' and '!'
-# are symbols: prose puts a space after them, so one glued to a word is rare
+# dashes, apostrophes, quotes, brackets but an opening brace, '.', ',', ':' and
+# '?'). ';' and '!' are symbols: prose puts a space after them, so one glued to a word is rare
 # outside code, entities and URLs (which the sites leave out). A colon is no
 # symbol. A doubled one is (`DOUBLE_COLON`), with the strongest anchor only,
 # as an odd space: 'std::vector' and 'Foo::Bar' name things in code, and a
@@ -59,7 +59,9 @@ FAMILY = "escaping"
 # '::' stands before words the language expects after spaces and that are
 # missing there ('workers::and', where ' and' never stands). A backtick is a symbol,
 # but read as the quote or apostrophe it often stands for where it opens a
-# quotation or makes a word written with an apostrophe ('don`t').
+# quotation that something closes or makes a word written with an apostrophe
+# ('don`t'); an opening brace that something closes on its line is a
+# template's or code's ('{name}', '\\textbf{word}': `closed`).
 # A space other than the plain one (a tab, a no-break space, a typographic
 # space) is a symbol too, but only alone, after a letter or a mark, and only
 # before a filter's words (no `after` rule: typography binds a word to the
@@ -68,7 +70,7 @@ FAMILY = "escaping"
 # missing there ('Soviet\tunion', 'workers\u00a0and'; HTML's no-break spaces
 # stand between words at random, a table's tabs after figures and in runs).
 ODD_SPACES = "\t\u00a0\u2000-\u200a\u202f\u205f\u3000"
-_SYMBOL_CHAR = rf"(?:[^\w\s\-'’‘.,:?\"“”„«»‹›()\[\]{{}}…–—‐‑]|[{ODD_SPACES}])"
+_SYMBOL_CHAR = rf"(?:[^\w\s\-'’‘.,:?\"“”„«»‹›()\[\]}}…–—‐‑]|[{ODD_SPACES}])"
 DOUBLE_COLON = "::"
 SYMBOL = rf"(?:%[0-9A-Fa-f]{{2}}|_|::|{_SYMBOL_CHAR})"
 QUOTES = "'\""              # a quote may end a symbol run: '\\'' is one symbol of two characters
@@ -301,6 +303,30 @@ def _site_matches(text: str, limit: int, symbols: frozenset[str] | None = None):
         i += 1
 
 
+_CLOSERS = {"{": "}", "`": "'’`´", "'": "'’", '"': '"'}
+CLOSE_REACH = 200  # characters after an opening mark its closing one is looked for in (on the same line)
+
+
+def closed(text: str, pos: int, opener: str) -> bool:
+    """Whether a mark that may open a quotation or a group (a quote, a
+    backtick, a brace) is closed after `pos` on its line, within
+    CLOSE_REACH: by its closing mark after a word (a quote's before a space,
+    a mark or the end: 'it's' closes nothing).
+
+    >>> closed("said `in time' and", 7, "`"), closed("workers `in it's rooms", 9, "`"), closed("a {name} b", 3, "{")
+    (True, False, True)
+    """
+    end = text.find("\n", pos, pos + CLOSE_REACH)
+    end = pos + CLOSE_REACH if end < 0 else end
+    for ch in _CLOSERS.get(opener, ""):
+        i = text.find(ch, pos, end)
+        while i >= 0:
+            if opener == "{" or i + 1 >= len(text) or not text[i + 1].isalnum():
+                return True
+            i = text.find(ch, i + 1, end)
+    return False
+
+
 def find_sites(text: str, limit: int = MAX_SITES, symbols: frozenset[str] | None = None) -> list[Site]:
     """Symbol runs glued to the front of a word, outside URLs and paths (with
     `symbols`, only those whose run ends in one of them).
@@ -320,8 +346,12 @@ def find_sites(text: str, limit: int = MAX_SITES, symbols: frozenset[str] | None
             continue  # odd spaces in a run, after a figure or a space, or at a line's start: a table's or indentation
         if m.group("sym") == "&" and text.startswith(";", m.end()):
             continue  # an HTML entity, not a space
-        if m.group("sym")[-1] in QUOTE_LIKE and not (before.isalnum() or before in _CLOSING):
-            continue  # a quotation's opening quote ('said \\"Yes', '(\\"Yes'): only one glued to a word or a closing mark is a symbol
+        if (m.group("sym")[-1] in QUOTE_LIKE and not (before.isalnum() or before in _CLOSING)
+                and closed(text, m.end(), m.group("sym")[-1])):
+            continue  # a quotation's opening quote ('said \\"Yes', '(\\"Yes', closed after): only one glued to a
+            # word or a closing mark is a symbol, or one that nothing closes (a filter's ' `in', ' `or')
+        if "{" in m.group("sym") and closed(text, m.end(), "{"):
+            continue  # a template's or code's brace ('{name}', '\\textbf{word}'), not a filter's
         if urlish(_chunk(text, start, m.end())):
             continue
         if mode == "replace":
