@@ -42,6 +42,8 @@ PREFIX_VOCABULARY = 50_000
 HOST_PROSE_WORDS = 6     # an open ending counts for the host only in a paragraph this long
 HOST_CUT_SHARE = 0.5     # ... and the host cuts pages when this share of them end cut, one plainly
 HOST_OPEN_SHARE = 0.7    # ... or this share, none plainly (cut at word ends)
+OWN_CUT_SHARE = 0.6      # the share asked of the pages' own last paragraphs (`own_endings`), a guess behind
+# a footer: a related title cut short that stands on one page only reads as the page's own, and cut
 
 
 @per_lexicon()
@@ -245,23 +247,24 @@ def own_endings(stats: HostStats) -> Counter:
     return ends
 
 
-def host_truncates(ends: Counter) -> bool:
+def host_truncates(ends: Counter, share: float = HOST_CUT_SHARE) -> bool:
     """Whether a host's page endings show that it cuts its pages off: most of
-    them end mid-sentence in prose, and some plainly so.
+    them (`share`) end mid-sentence in prose, and some plainly so.
 
     >>> host_truncates(Counter(sure=3, open_prose=5, closed=2)), host_truncates(Counter(sure=1, closed=9))
     (True, False)
     """
     total = sum(ends.values())
     cut = ends["sure"] + ends["open_prose"]
-    return total >= 3 and cut >= HOST_CUT_SHARE * total and (ends["sure"] >= 1 or cut >= HOST_OPEN_SHARE * total)
+    return total >= 3 and cut >= share * total and (ends["sure"] >= 1 or cut >= HOST_OPEN_SHARE * total)
 
 
 def _host_truncates(doc: Document, res: Resources) -> bool:
     stats = res.host_stats(doc)
     if stats is None:
         return False
-    return host_truncates(stats.counter("page_ends")) or _OWN.get(stats, lambda: host_truncates(own_endings(stats)))
+    return host_truncates(stats.counter("page_ends")) or _OWN.get(
+        stats, lambda: host_truncates(own_endings(stats), OWN_CUT_SHARE))
 
 
 _OWN = ev.HostCache()
