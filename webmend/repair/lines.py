@@ -623,9 +623,6 @@ def observe_line_breaks(doc: Document, stats: HostStats) -> None:
     paragraphs (`find_line_break_joins`): a site's page breaks split its
     paragraphs on page after page; an author's line break in a quotation or
     a citation is one page's."""
-    own = doc.notes.get(WRAP_NOTE)  # (the hard-wraps step's first pass ran before)
-    if own and own[0]:
-        return  # a hard-wrapped page: its lines are the hard-wraps step's to join
     if "\n\n" in doc.text and find_line_break_joins(doc.text, functools.partial(page_lexicon, doc)):
         stats.counter("lines.line_breaks")["pages"] += 1
 
