@@ -303,7 +303,7 @@ def _site_matches(text: str, limit: int, symbols: frozenset[str] | None = None):
         i += 1
 
 
-_CLOSERS = {"{": "}", "`": "'’`´", "'": "'’", '"': '"'}
+_CLOSED_BY = {"{": "}", "`": "'’`´", "'": "'’", '"': '"'}  # the marks that close each opening one
 CLOSE_REACH = 200  # characters after an opening mark its closing one is looked for in (on the same line)
 
 
@@ -318,7 +318,7 @@ def closed(text: str, pos: int, opener: str) -> bool:
     """
     end = text.find("\n", pos, pos + CLOSE_REACH)
     end = pos + CLOSE_REACH if end < 0 else end
-    for ch in _CLOSERS.get(opener, ""):
+    for ch in _CLOSED_BY.get(opener, ""):
         i = text.find(ch, pos, end)
         while i >= 0:
             if opener == "{" or i + 1 >= len(text) or not text[i + 1].isalnum():
