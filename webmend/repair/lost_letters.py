@@ -47,6 +47,7 @@ MIN_DEFICIT_COMMON = 10.0  # ...so the missing word must be missing beyond doubt
 MIN_EXPECTED = 3.0       # w must be expected at least this often
 MIN_WORD_ZIPF = 5.0      # and be a frequent word of the language (stable counts; content words are bursty)
 MIN_SURPLUS_SHARE = 0.85  # share of d's occurrences that must be surplus to edit
+GONE_EXPECTED = 20.0      # a word expected this often and not written once is gone, not avoided (`LostRule.gone`)
 OTHER_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "id", "tr", "pl", "sv")
 FOREIGN_ZIPF = 6.0       # a function word of another language
 FOREIGN_MARK_ZIPF = 4.5  # another language's word that marks its text: `lang` uses it less than this
@@ -79,6 +80,15 @@ class LostRule:
     @property
     def editable(self) -> bool:
         return self.surplus_share >= MIN_SURPLUS_SHARE and not self.suspected
+
+    @property
+    def gone(self) -> bool:
+        """Whether the word is gone beyond any site's habit: not written
+        once where GONE_EXPECTED occurrences are expected. A site's voice may
+        avoid a word ('your' never on a charity's reports, 10 expected there);
+        a word that frequent is not avoided but taken ('for' absent where 29
+        are expected, 'or' in surplus)."""
+        return self.counter == 0 and self.expected >= GONE_EXPECTED
 
 
 def foreign_text(d: str, lang: str, get, extra: float) -> bool:
@@ -185,6 +195,7 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
     min_freq = max(MIN_EXPECTED / tokens, 10 ** (MIN_WORD_ZIPF - 9))
     rules: dict[str, LostRule] = {}
     suspects: list[LostRule] = []
+    gone: list[LostRule] = []  # suspects whose word is gone (`LostRule.gone`) and form in surplus
     unproven: list[LostRule] = []
     kin: list[LostRule] = []  # rare forms of missing words, each too weak alone
     get = counts.get
@@ -208,10 +219,12 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
             excess = ev.poisson_excess(k, e_d)
             extra = k - e_d
             if excess < MIN_EXCESS or k < 3 * e_d + 2:
-                if common and k_w == 0 and spread is not None and spread(d, f_w):
+                if common and k_w == 0 and (spread(d, f_w) if spread is not None else e_w >= GONE_EXPECTED):
                     suspect = suspected_form(w, f_w, d, f_d, k, tokens, scope)
                     if suspect is not None:
                         suspects.append(suspect)
+                        if suspect.gone and excess >= MIN_DEFICIT and extra >= 0.15 * e_w:
+                            gone.append(suspect)  # its form in surplus beyond chance too
                 continue
             missing = e_w - k_w
             if not (0.15 * missing <= extra <= 8 * missing + 3):
@@ -258,10 +271,15 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
     for rule in unproven:  # unproven, but its form overwhelms where its word is gone: read by its neighbours
         if rule.by_neighbours:
             rules.setdefault(rule.word, rule)
+    for rule in sorted(gone, key=lambda r: -r.evidence):  # unproven, but its word gone: read by its neighbours
+        if lost_at(rule.word, rule.damaged) not in proven:
+            rules.setdefault(rule.word, dataclasses.replace(rule, by_neighbours=True))
     for rule in same_mechanism(mechanisms(rules.values()), rules, counts, tokens, lex, scope, spread):
         rules.setdefault(rule.word, rule)
     for r in rules.values():
         r.proven = r.suspected or bool(_lost_elsewhere(r, rules.values()))
+        if r.common and not r.editable and not r.proven and r.gone:
+            r.by_neighbours = True  # its word gone, part of its form real: read by its neighbours
     by_form: dict[str, LostRule] = {}
     for r in rules.values():
         if r.damaged not in by_form or r.gain > by_form[r.damaged].gain:
@@ -1083,7 +1101,7 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None,
         broken = break_for_space(text, matches, (spaced or {}).get(r.damaged, 0))
         real_next: Counter = Counter()
         if r.common and pairs is not None:
-            if not r.editable and not r.proven:
+            if not r.editable and not r.proven and not r.by_neighbours:
                 continue  # flagged only: the form's surplus may be the site's voice ('our' beside no 'your')
             if r.by_neighbours and not neighbours_lean(r, text, matches, pairs):
                 continue  # the page's topic, not damage ('the rally', 'a rally in')
@@ -1212,7 +1230,7 @@ def repair_lost_letters(doc: Document, res: Resources) -> None:
                                        surplus_share=round(r.surplus_share, 2), applied=edited[r.damaged] > 0,
                                        **({"by_context": edited[r.damaged]} if r.common and by_context else {})))
         share = f"{r.surplus_share:.0%} of {r.damaged!r} " + ("estimated damage" if r.suspected else "surplus")
-        if r.common and by_context and not r.editable and r.proven:
+        if r.common and by_context and not r.editable and (r.proven or r.by_neighbours):
             doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} ({r.word!r} {r.counter} times "
                              f"where {r.expected:.0f} expected, {share}); "
                              f"{edited[r.damaged]} read as {r.word!r} where its neighbours say so, the others left "
