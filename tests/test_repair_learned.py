@@ -1693,3 +1693,23 @@ def test_a_filter_that_inserts_a_quote_or_brace_nothing_closes_is_learned(symbol
     after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
     assert after <= 0.1 * before, (before, after)
 
+
+def test_the_first_part_of_a_compound_is_no_counterexample_of_a_filters_word():
+    """A filter that takes the spaces on both sides of 'in', 'on' and 'by',
+    upper-cased ('reduction!IN!the'), on a site whose pages write 'in-feed'
+    and 'in-ad' (real benchmark pages): the filter needs a space after its
+    word, so ' in-feed' is not a plain-space 'in' it missed. Before, 17 such
+    compounds made the key 'in' inconsistent and nearly all of the site's
+    '!IN' stayed (a randomised probe's host: 151 token errors of 408 left)."""
+    from damage_variants import escape_variant
+
+    channel = escape_variant("x", "!", ["in", "on", "union", "by"], mode="both", case=str.upper)
+    compounds = [t for t in articles() if len(re.findall(r"(?i) in-[a-z]", t)) >= 3]
+    pool = compounds + [t for t in articles() if _count("in", t) >= 4 and t not in compounds][:5]
+    damaged = [channel(t, None, {}) for t in pool]
+    assert sum(len(re.findall(r"(?i) in-[a-z]", d)) for d in damaged) >= 15
+    out = mend_host(damaged)
+    assert not [m.group() for o in out for m in re.finditer(r"\w*!IN!?[^\W\d_]+", o.text)]
+    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
+    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    assert after <= 0.1 * before, (before, after)
