@@ -1713,3 +1713,27 @@ def test_the_first_part_of_a_compound_is_no_counterexample_of_a_filters_word():
     before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
     after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
     assert after <= 0.1 * before, (before, after)
+
+
+def test_a_filter_of_the_space_after_its_words_is_known_before_figures_and_marks():
+    """A filter that takes the space after 'in', 'from' and 'on' ('from/the
+    city'), on benchmark pages that write years and figures after them ('in
+    2016', 'from 6.2 percent'): the filter needs a letter after the space, so
+    'from $5' and 'from “the' are no counterexamples of its word (before,
+    they made 'from' inconsistent on a randomised probe's host: 58 token
+    errors left of 481, 22 now), and where its rule stands, the symbol
+    between such a word and a figure is the same filter's ('in/2016' -> 'in
+    2016'; `figure_sites`)."""
+    from damage_variants import escape_variant
+
+    channel = escape_variant("x", "/", ["in", "from", "on"], mode="after")
+    pool = [t for t in articles() if re.search(r"\b(?:in|from|on) (?:\d|[$“\"])", t) and _count("from", t) >= 2][:8]
+    damaged = [channel(t, None, {}) for t in pool]
+    assert sum(len(re.findall(r"\b(?:in|from|on) [^\W\d_]", t)) for t in pool) >= 60
+    out = mend_host(damaged)
+    figures = [m.group() for o in out for m in re.finditer(r"\b(?:in|from|on)/\d", o.text)]
+    assert not figures, figures
+    assert not [m.group() for o in out for m in re.finditer(r"\bfrom/\w+", o.text)]
+    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
+    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    assert after <= 0.05 * before, (before, after)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 
 from webmend.lexicon import hold
 
@@ -191,6 +191,30 @@ def _frequencies(lang: str) -> dict[str, float]:
     finally:  # wordfreq keeps every list it read: ours is to be the only copy
         wordfreq.get_frequency_dict.cache_clear()
         wordfreq.get_frequency_list.cache_clear()
+
+
+MIN_APOSTROPHE_WORDS = 20  # words of the language sharing a part before or after their apostrophe
+
+
+@per_lexicon()
+def apostrophe_parts(lex: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
+    """The parts before and after the apostrophe that MIN_APOSTROPHE_WORDS or
+    more of the language's listed words share: elisions ('dell'' in Italian)
+    and clitics ('s', 'll', 're' in English).
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> heads, tails = apostrophe_parts(lexicon("en")); sorted({"s", "ll", "re", "and"} & tails)
+    ['ll', 're', 's']
+    """
+    heads: Counter = Counter()
+    tails: Counter = Counter()
+    for w in lex.ranked:
+        if "'" in w:
+            head, _, tail = w.partition("'")
+            heads[head] += 1
+            tails[tail.rpartition("'")[2]] += 1
+    return (frozenset(h for h, n in heads.items() if n >= MIN_APOSTROPHE_WORDS),
+            frozenset(t for t, n in tails.items() if n >= MIN_APOSTROPHE_WORDS))
 
 
 def commonest(lang: str, min_zipf: float) -> frozenset[str]:

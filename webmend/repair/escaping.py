@@ -12,8 +12,7 @@ by their symbol (a doubled symbol counts as the same one) and by how they sit
 glued words is a candidate *key*. A filter may also have put its symbol in
 place of the space *after* its words ('workers and\\peasants'): the words
 before the `replace` sites are then the keys (`after`), whole, and their
-counterexamples are the key words after a plain space that no symbol
-follows. A key is scored by
+counterexamples are the key words between plain spaces, before a letter. A key is scored by
 
 - hits h: sites whose word starts with the key, and the distinct words
   before them (damage hits many contexts; 'km/h' always follows 'km');
@@ -42,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from webmend.document import Change, Document
-from webmend.lexicon.words import Lexicon, lexicon, per_lexicon
+from webmend.lexicon.words import Lexicon, apostrophe_parts, lexicon, per_lexicon
 from webmend.pipeline import HostStats, Resources, Step
 from webmend.repair import evidence as ev
 from webmend.repair.entities import unescaped
@@ -77,7 +76,8 @@ QUOTES = "'\""              # a quote may end a symbol run: '\\'' is one symbol 
 QUOTE_LIKE = QUOTES + "`"   # marks written for a quote or an apostrophe ('don`t', ``quoted'')
 _CLOSING = ".,;:!?)]}”’»—–"  # marks a space may follow: a quote symbol may stand for that space
 SITE_RE = re.compile(rf"(?P<sym>{SYMBOL}{{1,8}}['\"]?)(?P<word>[^\W\d_]+)")
-URLISH = re.compile(r"://|^www\.|^[A-Za-z]:[\\/]|@\w+\.\w|\.(?:[a-z]{2,6})[/\\?#]|^~?[/\\][^/\\\s]*[/\\]|\.[^\W_]\w{0,4}$", re.I)
+# (a file name's extension starts with a letter: 'in/5.8', 'from/PM2.5' end in figures)
+URLISH = re.compile(r"://|^www\.|^[A-Za-z]:[\\/]|@\w+\.\w|\.(?:[a-z]{2,6})[/\\?#]|^~?[/\\][^/\\\s]*[/\\]|\.[^\W\d_]\w{0,4}$", re.I)
 CONTEXT = 80             # characters looked at around a site for its chunk
 EPS = 0.05               # share of key words a consistent filter may miss
 MAX_COUNTER = 0.10       # counterexamples allowed per hit
@@ -546,7 +546,7 @@ def space_words(text: str) -> tuple[Counter, int]:
 
     >>> c, n = space_words("Or else: the order, or\\nor")
     >>> sorted(c.items()), n
-    ([(b'else', 1), (b'or', 1), (b'order', 1), (b'the', 1)], 5)
+    ([(b'else', 1), (b'or', 1), (b'order', 1), (b'the ', 1)], 5)
     """
     low = text.lower()
     return Counter(space_leads(low)), low.count(" ") + 1
@@ -559,25 +559,43 @@ def space_leads(low: str, starts: frozenset[str] | None = None) -> list[bytes]:
     drops when it reads the word); with `starts`, only the words beginning
     with one of those. The first part of a compound is no such word: a
     filter that takes ' in ' leaves ' in-feed' ('in' is no counterexample).
+    A word that a plain space and a letter follow carries that space
+    (b'and '): there a filter that takes the space after its words would
+    have struck (`after_counterexamples`); 'from/2015' and 'from $' it would
+    not have.
 
     >>> space_leads("the café’s and 3 or_x in-feed")
-    [b'caf\\xc3\\xa9\\xe2\\x80\\x99s', b'and', b'or']
+    [b'caf\\xc3\\xa9\\xe2\\x80\\x99s ', b'and', b'or']
     >>> space_leads("the order and an orange or or-not", frozenset({"or", "o"}))
-    [b'order', b'orange', b'or']
+    [b'order ', b'orange ', b'or ']
     """
     pattern = _SPACE_LEAD if starts is None else _leads_starting(starts)
-    return pattern.findall(low.encode("utf-8", "surrogatepass"))
+    return [w + sp for w, sp in pattern.findall(low.encode("utf-8", "surrogatepass"))]
+
+
+def after_counterexamples(space: Counter, word: str) -> int:
+    """How often `word` stands between plain spaces before a letter (from
+    `space_leads`'s counts): where a filter that puts its symbol in place of
+    the space after its words ('workers and|peasants') missed it.
+
+    >>> after_counterexamples(Counter(space_leads("x from the x from/2015 from $ and from “a” from été")), "from")
+    2
+    """
+    return space.get(word.encode("utf-8", "surrogatepass") + b" ", 0)
 
 
 @functools.lru_cache(maxsize=1024)
 def _leads_starting(starts: frozenset[str]) -> re.Pattern:
     """_SPACE_LEAD for the words with one of these starts (a site's word starts recur on a host)."""
     alts = "|".join(re.escape(st.encode("utf-8", "surrogatepass")).decode("latin-1") for st in sorted(starts))
-    return re.compile(rb" ((?>(?:%s)[a-z\x80-\xff]*))(?!-[a-z])" % alts.encode("latin-1"))
+    return re.compile(rb" ((?>(?:%s)[a-z\x80-\xff]*))(?!-[a-z])%s" % (alts.encode("latin-1"), _SPACE_AFTER))
 
 
 # a word right after a plain space (lowercased UTF-8), not the first part of a compound ('in-feed')
-_SPACE_LEAD = re.compile(rb" ([a-z\x80-\xff]++)(?!-[a-z])")
+# ...and the plain space after it, where a letter follows (a UTF-8 lead byte but those of marks: \xc2 starts
+# Latin-1's '«', '°' and the no-break space, \xe2 the typographic quotes and dashes)
+_SPACE_AFTER = rb"(?:(?=( )[a-z\xc3-\xe1\xe3-\xff])|)"
+_SPACE_LEAD = re.compile(rb" ([a-z\x80-\xff]++)(?!-[a-z])" + _SPACE_AFTER)
 
 
 # ------------------------------------------------------------ evidence
@@ -667,30 +685,6 @@ def _prefix_counter(space: Counter, starts: set[str] | None = None):
     return count
 
 
-MIN_APOSTROPHE_WORDS = 20  # words of the language sharing a part before or after their apostrophe
-
-
-@per_lexicon()
-def apostrophe_parts(lex: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
-    """The parts before and after the apostrophe that MIN_APOSTROPHE_WORDS or
-    more of the language's listed words share: elisions ('dell'' in Italian)
-    and clitics ('s', 'll', 're' in English).
-
-    >>> from webmend.lexicon.words import lexicon
-    >>> heads, tails = apostrophe_parts(lexicon("en")); sorted({"s", "ll", "re", "and"} & tails)
-    ['ll', 're', 's']
-    """
-    heads: Counter = Counter()
-    tails: Counter = Counter()
-    for w in lex.ranked:
-        if "'" in w:
-            head, _, tail = w.partition("'")
-            heads[head] += 1
-            tails[tail.rpartition("'")[2]] += 1
-    return (frozenset(h for h, n in heads.items() if n >= MIN_APOSTROPHE_WORDS),
-            frozenset(t for t, n in tails.items() if n >= MIN_APOSTROPHE_WORDS))
-
-
 def apostrophe_word(left: str, word: str, lexes: tuple[Lexicon, ...]) -> bool:
     """Whether `left'word` (lower case) is a word written with an apostrophe
     in one of the languages: a one-letter part (an elision, a clitic), a
@@ -762,9 +756,9 @@ def infer_rules(evid: Evidence, lex: Lexicon | None, scope: str,
                 key.contexts.add(left)
                 key.known |= known
         for key in keys.values():
-            # an `after` key's word after a plain space is a counterexample unless its symbol follows it
+            # an `after` key's word is a counterexample between plain spaces, before a letter
             key.counter = (count_leads(key.prefix, key.whole) if mode != AFTER
-                           else max(0, count_leads(key.prefix, True) - key.hits))
+                           else after_counterexamples(evid.space, key.prefix))
             if unit == GLUE:  # its word glued to a symbol ('workers;and') is missing after spaces for that symbol's sake
                 key.counter += sum(n for w, n in elsewhere.items() if key.covers(w))
             if (explained is not None and mode != AFTER
@@ -1175,6 +1169,27 @@ def _tail_site(text: str, s: Site, unit: str) -> Site | None:
     return Site(s.start + k, s.sym_end, s.end, unit, "replace", s.word, run[:k])
 
 
+def figure_sites(text: str, units: set[str]) -> list[Site]:
+    """Where one of `units` stands between a word and a figure ('in/2016',
+    'in|and|2 eggs'): no word is glued to it, so it is no site of
+    `find_sites`, but where an `after` rule takes the word before it, the
+    filter took the space after that word here too. The word must follow a
+    space, a line's start or the symbol itself, outside URLs and paths
+    ('x.org/in/2016' is a path; 'in/5.8 seconds' no file name).
+
+    >>> t = "tour in/2020, see x.org/in/2016 and|3 in/5.8 s"
+    >>> [(s.left, s.unit, s.word) for s in figure_sites(t, {"/", "|"})]
+    [('in', '/', ''), ('and', '|', ''), ('in', '/', '')]
+    """
+    out = []
+    for unit in units:
+        u = re.escape(unit)
+        for m in re.finditer(r"(?:(?<=\s)|^|(?<=%s))([^\W\d_]+)(%s)(?=\d)" % (u, u), text, re.M):
+            if not urlish(_chunk(text, m.start(), m.end())):
+                out.append(Site(m.start(2), m.end(2), m.end(2), unit, "replace", "", m.group(1).lower()))
+    return sorted(out, key=lambda s: s.start)
+
+
 def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -> tuple[list[Change], list, list[Site]]:
     """The changes the rules make to a text: each covered site's symbol run
     becomes a space (`replace`, `after`) or goes (`insert`). Returns the
@@ -1191,8 +1206,13 @@ def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -
     >>> changes, spans, _ = repair_text("bread|and|butter", both)
     >>> [(c.start, c.end, c.after) for c in changes], spans
     ([(5, 9, ' and'), (9, 16, ' butter')], [(1, 4, '|'), None])
+    >>> [(c.start, c.end, c.after) for c in repair_text("bread|and|2 eggs", both)[0]]
+    [(5, 9, ' and'), (9, 10, ' ')]
     """
     sites = find_sites(text) if sites is None else sites
+    after_units = {r.unit for r in rules if r.mode == AFTER}
+    if after_units:
+        sites = sorted(sites + figure_sites(text, after_units), key=lambda s: s.start)
     changes, spans, left = [], [], []
     ends: list[tuple[int, str]] = []  # (change, symbol) of the changes before a word, for `closing_symbols`
     done = 0  # where the last change ended: an `after` change reaches back over the word before
@@ -1207,7 +1227,8 @@ def repair_text(text: str, rules: list[Rule], sites: list[Site] | None = None) -
             if key is not None:
                 break
         if key is None or s.start < done or key.mode == AFTER and s.start - len(s.left) < done < s.start:
-            left.append(s)  # (s.start < done: another split of a glued token that a change took)
+            if s.word:  # (a figure's site, `figure_sites`, is no glued word left)
+                left.append(s)  # (s.start < done: another split of a glued token that a change took)
             continue
         if key.mode == AFTER and done == s.start:  # the word before is the last change's: 'workers\\and\\peasants'
             start, after, span, where = s.start, " " + s.word, None, "after"
