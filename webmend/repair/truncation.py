@@ -18,7 +18,7 @@ import re
 from collections import Counter
 
 from webmend.document import Document
-from webmend.lexicon.words import Lexicon, per_lexicon
+from webmend.lexicon.words import Lexicon, apostrophe_parts, per_lexicon
 from webmend.pipeline import HostStats, Resources, Step, observed
 from webmend.repair import evidence as ev
 from webmend.repair.page_words import never_ends_sentence, page_lexicon
@@ -72,19 +72,24 @@ def _best_completion(word: str, lex: Lexicon) -> float:
 
 def is_fragment(word: str, lex: Lexicon) -> bool:
     """True for a word cut short: unknown to the lexicon, a rare 1-2 letter
-    one, or a rare lower-case one that begins a far commoner word ('whic').
+    one or one that the language writes only after an apostrophe ('s', 't'
+    and 'll' stand high in English's counts as the ends of 'it's', 'don't',
+    'I'll', never alone: `apostrophe_parts`), or a rare lower-case one that
+    begins a far commoner word ('whic').
 
     >>> from webmend.lexicon.words import lexicon
     >>> en = lexicon("en")
     >>> [is_fragment(w, en) for w in ["e", "a", "US", "th", "of", "whic", "men", "circumstanc", "unforgettable"]]
     [True, False, False, True, False, True, False, True, False]
+    >>> [is_fragment(w, en) for w in ["s", "t", "ll", "I", "S"]]
+    [True, True, True, False, False]
     """
     if not _SPACED_SCRIPT.fullmatch(word):  # Latin, Greek, Cyrillic: scripts whose words the lexicon lists
         return False
     low = word.lower()
     z = lex.zipf(low)
     if len(word) <= 2:
-        return z < SHORT_WORD_ZIPF and not word.isupper()
+        return (z < SHORT_WORD_ZIPF or word.islower() and low in apostrophe_parts(lex)[1]) and not word.isupper()
     if z < FRAGMENT_ZIPF:
         return True
     return word.islower() and z < PREFIX_MAX_ZIPF and _best_completion(low, lex) >= z + PREFIX_MARGIN
