@@ -1737,3 +1737,25 @@ def test_a_filter_of_the_space_after_its_words_is_known_before_figures_and_marks
     before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
     after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
     assert after <= 0.05 * before, (before, after)
+
+
+def test_a_doubled_backslash_inserted_before_a_filters_words_is_no_path():
+    """A filter that inserts a doubled backslash after the space before its
+    words (' \\\\in premarket', ' \\\\investors'): a chunk that starts with two
+    separators looked like a path ('\\\\server\\share'), so no such place was
+    a site and nothing was repaired (three hosts of randomised probe sets,
+    458, 175 and 212 token errors, none repaired). A path has a name between
+    its separators; real paths on the same pages stay."""
+    from damage_variants import escape_variant
+
+    channel = escape_variant("x", "\\\\", ["in", "when", "set", "null"], mode="insert", lower=False)
+    pool = [t for t in articles() if _count("in", t) >= 5][:8]
+    paths = " See \\\\server\\share\\in and /usr/bin/in for the files."
+    pool[0] = pool[0] + paths
+    damaged = [channel(t, None, {}) for t in pool]
+    assert sum(d.count(" \\\\") for d in damaged) >= 40
+    out = mend_host(damaged)
+    assert "\\\\server\\share\\in and /usr/bin/in" in out[0].text
+    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
+    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    assert after <= 0.05 * before, (before, after)

@@ -76,8 +76,9 @@ QUOTES = "'\""              # a quote may end a symbol run: '\\'' is one symbol 
 QUOTE_LIKE = QUOTES + "`"   # marks written for a quote or an apostrophe ('don`t', ``quoted'')
 _CLOSING = ".,;:!?)]}”’»—–"  # marks a space may follow: a quote symbol may stand for that space
 SITE_RE = re.compile(rf"(?P<sym>{SYMBOL}{{1,8}}['\"]?)(?P<word>[^\W\d_]+)")
-# (a file name's extension starts with a letter: 'in/5.8', 'from/PM2.5' end in figures)
-URLISH = re.compile(r"://|^www\.|^[A-Za-z]:[\\/]|@\w+\.\w|\.(?:[a-z]{2,6})[/\\?#]|^~?[/\\][^/\\\s]*[/\\]|\.[^\W\d_]\w{0,4}$", re.I)
+# (a file name's extension starts with a letter: 'in/5.8', 'from/PM2.5' end in figures; a path has a name
+# between its separators: '\\server\share', '/usr/bin', but ' \\in' is a doubled symbol before a word)
+URLISH = re.compile(r"://|^www\.|^[A-Za-z]:[\\/]|@\w+\.\w|\.(?:[a-z]{2,6})[/\\?#]|^~?[/\\]{1,2}[^/\\\s]+[/\\]|\.[^\W\d_]\w{0,4}$", re.I)
 CONTEXT = 80             # characters looked at around a site for its chunk
 EPS = 0.05               # share of key words a consistent filter may miss
 MAX_COUNTER = 0.10       # counterexamples allowed per hit
@@ -187,6 +188,8 @@ def urlish(chunk: str) -> bool:
     '.', or a leading '/', '\\' or '~'.
 
     >>> urlish("http://a.b/c"), urlish("C:\\\\dir"), urlish("~/x/y"), urlish("Soviet\\\\union,"), urlish("and/or")
+    (True, True, True, False, False)
+    >>> urlish("\\\\\\\\server\\\\share"), urlish("/usr/bin"), urlish("//cdn.x/a"), urlish("\\\\\\\\in"), urlish("//in")
     (True, True, True, False, False)
     """
     if ":" not in chunk and "." not in chunk and not chunk.startswith(("/", "\\", "~")):
