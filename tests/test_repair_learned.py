@@ -1759,3 +1759,22 @@ def test_a_doubled_backslash_inserted_before_a_filters_words_is_no_path():
     before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
     after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
     assert after <= 0.05 * before, (before, after)
+
+
+def test_a_form_far_beyond_its_words_expected_count_is_read_by_its_neighbours():
+    """News pages that lost the s of every 'said' (and two pages about
+    military aid, whose real 'aid' stays): 'aid' stands 57 times where 0.2
+    are expected, 'said' not once where English would have 5.5, and news
+    writes 'said' ten times as often as English does, so the surplus is far
+    beyond the word's deficit. Before, that ratio dismissed the rule and no
+    'said' came back; now the form overwhelms and is read where its
+    neighbours lean to the word ('he aid that' -> 'he said that'). Its
+    evidence proves no lost letter with another missing word: this host
+    never writes 'she' either, and when that made the s proven lost, every
+    real 'aid' became 'said'."""
+    aid = [t for t in articles() if re.search(r"\baid\b", t)][:2]
+    pool = [t for t in articles() if _count("said", t) >= 3][:5] + aid
+    damaged = [variant_damage(t, "", [], lost=("said", 0)) for t in pool]
+    n = form_readings(pool, damaged, mend_host(damaged), "aid", "said")
+    assert n["lost"] >= 40 and n["real"] >= 4, n
+    assert n["right"] >= 0.35 * n["lost"] and n["wrong"] == 0, n

@@ -198,6 +198,7 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
     gone: list[LostRule] = []  # suspects whose word is gone (`LostRule.gone`) and form in surplus
     unproven: list[LostRule] = []
     kin: list[LostRule] = []  # rare forms of missing words, each too weak alone
+    overwhelmed: list[LostRule] = []  # common forms standing far beyond their words' deficits (`overwhelming`)
     get = counts.get
     words = frequent_words(lex)
     for i in _words_with_forms(counts, _words_short_of(lex)):
@@ -227,21 +228,23 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
                             gone.append(suspect)  # its form in surplus beyond chance too
                 continue
             missing = e_w - k_w
-            if not (0.15 * missing <= extra <= 8 * missing + 3):
-                continue
+            # a form that overwhelms where its word is gone may stand far beyond the word's expected count:
+            # a news site writes 'said' ten times as often as English does ('aid' 45 times, 5 'said' expected)
+            over = common and overwhelming(k, e_d, k_w, lex)
+            beyond = extra > (8 if not common else 3) * missing + 3
+            if extra < 0.15 * missing or beyond and not over:
+                continue  # ...else a common word's surplus may be the page's topic or voice ('our')
             if k_w > 0.25 * (k_w + extra):   # w mostly intact: not lost "everywhere"
                 continue
-            if common and extra > 3 * missing + 3:
-                continue  # a common word's surplus may be the page's topic or voice ('our')
             # ...so its word must be missing beyond doubt, unless proven, or gone while its form overwhelms
-            weak = common and deficit < MIN_DEFICIT_COMMON
+            weak = common and (deficit < MIN_DEFICIT_COMMON or beyond)
             if foreign_text(d, lex.lang, get, extra):
                 continue
             gain = extra * (math.log(f_w) - math.log(max(f_d, 1e-9)))
             rule = LostRule(d, w, k, k_w, round(e_w, 1), round(gain, 1), extra / k, scope)
             rule.evidence = round(deficit + excess, 1)
             rule.common = common
-            rule.by_neighbours = weak and overwhelming(k, e_d, k_w, lex)  # if no other rule proves its letter
+            rule.by_neighbours = weak and over  # if no other rule proves its letter
             # a form that is no word, on pages of a host that never writes its word, needs to stand
             # on fewer of them: no page's topic explains it ('peple' on 4 of 14 pages, 'people' on none)
             share = NONWORD_SPREAD if k_w == 0 and f_d < 10 ** (NONWORD_ZIPF - 9) else MIN_SPREAD
@@ -254,7 +257,9 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
             # than a common word that happens to abound ('tis', not 'his', for 'this')
             rank = (not rule.common, rule.evidence)
             if weak:
-                unproven.append(rule)
+                # a form beyond its word's deficit proves no mechanism, even with another missing word
+                # (a site without 'she' makes no 'said' of every real 'aid'), but may be proven by one
+                (overwhelmed if beyond else unproven).append(rule)
             elif w not in rules or rank > (not rules[w].common, rules[w].evidence):
                 rules[w] = rule
     for rule in abounding_forms(counts, tokens, lex, scope, rules, spread):
@@ -265,10 +270,10 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
     # or, on a host that never writes the word, suspected (flagged; read by its
     # neighbours where the language has word pairs: 'as' for 'has' beside 'ave').
     proven = mechanisms(rules.values(), common=True) | joint_mechanisms([*rules.values(), *unproven, *suspects, *kin])
-    for rule in sorted(unproven + kin, key=lambda r: -r.evidence) + sorted(suspects, key=lambda r: -r.evidence):
+    for rule in sorted(unproven + overwhelmed + kin, key=lambda r: -r.evidence) + sorted(suspects, key=lambda r: -r.evidence):
         if lost_at(rule.word, rule.damaged) in proven:
             rules.setdefault(rule.word, dataclasses.replace(rule, by_neighbours=False))
-    for rule in unproven:  # unproven, but its form overwhelms where its word is gone: read by its neighbours
+    for rule in unproven + overwhelmed:  # unproven, but its form overwhelms where its word is gone: read by its neighbours
         if rule.by_neighbours:
             rules.setdefault(rule.word, rule)
     for rule in sorted(gone, key=lambda r: -r.evidence):  # unproven, but its word gone: read by its neighbours
