@@ -1180,14 +1180,14 @@ def figure_sites(text: str, units: set[str]) -> list[Site]:
     space, a line's start or the symbol itself, outside URLs and paths
     ('x.org/in/2016' is a path; 'in/5.8 seconds' no file name).
 
-    >>> t = "tour in/2020, see x.org/in/2016 and|3 in/5.8 s"
-    >>> [(s.left, s.unit, s.word) for s in figure_sites(t, {"/", "|"})]
-    [('in', '/', ''), ('and', '|', ''), ('in', '/', '')]
+    >>> t = "tour in/2020, see x.org/in/2016 and|3 in/5.8 s like||1978"
+    >>> [(s.left, s.unit, t[s.start:s.sym_end]) for s in figure_sites(t, {"/", "|"})]
+    [('in', '/', '/'), ('and', '|', '|'), ('in', '/', '/'), ('like', '|', '||')]
     """
     out = []
     for unit in units:
         u = re.escape(unit)
-        for m in re.finditer(r"(?:(?<=\s)|^|(?<=%s))([^\W\d_]+)(%s)(?=\d)" % (u, u), text, re.M):
+        for m in re.finditer(r"(?:(?<=\s)|^|(?<=%s))([^\W\d_]+)((?:%s)+)(?=\d)" % (u, u), text, re.M):
             if not urlish(_chunk(text, m.start(), m.end())):
                 out.append(Site(m.start(2), m.end(2), m.end(2), unit, "replace", "", m.group(1).lower()))
     return sorted(out, key=lambda s: s.start)
