@@ -1778,3 +1778,21 @@ def test_a_form_far_beyond_its_words_expected_count_is_read_by_its_neighbours():
     n = form_readings(pool, damaged, mend_host(damaged), "aid", "said")
     assert n["lost"] >= 40 and n["real"] >= 4, n
     assert n["right"] >= 0.35 * n["lost"] and n["wrong"] == 0, n
+
+
+def test_the_word_before_a_percent_encoded_symbol_is_the_word_not_its_hex_digits():
+    """A filter that writes '%5C' on both sides of its words
+    ('dealings%5Cwith%5CUkraine'): the word before the second site is
+    'with', not '5cwith' (the escape's hex digits are letters and digits
+    too), so the `after` rule has its key. Before, a randomised probe's host
+    kept 74 of its 144 token errors, every 'with%5C' among them."""
+    from damage_variants import escape_variant
+
+    channel = escape_variant("x", "%5C", ["with", "values", "like"], mode="both")
+    pool = [t for t in articles() if _count("with", t) >= 4][:6]
+    damaged = [channel(t, None, {}) for t in pool]
+    out = mend_host(damaged)
+    assert not [m.group() for o in out for m in re.finditer(r"\w+%5C\w+", o.text)]
+    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
+    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    assert after <= 0.05 * before, (before, after)

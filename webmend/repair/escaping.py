@@ -306,6 +306,7 @@ def _site_matches(text: str, limit: int, symbols: frozenset[str] | None = None):
         i += 1
 
 
+_HEX2 = re.compile("[0-9A-Fa-f]{2}")
 _CLOSED_BY = {"{": "}", "`": "'’`´", "'": "'’", '"': '"'}  # the marks that close each opening one
 CLOSE_REACH = 200  # characters after an opening mark its closing one is looked for in (on the same line)
 
@@ -336,6 +337,10 @@ def find_sites(text: str, limit: int = MAX_SITES, symbols: frozenset[str] | None
 
     >>> [(s.unit, s.mode, s.word, s.left) for s in find_sites("workers\\\\and the Soviet\\\\union, see http://a.b/c")]
     [('\\\\', 'replace', 'and', 'workers'), ('\\\\', 'replace', 'union', 'soviet')]
+    >>> [(s.word, s.left) for s in find_sites("dealings%5Cwith%5CUkraine, x%BETWEEN%the")][-1]
+    ('the', 'between')
+    >>> [(s.word, s.left) for s in find_sites("dealings%5Cwith%5CUkraine")]
+    [('with', 'dealings'), ('Ukraine', 'with')]
     >>> t = "B&H's Card^or a refund; AT&T^and T-Mobile; functions._and workers_and"
     >>> [t[s.start:s.end] for s in find_sites(t, symbols=frozenset("^"))], [s.word for s in find_sites(t, symbols=frozenset("_"))]
     (['^or', '^and'], ['and', 'and'])
@@ -361,6 +366,9 @@ def find_sites(text: str, limit: int = MAX_SITES, symbols: frozenset[str] | None
             j = start
             while j > 0 and start - j < 30 and text[j - 1].isalnum():
                 j -= 1
+            if (j > 0 and text[j - 1] == "%" and _HEX2.match(text, j) and j + 2 < start
+                    and text[start] == "%" and _HEX2.match(text, start + 1)):
+                j += 2  # the word after a percent-encoded symbol ('%5Cwith%5Cthe': 'with', not '5cwith')
             left = text[j:start].lower() or before
         else:
             left = "\n" if before == "\n" else " "
