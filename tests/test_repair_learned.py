@@ -90,6 +90,12 @@ def variant_damage(text: str, sym: str, keywords: list[str], mode: str = "replac
     return text
 
 
+def errors_before_after(clean: list[str], damaged: list[str], out: list[Document]) -> tuple[int, int]:
+    """Token errors against the clean pages, of the damaged pages and of their mended output."""
+    return (sum(token_errors(d, c) for d, c in zip(damaged, clean)),
+            sum(token_errors(o.text, c) for o, c in zip(out, clean)))
+
+
 def repaired_share(clean: list[str], damaged: list[str]) -> float:
     out = mend_host(damaged)
     before = sum(token_errors(d, c) for d, c in zip(damaged, clean))
@@ -1299,8 +1305,7 @@ def test_two_filters_of_one_site_each_have_their_own_case():
     damaged = [title_filter(variant_damage(t, "\\", ["and", "or", "union", "where"])) for t in pool]
     out = mend_host(damaged)
     mid = re.compile(r"[a-z,] (The|the|Of|of) ")
-    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
-    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    before, after = errors_before_after(pool, damaged, out)
     assert after <= 0.05 * before, (before, after)
     pairs = [(a.group(1), b.group(1)) for o, t in zip(out, pool) for a, b in zip(mid.finditer(o.text), mid.finditer(t))]
     assert len(pairs) >= 100 and sum(a != b for a, b in pairs) <= 0.05 * len(pairs)
@@ -1370,8 +1375,7 @@ def test_a_symbol_in_place_of_the_space_after_a_filters_words_is_learned():
     pool = [t for t in articles() if "~" not in t and len(re.findall(r"\b(?:and|but|with) \w", t)) >= 8][:8]
     damaged = [after_filter(t) for t in pool]
     out = mend_host(damaged)
-    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
-    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    before, after = errors_before_after(pool, damaged, out)
     assert before >= 150 and after <= 0.05 * before, (before, after)
     assert any("after a word" in r["rule"] for r in out[0].rules)
     edit = next(e for e in out[0].edits if e.kind == "escape")
@@ -1562,8 +1566,7 @@ def test_a_doubled_colon_for_the_space_is_learned_where_its_words_are_missing():
     pool = [t for t in articles() if "::" not in t and len(re.findall(r" (?:and|or|where)\b", t, re.I)) >= 12][:8]
     damaged = [variant_damage(t, "::", ["and", "or", "where"]) for t in pool]
     out = mend_host(damaged)
-    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
-    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    before, after = errors_before_after(pool, damaged, out)
     assert before >= 200 and after <= 0.05 * before, (before, after)
     alone = mend_page(damaged[0])
     assert token_errors(alone.text, pool[0]) <= 0.05 * token_errors(damaged[0], pool[0])
@@ -1586,8 +1589,7 @@ def test_escapes_read_as_control_characters_take_the_space_with_the_letter():
     out = mend_host(damaged)
     assert all(o.error is None for o in out), [o.error for o in out if o.error]
     assert not any(re.search(r"\bNot\b", o.text) for o, t in zip(out, pool) if not re.search(r"\bNot\b", t))
-    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
-    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    before, after = errors_before_after(pool, damaged, out)
     assert after <= 0.05 * before, (before, after)
     edit = next(e for o in out for e in o.edits if e.kind == "lost_letter" and e.before.startswith("\n"))
     assert edit.after == " not" and "in place of the space" in edit.evidence
@@ -1689,8 +1691,7 @@ def test_a_filter_that_inserts_a_quote_or_brace_nothing_closes_is_learned(symbol
     assert sum(d.count(" " + symbol) for d in damaged) >= 40
     out = mend_host(damaged)
     assert "Hello {name} and {{ page.title }}" in out[0].text
-    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
-    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    before, after = errors_before_after(pool, damaged, out)
     assert after <= 0.1 * before, (before, after)
 
 
@@ -1710,8 +1711,7 @@ def test_the_first_part_of_a_compound_is_no_counterexample_of_a_filters_word():
     assert sum(len(re.findall(r"(?i) in-[a-z]", d)) for d in damaged) >= 15
     out = mend_host(damaged)
     assert not [m.group() for o in out for m in re.finditer(r"\w*!IN!?[^\W\d_]+", o.text)]
-    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
-    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    before, after = errors_before_after(pool, damaged, out)
     assert after <= 0.1 * before, (before, after)
 
 
@@ -1734,8 +1734,7 @@ def test_a_filter_of_the_space_after_its_words_is_known_before_figures_and_marks
     figures = [m.group() for o in out for m in re.finditer(r"\b(?:in|from|on)/\d", o.text)]
     assert not figures, figures
     assert not [m.group() for o in out for m in re.finditer(r"\bfrom/\w+", o.text)]
-    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
-    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    before, after = errors_before_after(pool, damaged, out)
     assert after <= 0.05 * before, (before, after)
 
 
@@ -1756,8 +1755,7 @@ def test_a_doubled_backslash_inserted_before_a_filters_words_is_no_path():
     assert sum(d.count(" \\\\") for d in damaged) >= 40
     out = mend_host(damaged)
     assert "\\\\server\\share\\in and /usr/bin/in" in out[0].text
-    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
-    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    before, after = errors_before_after(pool, damaged, out)
     assert after <= 0.05 * before, (before, after)
 
 
@@ -1793,6 +1791,5 @@ def test_the_word_before_a_percent_encoded_symbol_is_the_word_not_its_hex_digits
     damaged = [channel(t, None, {}) for t in pool]
     out = mend_host(damaged)
     assert not [m.group() for o in out for m in re.finditer(r"\w+%5C\w+", o.text)]
-    before = sum(token_errors(d, t) for d, t in zip(damaged, pool))
-    after = sum(token_errors(o.text, t) for o, t in zip(out, pool))
+    before, after = errors_before_after(pool, damaged, out)
     assert after <= 0.05 * before, (before, after)
