@@ -12,7 +12,8 @@ by their symbol (a doubled symbol counts as the same one) and by how they sit
 glued words is a candidate *key*. A filter may also have put its symbol in
 place of the space *after* its words ('workers and\\peasants'): the words
 before the `replace` sites are then the keys (`after`), whole, and their
-counterexamples are the key words between plain spaces, before a letter. A key is scored by
+counterexamples are the key words between plain spaces, before a letter.
+A key is scored by
 
 - hits h: sites whose word starts with the key, and the distinct words
   before them (damage hits many contexts; 'km/h' always follows 'km');
