@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections import Counter
 
 from webmend.document import Document
@@ -70,6 +71,22 @@ def _best_completion(word: str, lex: Lexicon) -> float:
     return max(zipfs[i:j], default=0.0)
 
 
+def _script(ch: str) -> str:
+    """The script a letter is written in, as Unicode names it ('LATIN', 'CYRILLIC', 'GREEK')."""
+    return unicodedata.name(ch, "").split(" ", 1)[0]
+
+
+@per_lexicon()
+def main_script(lex: Lexicon) -> str:
+    """The script most of the language's commonest words are written in.
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> main_script(lexicon("en")), main_script(lexicon("ru"))
+    ('LATIN', 'CYRILLIC')
+    """
+    return Counter(_script(w[0]) for w in lex.top(2000) if w[:1].isalpha()).most_common(1)[0][0]
+
+
 def is_fragment(word: str, lex: Lexicon) -> bool:
     """True for a word cut short: unknown to the lexicon, a rare 1-2 letter
     one or one that the language writes only after an apostrophe ('s', 't'
@@ -83,8 +100,12 @@ def is_fragment(word: str, lex: Lexicon) -> bool:
     [True, False, False, True, False, True, False, True, False]
     >>> [is_fragment(w, en) for w in ["s", "t", "ll", "I", "S"]]
     [True, True, True, False, False]
+    >>> is_fragment("us", lexicon("ru")), is_fragment("юр", lexicon("ru"))  # a Latin word the Russian lexicon cannot judge
+    (False, True)
     """
     if not _SPACED_SCRIPT.fullmatch(word):  # Latin, Greek, Cyrillic: scripts whose words the lexicon lists
+        return False
+    if _script(word[0]) != main_script(lex):  # another script's word ('Contact us' in a Russian page's footer)
         return False
     low = word.lower()
     z = lex.zipf(low)
