@@ -84,7 +84,8 @@ def main_script(lex: Lexicon) -> str:
     >>> main_script(lexicon("en")), main_script(lexicon("ru"))
     ('LATIN', 'CYRILLIC')
     """
-    return Counter(_script(w[0]) for w in lex.top(2000) if w[:1].isalpha()).most_common(1)[0][0]
+    most = Counter(_script(w[0]) for w in lex.top(2000) if w[:1].isalpha()).most_common(1)
+    return most[0][0] if most else ""
 
 
 def is_fragment(word: str, lex: Lexicon) -> bool:
