@@ -231,6 +231,51 @@ def test_teasers_inside_the_template_frame_go_too(ground_truth):
         assert body.split("\n")[-1].strip() in d.text  # the article's last paragraph stays
 
 
+def test_a_teaser_that_reads_as_a_sentence_goes_with_its_list(ground_truth):
+    """Among the other stories' titles between the share buttons and the
+    footer, one may read as a whole sentence (a first sentence of twelve
+    words or more, with its stop). The list still goes whole: the page is
+    not cut back as truncated for the titles cut short after it, and its
+    own last paragraph stays. A page whose text goes on after a line the
+    site repeats (a paragraph longer than any title) keeps it."""
+    pages, _, footer = _host_pages(ground_truth)
+    bodies = [t["articleBody"] for t in list(ground_truth.values())[20:60]]
+    sentences = [m for b in bodies for m in re.findall(r"(?<![^\n ])[A-Z][^.!?\n]{30,120}\.(?= |\n|$)", b)
+                 if 12 <= len(m.split()) <= 22][:len(pages)]
+    cut = [b.split("\n")[0][:80].strip() for b in bodies if len(b.split("\n")[0]) > 100]
+    assert len(sentences) == len(pages) and len(cut) >= len(pages) + 3
+    for i, p in enumerate(pages):
+        lines = p.source.split("\n")
+        k = lines.index(footer[0])
+        lines[k:k] = ["Share this", sentences[i], cut[i], cut[i + 3]]
+        pages[i] = Document(id=p.id, url=p.url, source="\n".join(lines))
+    docs = list(mend_all(pages))
+    for d in docs:
+        framed = "\n".join(r.text for r in d.removed if r.reason == "outside the site template's frame")
+        i = int(d.id[1:])
+        assert sentences[i] in framed and cut[i] in framed, d.id
+        assert sentences[i] not in d.text and not d.truncated, d.id
+        body = ground_truth[list(ground_truth)[i]]["articleBody"]
+        assert body.split("\n")[-1].strip() in d.text
+
+
+def test_a_paragraph_after_a_repeated_line_stays(ground_truth):
+    """The text of a page that goes on after a line its site repeats on
+    every page ('Advertisement') is the page's own: a paragraph longer than
+    any title, even under a short heading of its own."""
+    pages, _, _ = _host_pages(ground_truth)
+    kept = []
+    for i, p in enumerate(pages):
+        lines = p.source.split("\n")
+        paras = [j for j, l in enumerate(lines) if len(l) > 200]
+        j = paras[-1]  # before the page's last long paragraph: the ad and a heading
+        lines[j:j] = ["Advertisement", f"What comes next for part {i}"]
+        kept.append(lines[j + 2])
+        pages[i] = Document(id=p.id, url=p.url, source="\n".join(lines))
+    for d, para in zip(mend_all(pages, NO_REPAIR), kept):
+        assert para in d.text, d.id
+
+
 def test_site_template_needs_enough_pages(ground_truth):
     pages, header, _ = _host_pages(ground_truth, n=2)
     for d in mend_all(pages, NO_REPAIR):

@@ -127,14 +127,35 @@ def _own_heading(blocks: list[Block], templates: list[tuple[Block, int]], lang: 
     return None
 
 
-def _is_prose(text: str, lang: str | None) -> bool:
-    f = features_of(text, lang)
-    return f.words >= PARAGRAPH_MIN_WORDS and f.end_punct
+TITLE_MAX_CHARS = 150  # a related title is shorter; prose longer than this is a paragraph
+
+
+def holds_text(stretch: list[Block], lang: str | None) -> bool:
+    """Whether a stretch of blocks outside the page's own holds text of the
+    page: a prose paragraph longer than a title (or of two sentences), or
+    prose in most of its blocks. A list of related titles may hold one that
+    reads as a sentence ('LOS ANGELES (AP) — To LeBron James, triple-doubles
+    are not a goal.') among others cut short or unpunctuated; it is a list.
+
+    >>> bs = text_blocks("A title that reads as a whole sentence of twelve words, with its stop.\\n"
+    ...                  "Another title cut short at the site's limit of eighty cha")
+    >>> holds_text(bs, "en"), holds_text(bs[:1], "en")
+    (False, True)
+    """
+    prose = 0
+    for b in stretch:
+        f = features_of(b.text, lang)
+        if f.words >= PARAGRAPH_MIN_WORDS and f.end_punct:
+            if len(b.text) > TITLE_MAX_CHARS or f.sentences >= 2:
+                return True
+            prose += 1
+    return 2 * prose > len(stretch)
 
 
 def outside_frame(blocks: list[Block], template_starts: set[int], lang: str | None) -> list[Block]:
     """Blocks of the stretches between template lines other than the page's own
-    (the stretch with the most text), when a stretch holds no prose paragraph.
+    (the stretch with the most text), when a stretch holds no text of the
+    page (`holds_text`).
 
     >>> bs = text_blocks("Menu\\nThe article's one long paragraph, with enough words to count as prose here.\\n"
     ...                  "Share\\nAnother story's title\\nFooter")
@@ -152,7 +173,7 @@ def outside_frame(blocks: list[Block], template_starts: set[int], lang: str | No
     if len(stretches) < 2:
         return []
     own = max(stretches, key=lambda s: sum(len(b.text) for b in s))
-    return [b for s in stretches if s is not own and not any(_is_prose(b.text, lang) for b in s) for b in s]
+    return [b for s in stretches if s is not own and not holds_text(s, lang) for b in s]
 
 
 def remove_templates(doc: Document, res: Resources) -> None:
