@@ -1793,3 +1793,85 @@ def test_the_word_before_a_percent_encoded_symbol_is_the_word_not_its_hex_digits
     assert not [m.group() for o in out for m in re.finditer(r"\w+%5C\w+", o.text)]
     before, after = errors_before_after(pool, damaged, out)
     assert after <= 0.05 * before, (before, after)
+
+
+def test_a_word_gone_that_loses_its_first_letter_where_the_site_takes_others_is_read():
+    """A site takes the first letter of 'only', 'for' and 'more', whatever
+    the letter: 'nly' is no word, and its rule proves that words lose their
+    first letter here. 'for', gone where dozens are expected, and 'more',
+    missing where 'ore' overwhelms, lose theirs at the same place, so they
+    are proven too (`LostRule.placed`): read where their neighbours lean to
+    the word, on any page. Before, each letter needed its own proof: 'or'
+    and 'ore' were read only on pages where the neighbours leaned clearly,
+    and a randomised probe's host kept 43 of 56 token errors."""
+    from damage_variants import eat_letter
+
+    channel = eat_letter("x", ["only", "for", "more"])
+    pool = [t for t in articles() if _count("for", t) >= 4 and _count("more", t) >= 1 and _count("only", t) >= 1][:6]
+    damaged = [channel(t, None, {}) for t in pool]
+    out = mend_host(damaged)
+    n = form_readings(pool, damaged, out, "ore", "more")
+    assert n["lost"] >= 5 and n["right"] == n["lost"] and n["wrong"] == 0, n
+    # 'or' is a word as common as 'for': where the neighbours lean to 'for' it is read so; some real
+    # 'or' lean so too ('debt or the'), names and figures ('uber or lyft') say nothing and stay
+    n = form_readings(pool, damaged, out, "or", "for")
+    assert n["lost"] >= 30 and n["right"] >= 0.75 * n["lost"] and n["right"] >= 4 * n["wrong"], n
+    rules = [r for o in out for r in o.rules if r.get("rule") == "'or' -> 'for'"]
+    assert rules and all(r["counterexamples"] == 0 for r in rules)
+    before, after = errors_before_after(pool, damaged, out)
+    assert after <= 0.2 * before, (before, after)
+
+
+def test_a_site_that_takes_one_words_first_letter_proves_no_other_words_loss():
+    """The place where a letter is lost proves a common form only for a word
+    gone or missing altogether: clean benchmark pages on a host that also
+    lost the f of every 'from' ('rom', proven) keep their real 'or', 'he',
+    'our' and 'as' untouched."""
+    pool = [t for t in articles() if _count("from", t) >= 3][:8]
+    damaged = [variant_damage(t, "", [], lost=("from", 0)) for t in pool]
+    out = mend_host(damaged)
+    assert all(not re.search(r"\brom\b", o.text) for o in out)
+    edits = [e for o in out for e in o.edits if e.kind == "lost_letter" and e.before.lower() != "rom"]
+    assert not edits, edits[:5]
+
+
+def test_a_sites_voice_is_no_lost_letter_where_the_site_takes_other_words_letters():
+    """Fourteen benchmark pages that write 'our' and never 'your' (36
+    expected: a company's voice), on a host that lost the w of 'with'
+    ('ith', proven: words lose their first letter here). 'your' is gone
+    and 'our' in surplus, but the neighbours of 'our' never lean to 'your'
+    across the host (`leaning`: 0 clearly, 39 against), so the place of the
+    lost letter proves nothing and no 'our' is touched. (Before that check,
+    13 became 'your'.)"""
+    pool = [t for t in articles() if _count("our", t) >= 2 and _count("your", t) == 0 and _count("with", t) >= 2][:14]
+    assert sum(len(t.split()) for t in pool) * 10 ** (lexicon("en").zipf("your") - 9) >= 20  # 'your' gone
+    damaged = [variant_damage(t, "", [], lost=("with", 0)) for t in pool]
+    out = mend_host(damaged)
+    assert not any(re.search(r"\bith\b", o.text) for o in out)
+    assert not [e for o in out for e in o.edits if e.kind == "lost_letter" and e.before.lower() == "our"]
+    assert sum(token_errors(o.text, t) for o, t in zip(out, pool)) <= 2
+
+
+def test_a_site_that_keeps_the_capital_of_a_common_word_it_shortens_shows_it_by_the_neighbours():
+    """A site takes the first letter of 'the' and 'for' and passes its
+    capital on ('The president' -> 'He president'). No rare form shows the
+    capital kept (`first_capital_kept`), but the neighbours of the
+    capitalised 'He' lean to 'The' across the host ('He president', 'He
+    demand': `observe_leans`' capital counts), where a real 'He' stands
+    before a verb: the capitalised forms are read too. Before, every 'He'
+    stayed (66 token errors left of 290 on these pages, 25 now), and no
+    real 'He' is changed."""
+    from damage_variants import eat_first_cased
+
+    channel = eat_first_cased("x", ["the", "for"])
+    pool = [t for t in articles() if len(re.findall(r"\bThe\b", t)) >= 3 and _count("for", t) >= 2][:6]
+    damaged = [channel(t, None, {}) for t in pool]
+    out = mend_host(damaged)
+    n = form_readings(pool, damaged, out, "he", "the")  # (lower-cased: 'He' and 'he')
+    capital = [(was, mended) for o, t, d in zip(out, pool, damaged)
+               for was, bad, mended in zip(*(re.findall(r"\w+", x) for x in (t, d, o.text))) if bad == "He"]
+    lost = [m for w, m in capital if w == "The"]
+    assert len(lost) >= 30 and lost.count("The") >= 0.9 * len(lost), capital
+    assert all(m == "He" for w, m in capital if w == "He") and n["wrong"] <= 1, n
+    before, after = errors_before_after(pool, damaged, out)
+    assert after <= 0.1 * before, (before, after)

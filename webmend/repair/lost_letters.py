@@ -47,6 +47,7 @@ MIN_DEFICIT_COMMON = 10.0  # ...so the missing word must be missing beyond doubt
 MIN_EXPECTED = 3.0       # w must be expected at least this often
 MIN_WORD_ZIPF = 5.0      # and be a frequent word of the language (stable counts; content words are bursty)
 MIN_SURPLUS_SHARE = 0.85  # share of d's occurrences that must be surplus to edit
+PLACED_MIN_EXPECTED = 5.0  # a word absent where expected this often may be proven by the place of its letter
 GONE_EXPECTED = 20.0      # a word expected this often and not written once is gone, not avoided (`LostRule.gone`)
 OTHER_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "id", "tr", "pl", "sv")
 FOREIGN_ZIPF = 6.0       # a function word of another language
@@ -76,6 +77,10 @@ class LostRule:
     # taken on its form's overwhelming surplus, its word's deficit short of proof (`overwhelming`):
     # read only where the neighbours lean to the word ('ill be'; 'the rally' stays)
     by_neighbours: bool = False
+    # its word gone, its letter lost at the place in the word where a rule whose form is no word loses
+    # one (`places`): a mechanism less sure than the same letter's, so read where the neighbours lean
+    # to the word (`in_context`), on any page
+    placed: bool = False
 
     @property
     def editable(self) -> bool:
@@ -273,17 +278,31 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
     for rule in sorted(unproven + overwhelmed + kin, key=lambda r: -r.evidence) + sorted(suspects, key=lambda r: -r.evidence):
         if lost_at(rule.word, rule.damaged) in proven:
             rules.setdefault(rule.word, dataclasses.replace(rule, by_neighbours=False))
-    for rule in unproven + overwhelmed:  # unproven, but its form overwhelms where its word is gone: read by its neighbours
-        if rule.by_neighbours:
+    placed = places(rules.values())
+    for rule in sorted(kin, key=lambda r: -r.evidence):  # a rare form of a word missing altogether, its letter lost
+        if lost_place(rule.word, rule.damaged) in placed:  # where the site takes others' ('ther' beside 'he' for 'the')
             rules.setdefault(rule.word, rule)
+    for rule in unproven + overwhelmed:  # unproven, but its form overwhelms where its word is gone: read by its neighbours
+        if rule.by_neighbours or (rule.counter == 0 and rule.expected >= PLACED_MIN_EXPECTED
+                                  and lost_place(rule.word, rule.damaged) in placed):
+            rules.setdefault(rule.word, rule)  # (or its word absent, its letter lost where others' are: see below)
     for rule in sorted(gone, key=lambda r: -r.evidence):  # unproven, but its word gone: read by its neighbours
         if lost_at(rule.word, rule.damaged) not in proven:
             rules.setdefault(rule.word, dataclasses.replace(rule, by_neighbours=True))
     for rule in same_mechanism(mechanisms(rules.values()), rules, counts, tokens, lex, scope, spread):
         rules.setdefault(rule.word, rule)
     for r in rules.values():
+        if r.common and not r.suspected and r.counter == 0 and r.expected >= PLACED_MIN_EXPECTED:
+            # its word absent, losing its letter at the place in the word (first, last) where a rule whose
+            # form is no word loses one: the site's filter takes words' first letters ('nly' for 'only'; then
+            # 'or' is 'for', 'ore' is 'more', 'bout' is 'about'), but a word expected a few times only may be
+            # absent by chance where a topic's word abounds ('ad', 'bad');
+            # and as that proof is weaker than a letter's, the neighbours must lean to the word across the
+            # host (`leaning`: a site's voice writes 'our' and never 'your')
+            r.placed = lost_place(r.word, r.damaged) in places(rules.values(), but=r)
+            r.by_neighbours = r.by_neighbours and not r.placed
         r.proven = r.suspected or bool(_lost_elsewhere(r, rules.values()))
-        if r.common and not r.editable and not r.proven and r.gone:
+        if r.common and not r.editable and not r.proven and not r.placed and r.gone:
             r.by_neighbours = True  # its word gone, part of its form real: read by its neighbours
     by_form: dict[str, LostRule] = {}
     for r in rules.values():
@@ -378,6 +397,27 @@ def lost_at(word: str, damaged: str) -> tuple[int, str]:
     """
     i = next((i for i in range(len(damaged)) if damaged[i] != word[i]), len(damaged))
     return i, word[i]
+
+
+def lost_place(word: str, damaged: str) -> str | None:
+    """Where in its word the letter was lost: "first", "last", or None (inside).
+
+    >>> lost_place("from", "rom"), lost_place("been", "bee"), lost_place("really", "realy")
+    ('first', 'last', None)
+    """
+    i = lost_at(word, damaged)[0]
+    return "first" if i == 0 else "last" if i == len(word) - 1 else None
+
+
+def places(rules, but: LostRule | None = None) -> set[str]:
+    """The places in a word (`lost_place`) where rules able to edit, whose
+    forms are no words ('nly' for 'only', 'rom' for 'from') or whose evidence
+    is beyond doubt (LETTER_PROOF: 'he' for 'the', 283 expected), lose a letter:
+    a filter that takes words' first letters takes any word's, whatever the
+    letter. A common form gone where its word is ('or' where 'for' is never
+    written) is proven by it (`LostRule.placed`); never by itself (`but`)."""
+    return {p for r in rules if r is not but and r.editable and (not r.common or r.evidence >= LETTER_PROOF)
+            and len(r.damaged) > 1 and (p := lost_place(r.word, r.damaged)) is not None}
 
 
 def _lost_elsewhere(rule: LostRule, rules) -> set[tuple[int, str]]:
@@ -517,6 +557,8 @@ LINES_CAP = ev.LINES_CAP  # long lines a host keeps (evidence.observe_long_lines
 FORMS_CAP = 64           # candidate damaged forms a host keeps
 FORM_PAGES_CAP = 5000    # one-letter-short forms a host counts the pages of
 # Pooled over a host's pages (in the engine's parent, page by page) the counters stay bounded too.
+LEANS_CAP = 256         # (form, word) pairs a host counts its neighbours' leaning for
+HostStats.caps.update({"lost_letters.leans.*": LEANS_CAP})
 HostStats.caps.update({ev.HOST_LINES: LINES_CAP, "lost_letters.forms.*": FORMS_CAP, "lost_letters.capitalised.*": FORMS_CAP,
                        "lost_letters.form_pages.*": FORM_PAGES_CAP, "lost_letters.words.*": ev.HOST_CAP})
 ROUGH_SLACK = 0.5        # the page-level candidate test asks this share of the rule's evidence
@@ -718,6 +760,7 @@ def observe(doc: Document, stats: HostStats) -> None:
         ev.add_capped(stats, f"lost_letters.capitalised.{lex.lang}", {d: n for d, n in capitalised.items() if n},
                       FORMS_CAP)
         ev.add_capped(stats, f"lost_letters.spaced.{lex.lang}", spaced_forms(doc.text, forms), FORMS_CAP)
+    ev.add_capped(stats, f"lost_letters.leans.{lex.lang}", observe_leans(doc.text, counts, tokens, lex), LEANS_CAP)
     # the page's own rules, for the second pass (only a page with a candidate can have one)
     doc.notes[NOTE] = infer_rules(counts, tokens, lex, "page") if forms else []
 
@@ -762,6 +805,9 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
         # the host proves the letter lost where the page alone cannot
         proven = {(r.damaged, r.word) for r in pooled if r.proven}
         rules = [dataclasses.replace(r, proven=True) if (r.damaged, r.word) in proven else r for r in rules]
+        placed = {(r.damaged, r.word) for r in pooled if r.placed}  # ...or the place where words lose theirs
+        rules = [dataclasses.replace(r, placed=True, by_neighbours=False) if (r.damaged, r.word) in placed else r
+                 for r in rules]
         have = {r.damaged for r in rules}
         rules += [r for r in pooled if r.damaged not in have and _occurs(doc.text, r.damaged)]
         mechs = mechanisms(pooled)
@@ -771,8 +817,16 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
             rules += [r for r in same_mechanism(mechs, taken, counts, sum(counts.values()), lex, "page")
                       if r.damaged not in forms and _occurs(doc.text, r.damaged)]
     rules = [r for r in rules if not stands_whole(doc.text, r)]
+    leans = stats.counters.get(f"lost_letters.leans.{lex.lang}", {}) if observed and stats.pages > 1 else None
+    if any(r.placed and not r.proven for r in rules):
+        # proven by the place of their letter only where the neighbours lean to the word across the host
+        rules = [r if not r.placed or r.proven or leaning(r, doc.text, leans, lex)
+                 else dataclasses.replace(r, placed=False, by_neighbours=True) for r in rules]
     capitalised = stats.counter(f"lost_letters.capitalised.{lex.lang}") if observed else {}
-    if any(r.common for r in rules) and first_capital_kept(doc.text, rules + pooled, capitalised):
+    if any(r.common for r in rules) and (first_capital_kept(doc.text, rules + pooled, capitalised) or any(
+            r.common and (r.proven or r.placed or r.editable) and lost_place(r.word, r.damaged) == "first"
+            and leaning(r, doc.text, leans, lex, "capital ") for r in rules)):
+        # (or its capitalised common forms' neighbours lean to the word: 'He president', 'Or example')
         rules = [dataclasses.replace(r, capital_kept=True) if r.common else r for r in rules]
     return rules
 
@@ -869,7 +923,7 @@ def explained_on_page(doc: Document, res: Resources | None) -> dict[str, float]:
 
 
 def _explained(rules: list[LostRule]) -> dict[str, float]:
-    return {r.damaged: r.hits * r.surplus_share for r in rules if r.editable or r.proven}
+    return {r.damaged: r.hits * r.surplus_share for r in rules if r.editable or r.proven or r.placed}
 
 
 def _occurs(text: str, word: str) -> bool:
@@ -1009,14 +1063,101 @@ def neighbours_lean(r: LostRule, text: str, matches, pairs) -> bool:
 
 
 NEIGHBOUR_ODDS = 2.0  # nats the neighbours alone give the word where they lean to it clearly
+LEAN_MIN_EXPECTED = 0.5  # a word absent from a page is asked about where it is expected this often
+LEAN_MAX_ASKED = 200  # occurrences of a form a page asks its neighbours about, at most
 
 
-def in_context(r: LostRule, text: str, m: re.Match, pairs, lex: Lexicon | None = None) -> tuple[bool, float]:
+def observe_leans(text: str, counts, tokens: int, lex: Lexicon) -> Counter:
+    """First pass: for each common form the page writes more than usual
+    (in lower case or capitalised) whose word, absent from the page, it may
+    stand for (expected LEAN_MIN_EXPECTED times or more), how many of its
+    occurrences (the first LEAN_MAX_ASKED) the neighbours lean to the
+    word (NEIGHBOUR_ODDS nats) and how many against it, keyed 'form word
+    lean' and 'form word against' (joined by \\x1f), 'form word capital
+    lean' and '... capital against' for its capitalised occurrences
+    (`counts`: the page's `asked_words`, counted). Pooled over a host they
+    tell a word lost everywhere from a site's voice (`leaning`), and a site
+    that keeps the capital of a word whose first letter it takes ('He
+    president') from one that lowers it.
+
+    >>> from webmend.lexicon.words import lexicon
+    >>> t = "We wait or the bus. She paid or the meal. It is good or you. Tea or coffee? Red or blue."
+    >>> leans = observe_leans(t, Counter(asked_words(rough_tokens(t), lexicon("en"))), 200, lexicon("en"))
+    >>> leans["or\\x1ffor\\x1flean"], leans["or\\x1ffor\\x1fagainst"]
+    (2, 2)
+    """
+    pairs = bigrams(lex.lang)
+    if pairs is None:
+        return Counter()
+    index = _form_index(lex)
+    asked: dict[str, list[str]] = {}
+    doubtful = set()  # forms in surplus beside an absent word: perhaps damaged themselves
+    for d in index.keys() & counts.keys():
+        f_d, common, words = index[d]
+        if common and counts[d] > 1.5 * tokens * f_d + 1:  # (a form the page writes no more than usual says little)
+            absent = [w for w, f_w in words if counts.get(w, 0) == 0 and tokens * f_w >= LEAN_MIN_EXPECTED]
+            if absent:
+                asked[d] = absent
+                if counts[d] > 2 * tokens * f_d + 2:
+                    doubtful.add(d)
+    out: Counter = Counter()
+    for d, absent in asked.items():
+        for m in word_matches(text, d)[:LEAN_MAX_ASKED]:
+            tok = m.group(0)
+            if tok.islower():
+                case = ""
+            elif tok[:1].isupper() and (len(tok) == 1 or tok[1:].islower()):
+                case = "capital "  # ('He president', where a site keeps the capital of 'The')
+            else:
+                continue
+            # a neighbour that may be damaged itself says nothing ('or he Google', where 'the' is absent, 'he' abounds)
+            prev, nxt = _prev_word(text, m.start()), _next_word(text, m.end())
+            prev, nxt = "" if prev in doubtful else prev, "" if nxt in doubtful else nxt
+            for w in absent:
+                odds = pairs.context_log_odds(prev, nxt, w, d)
+                if odds >= NEIGHBOUR_ODDS:
+                    out[f"{d}\x1f{w}\x1f{case}lean"] += 1
+                elif odds < 0:
+                    out[f"{d}\x1f{w}\x1f{case}against"] += 1
+    return out
+
+
+MIN_LEANING = 2  # occurrences across a host whose neighbours lean clearly to the word, at least...
+MIN_LEAN_SHARE = 0.25  # ...and this share of those whose neighbours lean either way
+
+
+def leaning(r: LostRule, text: str, leans, lex: Lexicon, case: str = "") -> bool:
+    """Whether the neighbours lean to the rule's word across the host
+    (`leans`: its pooled `observe_leans`; None for a page alone, whose own are counted):
+    clearly (NEIGHBOUR_ODDS) at MIN_LEANING of the form's occurrences at
+    least, a quarter of those where they lean either way. Where a site lost
+    a word everywhere they do, on a third to two thirds ('or' for 'for': 19
+    leaning, 11 against, on six benchmark pages so damaged; 'ore' for
+    'more', 5 and 10: 'the ore' is English too); where its voice never
+    writes the word they do not ('our' beside no 'your' on fourteen: 0 and
+    39), nor often where the form is real (2 of 19 real 'or').
+
+    >>> r = LostRule("or", "for", 9, 0, 30.0, 30.0, 0.7, "host", common=True)
+    >>> leaning(r, "", {"or\\x1ffor\\x1flean": 19, "or\\x1ffor\\x1fagainst": 11}, None), leaning(r, "", {}, None)
+    (True, False)
+    """
+    if leans is None:
+        words = rough_tokens(text)
+        leans = observe_leans(text, Counter(asked_words(words, lex)), len(words), lex)
+    key = f"{r.damaged}\x1f{r.word}\x1f{case}"
+    lean, against = leans.get(key + "lean", 0), leans.get(key + "against", 0)
+    return lean >= MIN_LEANING and lean >= MIN_LEAN_SHARE * (lean + against)
+
+
+def in_context(r: LostRule, text: str, m: re.Match, pairs, lex: Lexicon | None = None,
+               through: dict[str, str] | None = None) -> tuple[bool, float]:
     """Whether the common form at `m` is read as the damaged word, and the
     log-odds of that reading: the rule's prior (the share of the form's
     occurrences that are surplus) plus its neighbours' evidence
     (`Bigrams.context_log_odds`) and a contraction's after it
-    (`contraction_log_odds`: 'here’ll' is 'there’ll'). A rule the counts make editable (nearly
+    (`contraction_log_odds`: 'here’ll' is 'there’ll'); a neighbour that is
+    the form of a rule in `through` counts as that rule's word ('or he
+    Google' is 'or the Google' where 'he' stands for 'the'). A rule the counts make editable (nearly
     all of the form surplus), or one whose word is missing altogether where
     another rule proves the letter lost ('for' never written, 'or' a fifth
     real, beside 'rom'), reads it wherever the odds favour the word (its
@@ -1026,7 +1167,10 @@ def in_context(r: LostRule, text: str, m: re.Match, pairs, lex: Lexicon | None =
     neighbours alone lean to the word (on a page where they lean clearly:
     `neighbours_lean`)."""
     share = min(max(r.surplus_share, 0.01), 0.99)
-    context = pairs.context_log_odds(_prev_word(text, m.start()), _next_word(text, m.end()), r.word, r.damaged)
+    prev, nxt = _prev_word(text, m.start()), _next_word(text, m.end())
+    if through:  # a neighbour that is another rule's form is read as its word ('or he Google': 'or the')
+        prev, nxt = through.get(prev, prev), through.get(nxt, nxt)
+    context = pairs.context_log_odds(prev, nxt, r.word, r.damaged)
     context += contraction_log_odds(text, m.end(), r.word, r.damaged, lex)
     odds = math.log(share / (1 - share)) + context
     if r.by_neighbours:
@@ -1095,6 +1239,7 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None,
     the host's other pages show each form after a plain space)."""
     changes, spans = [], []
     pairs = bigrams(lex.lang) if lex is not None and any(r.common for r in rules) else None
+    through = {r.damaged: r.word for r in rules if r.editable}  # neighbours read as the words they mostly were
     capitalised: list[bool] = []  # whether the page capitalises its sentences (asked once, when needed)
     for r in rules:
         if r.suspected and pairs is None:
@@ -1106,7 +1251,7 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None,
         broken = break_for_space(text, matches, (spaced or {}).get(r.damaged, 0))
         real_next: Counter = Counter()
         if r.common and pairs is not None:
-            if not r.editable and not r.proven and not r.by_neighbours:
+            if not r.editable and not r.proven and not r.placed and not r.by_neighbours:
                 continue  # flagged only: the form's surplus may be the site's voice ('our' beside no 'your')
             if r.by_neighbours and not neighbours_lean(r, text, matches, pairs):
                 continue  # the page's topic, not damage ('the rally', 'a rally in')
@@ -1136,7 +1281,7 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None,
                 if capitalised[0]:
                     context = "; in lower case at a sentence's start, where the page writes capitals"
             if r.common and pairs is not None and not context:
-                read, odds = in_context(r, text, m, pairs, lex)
+                read, odds = in_context(r, text, m, pairs, lex, through)
                 if not read:
                     continue
                 context = f"; its neighbours: log-odds {odds:.1f}"
@@ -1235,7 +1380,7 @@ def repair_lost_letters(doc: Document, res: Resources) -> None:
                                        surplus_share=round(r.surplus_share, 2), applied=edited[r.damaged] > 0,
                                        **({"by_context": edited[r.damaged]} if r.common and by_context else {})))
         share = f"{r.surplus_share:.0%} of {r.damaged!r} " + ("estimated damage" if r.suspected else "surplus")
-        if r.common and by_context and not r.editable and (r.proven or r.by_neighbours):
+        if r.common and by_context and not r.editable and (r.proven or r.placed or r.by_neighbours):
             doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} ({r.word!r} {r.counter} times "
                              f"where {r.expected:.0f} expected, {share}); "
                              f"{edited[r.damaged]} read as {r.word!r} where its neighbours say so, the others left "
