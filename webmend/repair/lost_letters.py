@@ -77,10 +77,12 @@ class LostRule:
     # taken on its form's overwhelming surplus, its word's deficit short of proof (`overwhelming`):
     # read only where the neighbours lean to the word ('ill be'; 'the rally' stays)
     by_neighbours: bool = False
-    # its word gone, its letter lost at the place in the word where a rule whose form is no word loses
-    # one (`places`): a mechanism less sure than the same letter's, so read where the neighbours lean
-    # to the word (`in_context`), on any page
+    # its word absent, its letter lost at the place in the word where a rule whose form is no word loses
+    # one (`places`): a mechanism less sure than the same letter's, which holds where the host leans
     placed: bool = False
+    # the form's neighbours lean to the word across the host (`leaning`): read where they lean to it
+    # (`in_context`), on any page, not only on pages where they lean clearly (`by_neighbours`)
+    host_leans: bool = False
 
     @property
     def editable(self) -> bool:
@@ -234,8 +236,9 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
                 continue
             missing = e_w - k_w
             # a form that overwhelms where its word is gone may stand far beyond the word's expected count:
-            # a news site writes 'said' ten times as often as English does ('aid' 45 times, 5 'said' expected)
-            over = common and overwhelming(k, e_d, k_w, lex)
+            # a news site writes 'said' ten times as often as English does ('aid' 45 times, 5 'said' expected;
+            # 'sai', a rare word, 40 times where 3.4 are)
+            over = overwhelming(k, e_d, k_w, lex)
             beyond = extra > (8 if not common else 3) * missing + 3
             if extra < 0.15 * missing or beyond and not over:
                 continue  # ...else a common word's surplus may be the page's topic or voice ('our')
@@ -281,11 +284,12 @@ def infer_rules(counts, tokens: int, lex: Lexicon, scope: str, spread=None) -> l
     placed = places(rules.values())
     for rule in sorted(kin, key=lambda r: -r.evidence):  # a rare form of a word missing altogether, its letter lost
         if lost_place(rule.word, rule.damaged) in placed:  # where the site takes others' ('ther' beside 'he' for 'the')
-            rules.setdefault(rule.word, rule)
+            rules.setdefault(rule.word, dataclasses.replace(rule, placed=True))
     for rule in unproven + overwhelmed:  # unproven, but its form overwhelms where its word is gone: read by its neighbours
-        if rule.by_neighbours or (rule.counter == 0 and rule.expected >= PLACED_MIN_EXPECTED
-                                  and lost_place(rule.word, rule.damaged) in placed):
-            rules.setdefault(rule.word, rule)  # (or its word absent, its letter lost where others' are: see below)
+        if rule.by_neighbours:
+            rules.setdefault(rule.word, rule)
+        elif rule.counter == 0 and rule.expected >= PLACED_MIN_EXPECTED and lost_place(rule.word, rule.damaged) in placed:
+            rules.setdefault(rule.word, dataclasses.replace(rule, placed=True))  # (its word absent: see below)
     for rule in sorted(gone, key=lambda r: -r.evidence):  # unproven, but its word gone: read by its neighbours
         if lost_at(rule.word, rule.damaged) not in proven:
             rules.setdefault(rule.word, dataclasses.replace(rule, by_neighbours=True))
@@ -416,7 +420,8 @@ def places(rules, but: LostRule | None = None) -> set[str]:
     a filter that takes words' first letters takes any word's, whatever the
     letter. A common form gone where its word is ('or' where 'for' is never
     written) is proven by it (`LostRule.placed`); never by itself (`but`)."""
-    return {p for r in rules if r is not but and r.editable and (not r.common or r.evidence >= LETTER_PROOF)
+    return {p for r in _best_per_form(rules) if r is not but and r.editable and not r.placed
+            and (not r.common or r.evidence >= LETTER_PROOF)
             and len(r.damaged) > 1 and (p := lost_place(r.word, r.damaged)) is not None}
 
 
@@ -433,9 +438,20 @@ def mechanisms(rules, common: bool = False) -> set[tuple[int, str]]:
     form establishes one only on evidence far beyond a rule's (LETTER_PROOF
     nats: 'f' for 'of' standing 186 times where 'of' is missing): a letter
     stands alone where words split at marks ('i.e.', 'e-commerce' count an
-    'e'), and its rule may never edit."""
-    return {lost_at(r.word, r.damaged) for r in rules
-            if r.editable and (common or not r.common) and (len(r.damaged) > 1 or r.evidence >= LETTER_PROOF)}
+    'e'), and its rule may never edit. A form read as one word proves only
+    that word's letter (`tha`, read as `that`, proves no n lost from `than`),
+    and a rule proven by the place of its letter proves none."""
+    return {lost_at(r.word, r.damaged) for r in _best_per_form(rules)
+            if r.editable and not r.placed and (common or not r.common) and (len(r.damaged) > 1 or r.evidence >= LETTER_PROOF)}
+
+
+def _best_per_form(rules) -> list[LostRule]:
+    """Of rules reading the same form as different words, the one of most gain."""
+    best: dict[str, LostRule] = {}
+    for r in rules:
+        if r.damaged not in best or r.gain > best[r.damaged].gain:
+            best[r.damaged] = r
+    return list(best.values())
 
 
 LETTER_PROOF = 4 * MIN_EVIDENCE  # nats a one-letter form's rule needs to prove its mechanism
@@ -818,13 +834,17 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
                       if r.damaged not in forms and _occurs(doc.text, r.damaged)]
     rules = [r for r in rules if not stands_whole(doc.text, r)]
     leans = stats.counters.get(f"lost_letters.leans.{lex.lang}", {}) if observed and stats.pages > 1 else None
-    if any(r.placed and not r.proven for r in rules):
-        # proven by the place of their letter only where the neighbours lean to the word across the host
-        rules = [r if not r.placed or r.proven or leaning(r, doc.text, leans, lex)
-                 else dataclasses.replace(r, placed=False, by_neighbours=True) for r in rules]
+    # a rule proven by the place of its letter, or read by its neighbours, where they lean to the word across
+    # the host (a page alone: across the page) is read where they lean on any page; one proven by its place
+    # where they do not, only on pages where they lean clearly (the site's voice may never write the word)
+    # (a common form only flagged, its word absent but its surplus short of editing, too: 'no' for 'not')
+    rules = [r if r.proven or not (r.placed or leans is not None and (
+                 r.by_neighbours or r.common and not r.editable and not r.suspected and r.counter == 0))
+             else dataclasses.replace(r, host_leans=True) if leaning(r, doc.text, leans, lex)
+             else dataclasses.replace(r, placed=False, by_neighbours=r.by_neighbours or r.placed) for r in rules]
     capitalised = stats.counter(f"lost_letters.capitalised.{lex.lang}") if observed else {}
     if any(r.common for r in rules) and (first_capital_kept(doc.text, rules + pooled, capitalised) or any(
-            r.common and (r.proven or r.placed or r.editable) and lost_place(r.word, r.damaged) == "first"
+            r.common and (r.proven or r.host_leans or r.editable) and lost_place(r.word, r.damaged) == "first"
             and leaning(r, doc.text, leans, lex, "capital ") for r in rules)):
         # (or its capitalised common forms' neighbours lean to the word: 'He president', 'Or example')
         rules = [dataclasses.replace(r, capital_kept=True) if r.common else r for r in rules]
@@ -923,7 +943,7 @@ def explained_on_page(doc: Document, res: Resources | None) -> dict[str, float]:
 
 
 def _explained(rules: list[LostRule]) -> dict[str, float]:
-    return {r.damaged: r.hits * r.surplus_share for r in rules if r.editable or r.proven or r.placed}
+    return {r.damaged: r.hits * r.surplus_share for r in rules if r.editable or r.proven or r.placed or r.host_leans}
 
 
 def _occurs(text: str, word: str) -> bool:
@@ -1150,7 +1170,7 @@ def leaning(r: LostRule, text: str, leans, lex: Lexicon, case: str = "") -> bool
 
 
 def in_context(r: LostRule, text: str, m: re.Match, pairs, lex: Lexicon | None = None,
-               through: dict[str, str] | None = None) -> tuple[bool, float]:
+               through: dict[str, str] | None = None, clearly: bool = False) -> tuple[bool, float]:
     """Whether the common form at `m` is read as the damaged word, and the
     log-odds of that reading: the rule's prior (the share of the form's
     occurrences that are surplus) plus its neighbours' evidence
@@ -1165,7 +1185,8 @@ def in_context(r: LostRule, text: str, m: re.Match, pairs, lex: Lexicon | None =
     word and the odds reach MIN_UNSURE_ODDS (when unsure, leave it); one taken
     on its form's surplus alone (`LostRule.by_neighbours`) only where the
     neighbours alone lean to the word (on a page where they lean clearly:
-    `neighbours_lean`)."""
+    `neighbours_lean`; where they lean across the host, `LostRule.host_leans`,
+    on any other page too where they lean `clearly`)."""
     share = min(max(r.surplus_share, 0.01), 0.99)
     prev, nxt = _prev_word(text, m.start()), _next_word(text, m.end())
     if through:  # a neighbour that is another rule's form is read as its word ('or he Google': 'or the')
@@ -1173,8 +1194,8 @@ def in_context(r: LostRule, text: str, m: re.Match, pairs, lex: Lexicon | None =
     context = pairs.context_log_odds(prev, nxt, r.word, r.damaged)
     context += contraction_log_odds(text, m.end(), r.word, r.damaged, lex)
     odds = math.log(share / (1 - share)) + context
-    if r.by_neighbours:
-        return context > 0, odds
+    if r.by_neighbours or r.host_leans and not r.placed:  # (taken on its form's surplus alone)
+        return (context >= NEIGHBOUR_ODDS if clearly else context > 0), odds
     decisive = r.editable or (r.proven and r.counter <= ABSENT_SHARE * r.expected
                               and (not r.suspected or r.surplus_share >= MIN_SURPLUS_SHARE))
     return (odds > 0 if decisive else context > 0 and odds >= MIN_UNSURE_ODDS), odds
@@ -1250,10 +1271,12 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None,
         capital_kept = r.capital_kept or lost_at(r.word, r.damaged)[0] > 0
         broken = break_for_space(text, matches, (spaced or {}).get(r.damaged, 0))
         real_next: Counter = Counter()
+        lean = True  # (whether the page's neighbours lean to the word, for a rule read by them)
         if r.common and pairs is not None:
-            if not r.editable and not r.proven and not r.placed and not r.by_neighbours:
+            if not r.editable and not r.proven and not r.host_leans and not r.by_neighbours:
                 continue  # flagged only: the form's surplus may be the site's voice ('our' beside no 'your')
-            if r.by_neighbours and not neighbours_lean(r, text, matches, pairs):
+            lean = not r.by_neighbours or neighbours_lean(r, text, matches, pairs)
+            if not lean and not r.host_leans:
                 continue  # the page's topic, not damage ('the rally', 'a rally in')
         elif r.common:
             real_next = Counter(_next_word(text, m.end()) for m in matches
@@ -1263,6 +1286,9 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None,
                 continue
         elif not r.editable:
             continue
+        # one taken on its form's surplus alone that the host's neighbours lean to: on a page where they
+        # do not lean clearly, read only where they lean clearly
+        clearly = r.by_neighbours and not lean
         for m in matches:
             tok = m.group(0)
             if len(tok) > 1 and tok.isupper() or len(tok) == 1 and not tok.islower():
@@ -1281,7 +1307,7 @@ def repair_text(text: str, rules: list[LostRule], lex: Lexicon | None = None,
                 if capitalised[0]:
                     context = "; in lower case at a sentence's start, where the page writes capitals"
             if r.common and pairs is not None and not context:
-                read, odds = in_context(r, text, m, pairs, lex, through)
+                read, odds = in_context(r, text, m, pairs, lex, through, clearly)
                 if not read:
                     continue
                 context = f"; its neighbours: log-odds {odds:.1f}"
@@ -1380,7 +1406,7 @@ def repair_lost_letters(doc: Document, res: Resources) -> None:
                                        surplus_share=round(r.surplus_share, 2), applied=edited[r.damaged] > 0,
                                        **({"by_context": edited[r.damaged]} if r.common and by_context else {})))
         share = f"{r.surplus_share:.0%} of {r.damaged!r} " + ("estimated damage" if r.suspected else "surplus")
-        if r.common and by_context and not r.editable and (r.proven or r.placed or r.by_neighbours):
+        if r.common and by_context and not r.editable and (r.proven or r.host_leans or r.by_neighbours):
             doc.flags.append(f"lost_letters: {r.damaged!r} may stand for {r.word!r} ({r.word!r} {r.counter} times "
                              f"where {r.expected:.0f} expected, {share}); "
                              f"{edited[r.damaged]} read as {r.word!r} where its neighbours say so, the others left "
