@@ -1894,6 +1894,19 @@ def test_a_rare_word_far_beyond_its_words_expected_count_is_read_where_it_overwh
     assert n["lost"] >= 40 and n["right"] == n["lost"], n
 
 
+def random_probe_host(out: Path, seed: int, variant: str) -> tuple[list[str], list[str]]:
+    """The clean and damaged pages of the host of one variant in a random
+    probe set (`benchmarks/damage_variants.py --random --seed S`), written to `out`."""
+    from damage_variants import write_probe_corpus
+
+    write_probe_corpus(json.loads(TRUTH.read_text(encoding="utf-8")), out, 0, seed=seed)
+    gold = {r["id"]: r for r in map(json.loads, (out / "gold.jsonl").open(encoding="utf-8"))}
+    rows = [json.loads(line) for line in (out / "corpus.jsonl").open(encoding="utf-8")]
+    host = next(r["url"].split("/")[2] for r in rows if gold[r["id"]]["channels"] == [variant])
+    pages = [r for r in rows if r["url"].split("/")[2] == host]
+    return [gold[r["id"]]["text"] for r in pages], [r["text"] for r in pages]
+
+
 def test_a_common_form_only_flagged_is_read_where_the_hosts_neighbours_lean_to_its_word(tmp_path):
     """A randomised probe's host (seed 42) that lost the last letter of 'not'
     and 'would': 'no' stands 27 times where 17.5 'not' are expected and none
@@ -1902,14 +1915,7 @@ def test_a_common_form_only_flagged_is_read_where_the_hosts_neighbours_lean_to_i
     was only flagged. Across the host, the neighbours of 'no' lean to 'not'
     ('is no going' -> 'is not going'; `leaning`), so it is read where they
     lean to it, and no real 'no' is changed."""
-    from damage_variants import write_probe_corpus
-
-    write_probe_corpus(json.loads(TRUTH.read_text(encoding="utf-8")), tmp_path, 0, seed=42)
-    gold = {r["id"]: r for r in map(json.loads, (tmp_path / "gold.jsonl").open(encoding="utf-8"))}
-    rows = [json.loads(line) for line in (tmp_path / "corpus.jsonl").open(encoding="utf-8")]
-    host = next(r["url"].split("/")[2] for r in rows if gold[r["id"]]["channels"] == ["eat5_last_not+would"])
-    pages = [r for r in rows if r["url"].split("/")[2] == host]
-    clean, damaged = [gold[r["id"]]["text"] for r in pages], [r["text"] for r in pages]
+    clean, damaged = random_probe_host(tmp_path, 42, "eat5_last_not+would")
     out = mend_host(damaged)
     n = form_readings(clean, damaged, out, "no", "not")
     assert n["lost"] >= 15 and n["right"] >= 0.8 * n["lost"] and n["wrong"] == 0, n
@@ -1921,14 +1927,7 @@ def test_a_form_read_as_one_word_proves_no_other_words_lost_letter(tmp_path):
     is read as 'that', the likelier. Its rule for 'than' proves no n lost at
     the end, so 'the' (a common form of 'then', absent) is never read as
     'then' ('and the HDMI port'); when it did, 26 real 'the' changed."""
-    from damage_variants import write_probe_corpus
-
-    write_probe_corpus(json.loads(TRUTH.read_text(encoding="utf-8")), tmp_path, 0, seed=56)
-    gold = {r["id"]: r for r in map(json.loads, (tmp_path / "gold.jsonl").open(encoding="utf-8"))}
-    rows = [json.loads(line) for line in (tmp_path / "corpus.jsonl").open(encoding="utf-8")]
-    host = next(r["url"].split("/")[2] for r in rows if gold[r["id"]]["channels"] == ["eat7_last_that+than+only"])
-    pages = [r for r in rows if r["url"].split("/")[2] == host]
-    clean, damaged = [gold[r["id"]]["text"] for r in pages], [r["text"] for r in pages]
+    clean, damaged = random_probe_host(tmp_path, 56, "eat7_last_that+than+only")
     out = mend_host(damaged)
     assert not [e for o in out for e in o.edits if e.kind == "lost_letter" and e.before.lower() == "the"]
     before, after = errors_before_after(clean, damaged, out)
