@@ -1083,8 +1083,8 @@ def neighbours_lean(r: LostRule, text: str, matches, pairs) -> bool:
 
 
 NEIGHBOUR_ODDS = 2.0  # nats the neighbours alone give the word where they lean to it clearly
-LEAN_MIN_EXPECTED = 0.5  # a word absent from a page is asked about where it is expected this often
-LEAN_MAX_ASKED = 200  # occurrences of a form a page asks its neighbours about, at most
+LEAN_MIN_EXPECTED = 1.0  # a word absent from a page is asked about where it is expected this often
+LEAN_MAX_ASKED = 50  # occurrences of a form a page asks its neighbours about, at most
 
 
 def observe_leans(text: str, counts, tokens: int, lex: Lexicon) -> Counter:
