@@ -1083,14 +1083,15 @@ def neighbours_lean(r: LostRule, text: str, matches, pairs) -> bool:
 
 
 NEIGHBOUR_ODDS = 2.0  # nats the neighbours alone give the word where they lean to it clearly
-LEAN_MIN_EXPECTED = 1.0  # a word absent from a page is asked about where it is expected this often
-LEAN_MAX_ASKED = 50  # occurrences of a form a page asks its neighbours about, at most
+LEAN_MIN_EXPECTED = 0.5  # a word absent from a page is asked about where it is expected this often
+LEAN_MAX_ASKED = 100  # occurrences of a form a page asks its neighbours about, at most
 
 
 def observe_leans(text: str, counts, tokens: int, lex: Lexicon) -> Counter:
     """First pass: for each common form the page writes more than usual
-    (in lower case or capitalised) whose word, absent from the page, it may
-    stand for (expected LEAN_MIN_EXPECTED times or more), how many of its
+    (in lower case or capitalised) whose word, absent from the page and no
+    rarer than the form, it may stand for (expected LEAN_MIN_EXPECTED times
+    or more), how many of its
     occurrences (the first LEAN_MAX_ASKED) the neighbours lean to the
     word (NEIGHBOUR_ODDS nats) and how many against it, keyed 'form word
     lean' and 'form word against' (joined by \\x1f), 'form word capital
@@ -1115,7 +1116,9 @@ def observe_leans(text: str, counts, tokens: int, lex: Lexicon) -> Counter:
     for d in index.keys() & counts.keys():
         f_d, common, words = index[d]
         if common and counts[d] > 1.5 * tokens * f_d + 1:  # (a form the page writes no more than usual says little)
-            absent = [w for w, f_w in words if counts.get(w, 0) == 0 and tokens * f_w >= LEAN_MIN_EXPECTED]
+            # (a form more frequent than its word hides the word's loss in its own count: 'the' for 'they')
+            absent = [w for w, f_w in words if counts.get(w, 0) == 0 and tokens * f_w >= LEAN_MIN_EXPECTED
+                      and f_w >= f_d]
             if absent:
                 asked[d] = absent
                 if counts[d] > 2 * tokens * f_d + 2:
