@@ -1091,9 +1091,9 @@ def observe_leans(text: str, counts, tokens: int, lex: Lexicon) -> Counter:
     """First pass: for each common form the page writes more than usual
     (in lower case or capitalised) whose word, absent from the page and no
     rarer than the form, it may stand for (expected LEAN_MIN_EXPECTED times
-    or more), how many of its
-    occurrences (the first LEAN_MAX_ASKED) the neighbours lean to the
-    word (NEIGHBOUR_ODDS nats) and how many against it, keyed 'form word
+    or more), how many of its occurrences (the first LEAN_MAX_ASKED) the
+    neighbours lean to the word (NEIGHBOUR_ODDS nats) and how many against
+    it, keyed 'form word
     lean' and 'form word against' (joined by \\x1f), 'form word capital
     lean' and '... capital against' for its capitalised occurrences
     (`counts`: the page's `asked_words`, counted). Pooled over a host they
