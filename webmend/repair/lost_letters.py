@@ -834,18 +834,28 @@ def learn(doc: Document, res: Resources | None) -> list[LostRule]:
                       if r.damaged not in forms and _occurs(doc.text, r.damaged)]
     rules = [r for r in rules if not stands_whole(doc.text, r)]
     leans = stats.counters.get(f"lost_letters.leans.{lex.lang}", {}) if observed and stats.pages > 1 else None
+    own: list[Counter] = []  # a page alone's own leaning, counted once when first asked
+
+    def counted() -> dict:
+        if leans is not None:
+            return leans
+        if not own:
+            words = rough_tokens(doc.text)
+            own.append(observe_leans(doc.text, Counter(asked_words(words, lex)), len(words), lex))
+        return own[0]
+
     # a rule proven by the place of its letter, or read by its neighbours, where they lean to the word across
     # the host (a page alone: across the page) is read where they lean on any page; one proven by its place
     # where they do not, only on pages where they lean clearly (the site's voice may never write the word)
     # (a common form only flagged, its word absent but its surplus short of editing, too: 'no' for 'not')
     rules = [r if r.proven or not (r.placed or leans is not None and (
                  r.by_neighbours or r.common and not r.editable and not r.suspected and r.counter == 0))
-             else dataclasses.replace(r, host_leans=True) if leaning(r, doc.text, leans, lex)
+             else dataclasses.replace(r, host_leans=True) if leaning(r, counted())
              else dataclasses.replace(r, placed=False, by_neighbours=r.by_neighbours or r.placed) for r in rules]
     capitalised = stats.counter(f"lost_letters.capitalised.{lex.lang}") if observed else {}
     if any(r.common for r in rules) and (first_capital_kept(doc.text, rules + pooled, capitalised) or any(
             r.common and (r.proven or r.host_leans or r.editable) and lost_place(r.word, r.damaged) == "first"
-            and leaning(r, doc.text, leans, lex, "capital ") for r in rules)):
+            and leaning(r, counted(), "capital ") for r in rules)):
         # (or its capitalised common forms' neighbours lean to the word: 'He president', 'Or example')
         rules = [dataclasses.replace(r, capital_kept=True) if r.common else r for r in rules]
     return rules
@@ -1093,10 +1103,9 @@ def observe_leans(text: str, counts, tokens: int, lex: Lexicon) -> Counter:
     rarer than the form, it may stand for (expected LEAN_MIN_EXPECTED times
     or more), how many of its occurrences (the first LEAN_MAX_ASKED) the
     neighbours lean to the word (NEIGHBOUR_ODDS nats) and how many against
-    it, keyed 'form word
-    lean' and 'form word against' (joined by \\x1f), 'form word capital
-    lean' and '... capital against' for its capitalised occurrences
-    (`counts`: the page's `asked_words`, counted). Pooled over a host they
+    it, keyed 'form word lean' and 'form word against' (joined by \\x1f),
+    'form word capital lean' and '... capital against' for its capitalised
+    occurrences (`counts`: the page's `asked_words`, counted). Pooled over a host they
     tell a word lost everywhere from a site's voice (`leaning`), and a site
     that keeps the capital of a word whose first letter it takes ('He
     president') from one that lowers it.
@@ -1149,9 +1158,9 @@ MIN_LEANING = 2  # occurrences across a host whose neighbours lean clearly to th
 MIN_LEAN_SHARE = 0.25  # ...and this share of those whose neighbours lean either way
 
 
-def leaning(r: LostRule, text: str, leans, lex: Lexicon, case: str = "") -> bool:
+def leaning(r: LostRule, leans, case: str = "") -> bool:
     """Whether the neighbours lean to the rule's word across the host
-    (`leans`: its pooled `observe_leans`; None for a page alone, whose own are counted):
+    (`leans`: its pooled `observe_leans`; a page alone's own):
     clearly (NEIGHBOUR_ODDS) at MIN_LEANING of the form's occurrences at
     least, a quarter of those where they lean either way. Where a site lost
     a word everywhere they do, on a third to two thirds ('or' for 'for': 19
@@ -1161,12 +1170,9 @@ def leaning(r: LostRule, text: str, leans, lex: Lexicon, case: str = "") -> bool
     39), nor often where the form is real (2 of 19 real 'or').
 
     >>> r = LostRule("or", "for", 9, 0, 30.0, 30.0, 0.7, "host", common=True)
-    >>> leaning(r, "", {"or\\x1ffor\\x1flean": 19, "or\\x1ffor\\x1fagainst": 11}, None), leaning(r, "", {}, None)
+    >>> leaning(r, {"or\\x1ffor\\x1flean": 19, "or\\x1ffor\\x1fagainst": 11}), leaning(r, {})
     (True, False)
     """
-    if leans is None:
-        words = rough_tokens(text)
-        leans = observe_leans(text, Counter(asked_words(words, lex)), len(words), lex)
     key = f"{r.damaged}\x1f{r.word}\x1f{case}"
     lean, against = leans.get(key + "lean", 0), leans.get(key + "against", 0)
     return lean >= MIN_LEANING and lean >= MIN_LEAN_SHARE * (lean + against)
